@@ -1,0 +1,60 @@
+#include "swim/message.h"
+
+#include <tuple>
+
+namespace swim {
+
+bool Alive::operator==(const Alive& o) const {
+  return std::tie(member, address, incarnation, metadata_version, metadata_size,
+                  metadata) == std::tie(o.member, o.address, o.incarnation,
+                                        o.metadata_version, o.metadata_size,
+                                        o.metadata);
+}
+
+bool Suspect::operator==(const Suspect& o) const {
+  return std::tie(member, incarnation, accuser) ==
+         std::tie(o.member, o.incarnation, o.accuser);
+}
+
+bool Offline::operator==(const Offline& o) const {
+  return std::tie(member, incarnation, accuser) ==
+         std::tie(o.member, o.incarnation, o.accuser);
+}
+
+bool Left::operator==(const Left& o) const {
+  return std::tie(member, incarnation) == std::tie(o.member, o.incarnation);
+}
+
+bool Ping::operator==(const Ping& o) const {
+  return std::tie(seq, target) == std::tie(o.seq, o.target);
+}
+
+bool Ack::operator==(const Ack& o) const { return seq == o.seq; }
+
+bool Nack::operator==(const Nack& o) const { return seq == o.seq; }
+
+bool PingReq::operator==(const PingReq& o) const {
+  return std::tie(seq, target, target_address) ==
+         std::tie(o.seq, o.target, o.target_address);
+}
+
+bool Sync::operator==(const Sync& o) const {
+  return reply_wanted == o.reply_wanted;
+}
+
+bool MetaRequest::operator==(const MetaRequest& o) const {
+  return std::tie(member, version, offset) ==
+         std::tie(o.member, o.version, o.offset);
+}
+
+bool MetaChunk::operator==(const MetaChunk& o) const {
+  return std::tie(member, version, total_size, offset, data) ==
+         std::tie(o.member, o.version, o.total_size, o.offset, o.data);
+}
+
+bool Packet::operator==(const Packet& o) const {
+  return std::tie(sender, message, updates) ==
+         std::tie(o.sender, o.message, o.updates);
+}
+
+}  // namespace swim

@@ -1,0 +1,163 @@
+// The messages swim nodes exchange, as plain values.
+//
+// A datagram carries one Packet: the sender's name, one Message (the reason
+// the datagram was sent) and any number of piggybacked membership Updates.
+// swim/codec.h turns Packets into bytes and back; swim/wire_format.md is the
+// byte-level specification. Adding a message means adding a struct here, an
+// alternative to Message, and its case in codec.cc and the spec.
+//
+//   Packet packet;
+//   packet.sender = "node-a";
+//   packet.message = Ping{7, "node-b"};
+//   packet.updates.push_back(Left{"node-c", 3});
+#ifndef SWIM_MESSAGE_H_
+#define SWIM_MESSAGE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace swim {
+
+// Hard limits of the format. Configs may set tighter ones.
+inline constexpr size_t kMaxNameBytes = 255;          // member names, addresses
+inline constexpr size_t kMaxMetadataKeyBytes = 255;   // one metadata key
+inline constexpr size_t kMaxMetadataBytes = 1 << 20;  // one encoded map
+inline constexpr size_t kMaxDatagramBytes = 65507;    // largest UDP payload
+
+// A member's metadata: string keys to byte values, replaced whole by its
+// owner. Ordered, so its encoding is canonical.
+using Metadata = std::map<std::string, std::string, std::less<>>;
+
+// ---- Membership updates (gossip). ----
+
+// The member is alive at `incarnation`; its metadata is at
+// `metadata_version` and encodes to `metadata_size` bytes. The map itself
+// rides along when it fits the datagram; otherwise receivers fetch it with
+// MetaRequest.
+struct Alive {
+  std::string member;
+  std::string address;  // where the member receives datagrams, "host:port"
+  uint64_t incarnation = 0;
+  uint64_t metadata_version = 0;
+  uint32_t metadata_size = 0;
+  std::optional<Metadata> metadata;
+
+  bool operator==(const Alive& o) const;
+};
+
+// `accuser` suspects `member` at `incarnation` of having failed.
+struct Suspect {
+  std::string member;
+  uint64_t incarnation = 0;
+  std::string accuser;
+
+  bool operator==(const Suspect& o) const;
+};
+
+// `accuser` declares `member` at `incarnation` failed (offline).
+struct Offline {
+  std::string member;
+  uint64_t incarnation = 0;
+  std::string accuser;
+
+  bool operator==(const Offline& o) const;
+};
+
+// `member` left the cluster gracefully at `incarnation`.
+struct Left {
+  std::string member;
+  uint64_t incarnation = 0;
+
+  bool operator==(const Left& o) const;
+};
+
+using Update = std::variant<Alive, Suspect, Offline, Left>;
+
+// ---- The message a datagram is sent for. ----
+
+// Are you alive? `target` names the member the sender means to reach, so a
+// different member now at that address does not answer for it.
+struct Ping {
+  uint32_t seq = 0;
+  std::string target;
+
+  bool operator==(const Ping& o) const;
+};
+
+// Answer to Ping with the same seq (directly, or forwarded by a relay).
+struct Ack {
+  uint32_t seq = 0;
+
+  bool operator==(const Ack& o) const;
+};
+
+// A relay's answer to PingReq: the target did not answer in time (Lifeguard).
+struct Nack {
+  uint32_t seq = 0;
+
+  bool operator==(const Nack& o) const;
+};
+
+// Please ping `target` at `target_address` for me; answer Ack or Nack `seq`.
+struct PingReq {
+  uint32_t seq = 0;
+  std::string target;
+  std::string target_address;
+
+  bool operator==(const PingReq& o) const;
+};
+
+// One part of a push-pull anti-entropy exchange: the updates of this packet
+// are (part of) the sender's full membership state. With `reply_wanted`,
+// the receiver answers with its own state.
+struct Sync {
+  bool reply_wanted = false;
+
+  bool operator==(const Sync& o) const;
+};
+
+// Send me bytes of `member`'s encoded metadata at `version`, from `offset`.
+struct MetaRequest {
+  std::string member;
+  uint64_t version = 0;
+  uint32_t offset = 0;
+
+  bool operator==(const MetaRequest& o) const;
+};
+
+// Bytes [offset, offset + data.size()) of `member`'s encoded metadata at
+// `version`, which is `total_size` bytes long.
+struct MetaChunk {
+  std::string member;
+  uint64_t version = 0;
+  uint32_t total_size = 0;
+  uint32_t offset = 0;
+  std::string data;
+
+  bool operator==(const MetaChunk& o) const;
+};
+
+// No message of its own: the datagram exists for its updates.
+struct Gossip {
+  bool operator==(const Gossip&) const { return true; }
+};
+
+using Message = std::variant<Ping, Ack, Nack, PingReq, Sync, MetaRequest,
+                             MetaChunk, Gossip>;
+
+struct Packet {
+  std::string sender;  // name of the sending member
+  Message message;
+  std::vector<Update> updates;
+
+  bool operator==(const Packet& o) const;
+};
+
+}  // namespace swim
+
+#endif  // SWIM_MESSAGE_H_

@@ -1,0 +1,85 @@
+#include "swim/packet_view.h"
+
+#include <string>
+#include <variant>
+
+#include "absl/status/statusor.h"
+#include "swim/codec.h"
+
+namespace swim {
+namespace {
+
+std::string Own(absl::string_view view) {
+  return std::string(view.data(), view.size());
+}
+
+struct ToOwnedUpdate {
+  Update operator()(const AliveView& v) const {
+    Alive alive;
+    alive.member = Own(v.member);
+    alive.address = Own(v.address);
+    alive.incarnation = v.incarnation;
+    alive.metadata_version = v.metadata_version;
+    alive.metadata_size = v.metadata_size;
+    if (v.metadata.has_value()) {
+      // Checked by DecodePacketView; a view built by hand may be malformed,
+      // and then carries an empty map rather than garbage.
+      absl::StatusOr<Metadata> metadata = DecodeMetadata(*v.metadata);
+      alive.metadata = metadata.ok() ? *std::move(metadata) : Metadata();
+    }
+    return alive;
+  }
+  Update operator()(const SuspectView& v) const {
+    return Suspect{Own(v.member), v.incarnation, Own(v.accuser)};
+  }
+  Update operator()(const OfflineView& v) const {
+    return Offline{Own(v.member), v.incarnation, Own(v.accuser)};
+  }
+  Update operator()(const LeftView& v) const {
+    return Left{Own(v.member), v.incarnation};
+  }
+};
+
+struct ToOwnedMessage {
+  Message operator()(const PingView& v) const {
+    return Ping{v.seq, Own(v.target)};
+  }
+  Message operator()(const PingReqView& v) const {
+    return PingReq{v.seq, Own(v.target), Own(v.target_address)};
+  }
+  Message operator()(const MetaRequestView& v) const {
+    return MetaRequest{Own(v.member), v.version, v.offset};
+  }
+  Message operator()(const MetaChunkView& v) const {
+    return MetaChunk{Own(v.member), v.version, v.total_size, v.offset,
+                     Own(v.data)};
+  }
+  // Ack, Nack, Sync and Gossip are their own views.
+  template <typename Plain>
+  Message operator()(const Plain& v) const {
+    return v;
+  }
+};
+
+}  // namespace
+
+Update ToUpdate(const UpdateView& view) {
+  return std::visit(ToOwnedUpdate{}, view);
+}
+
+Message ToMessage(const MessageView& view) {
+  return std::visit(ToOwnedMessage{}, view);
+}
+
+Packet ToPacket(const PacketView& view) {
+  Packet packet;
+  packet.sender = Own(view.sender);
+  packet.message = ToMessage(view.message);
+  packet.updates.reserve(view.updates.size());
+  for (const UpdateView& update : view.updates) {
+    packet.updates.push_back(ToUpdate(update));
+  }
+  return packet;
+}
+
+}  // namespace swim

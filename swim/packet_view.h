@@ -1,0 +1,99 @@
+// Zero-copy views of decoded packets, for the receive hot path.
+//
+// DecodePacketView() checks a body exactly as DecodePacket() does but
+// allocates nothing per field: names, addresses and metadata are
+// string_views into the body, which must outlive the view. A node looks
+// members up by these views and copies only what it keeps. Reusing one
+// PacketView across datagrams also reuses its update vector.
+//
+//   PacketView view;
+//   if (absl::Status s = DecodePacketView(body, &view); !s.ok()) return s;
+//   for (const UpdateView& update : view.updates) Apply(update);
+//
+// ToPacket() turns a view into an owning Packet (swim/message.h).
+#ifndef SWIM_PACKET_VIEW_H_
+#define SWIM_PACKET_VIEW_H_
+
+#include <cstdint>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "swim/message.h"
+
+namespace swim {
+
+struct AliveView {
+  absl::string_view member;
+  absl::string_view address;
+  uint64_t incarnation = 0;
+  uint64_t metadata_version = 0;
+  uint32_t metadata_size = 0;
+  // The encoded metadata (DecodeMetadata() reads it), when carried inline.
+  // Already checked to be well formed.
+  std::optional<absl::string_view> metadata;
+};
+
+struct SuspectView {
+  absl::string_view member;
+  uint64_t incarnation = 0;
+  absl::string_view accuser;
+};
+
+struct OfflineView {
+  absl::string_view member;
+  uint64_t incarnation = 0;
+  absl::string_view accuser;
+};
+
+struct LeftView {
+  absl::string_view member;
+  uint64_t incarnation = 0;
+};
+
+using UpdateView = std::variant<AliveView, SuspectView, OfflineView, LeftView>;
+
+struct PingView {
+  uint32_t seq = 0;
+  absl::string_view target;
+};
+
+struct PingReqView {
+  uint32_t seq = 0;
+  absl::string_view target;
+  absl::string_view target_address;
+};
+
+struct MetaRequestView {
+  absl::string_view member;
+  uint64_t version = 0;
+  uint32_t offset = 0;
+};
+
+struct MetaChunkView {
+  absl::string_view member;
+  uint64_t version = 0;
+  uint32_t total_size = 0;
+  uint32_t offset = 0;
+  absl::string_view data;
+};
+
+// Messages without strings are their own views.
+using MessageView = std::variant<PingView, Ack, Nack, PingReqView, Sync,
+                                 MetaRequestView, MetaChunkView, Gossip>;
+
+struct PacketView {
+  absl::string_view sender;
+  MessageView message;
+  std::vector<UpdateView> updates;
+};
+
+// An owning copy of `view`.
+Packet ToPacket(const PacketView& view);
+Update ToUpdate(const UpdateView& view);
+Message ToMessage(const MessageView& view);
+
+}  // namespace swim
+
+#endif  // SWIM_PACKET_VIEW_H_

@@ -1,0 +1,307 @@
+// swim_inspect: decodes one datagram with a cluster's keys and prints it, or
+// says exactly why a node would drop it. For operators chasing dropped
+// packets; see --help.
+//
+//   echo 01000a1b2c3d... | swim_inspect --key_file=/etc/swim/key --cluster=prod
+//   swim_inspect --file=captured.bin --key=... --body   # a bare body
+//   swim_inspect --demo                                  # a sample datagram
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "swim/codec.h"
+#include "swim/drop_reason.h"
+#include "swim/envelope.h"
+#include "swim/keyring.h"
+#include "swim/message.h"
+#include "swim/message_text.h"
+#include "swim/prng.h"
+
+ABSL_FLAG(std::string, file, "",
+          "Read the raw datagram from this file ('-' for standard input). "
+          "Without it, the datagram is read from standard input as hex "
+          "(white space ignored).");
+ABSL_FLAG(std::string, key, "",
+          "A cluster key as text. Keys from --key, --key_file and --key_hex "
+          "are all tried, in that order.");
+ABSL_FLAG(std::vector<std::string>, key_hex, {},
+          "Cluster key(s) as hex; comma-separated or repeated.");
+ABSL_FLAG(std::string, key_file, "",
+          "A file holding one cluster key (a trailing newline is stripped).");
+ABSL_FLAG(std::string, cluster, "",
+          "The cluster name the keys are bound to (empty: the default).");
+ABSL_FLAG(bool, require_encryption, false,
+          "Reject datagrams whose payload is not encrypted, as a node "
+          "configured to require encryption does.");
+ABSL_FLAG(int64_t, max_datagram_bytes, swim::kDefaultMaxDatagramBytes,
+          "The largest datagram a node accepts, envelope included.");
+ABSL_FLAG(bool, body, false,
+          "The input is a bare packet body, not a sealed datagram: decode it "
+          "without keys.");
+ABSL_FLAG(bool, demo, false,
+          "Seal a sample packet with a sample key, print it as hex, and "
+          "inspect it (ignores the input flags).");
+
+namespace {
+
+constexpr absl::string_view kDemoKey = "an example key: never use it";
+constexpr absl::string_view kDemoCluster = "demo";
+
+// Exit codes: the datagram decoded, the tool was misused (as absl's flag
+// parser exits), or the datagram was rejected.
+constexpr int kExitDecoded = 0;
+constexpr int kExitUsage = 1;
+constexpr int kExitRejected = 2;
+
+// Relative paths are relative to where the user ran `bazel run` from.
+std::string UserPath(const std::string& path) {
+  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || path[0] == '/' || dir == nullptr) return path;
+  return absl::StrCat(dir, "/", path);
+}
+
+absl::StatusOr<std::string> ReadAll(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin),
+                       std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(UserPath(path), std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+absl::StatusOr<std::string> FromHex(absl::string_view what,
+                                    absl::string_view text) {
+  std::string digits;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s is not hex: '%s' at offset %d", what,
+                          absl::CHexEscape(absl::string_view(&c, 1)), i));
+    }
+    digits.push_back(c);
+  }
+  if (digits.size() % 2 != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " has an odd number of hex digits"));
+  }
+  return absl::HexStringToBytes(digits);
+}
+
+absl::StatusOr<std::string> ReadInput() {
+  const std::string file = absl::GetFlag(FLAGS_file);
+  if (!file.empty()) return ReadAll(file);
+  absl::StatusOr<std::string> text = ReadAll("-");
+  if (!text.ok()) return text.status();
+  return FromHex("standard input", *text);
+}
+
+absl::StatusOr<std::vector<std::string>> KeysFromFlags() {
+  std::vector<std::string> keys;
+  if (std::string key = absl::GetFlag(FLAGS_key); !key.empty()) {
+    keys.push_back(std::move(key));
+  }
+  const std::string key_file = absl::GetFlag(FLAGS_key_file);
+  if (!key_file.empty()) {
+    absl::StatusOr<std::string> key = ReadAll(key_file);
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--key_file: ", key.status().message()));
+    }
+    if (!key->empty() && key->back() == '\n') key->pop_back();
+    keys.push_back(*std::move(key));
+  }
+  for (const std::string& hex : absl::GetFlag(FLAGS_key_hex)) {
+    absl::StatusOr<std::string> key = FromHex("--key_hex", hex);
+    if (!key.ok()) return key.status();
+    keys.push_back(*std::move(key));
+  }
+  if (keys.empty()) {
+    return absl::InvalidArgumentError(
+        "no key: give --key, --key_hex or --key_file (or --body for a bare "
+        "packet body)");
+  }
+  return keys;
+}
+
+std::string KeyIdText(swim::KeyId id) { return absl::StrFormat("%08x", id); }
+
+void PrintPacket(const swim::Packet& packet) {
+  std::cout << "message: " << swim::MessageToText(packet.message) << "\n"
+            << "sender: \"" << absl::CHexEscape(packet.sender) << "\"\n"
+            << "updates: " << packet.updates.size() << "\n";
+  for (const swim::Update& update : packet.updates) {
+    std::cout << "  " << swim::UpdateToText(update) << "\n";
+  }
+}
+
+int Rejected(const absl::Status& status) {
+  std::cout << "rejected: " << status.message() << "\n"
+            << "drop reason: "
+            << swim::DropReasonName(swim::DropReasonOf(status)) << "\n";
+  return kExitRejected;
+}
+
+int InspectBody(absl::string_view body, size_t max_body_bytes) {
+  absl::StatusOr<swim::Packet> packet =
+      swim::DecodePacket(body, max_body_bytes);
+  if (!packet.ok()) return Rejected(packet.status());
+  PrintPacket(*packet);
+  return kExitDecoded;
+}
+
+int InspectDatagram(const swim::Keyring& keyring,
+                    const swim::EnvelopeOptions& options,
+                    absl::string_view datagram) {
+  std::cout << "datagram: " << datagram.size() << " bytes\n";
+  absl::StatusOr<swim::EnvelopeHeader> header =
+      swim::ParseEnvelopeHeader(options, datagram);
+  if (!header.ok()) return Rejected(header.status());
+  std::cout << "envelope: version " << int{header->version} << ", "
+            << (header->encrypted ? "encrypted" : "signed, not encrypted")
+            << ", key id " << KeyIdText(header->key_id) << ", payload "
+            << header->payload_bytes << " bytes\n";
+  absl::StatusOr<std::string> body =
+      swim::OpenDatagram(keyring, options, datagram);
+  if (!body.ok()) {
+    const int code = Rejected(body.status());
+    std::vector<std::string> ids;
+    for (swim::KeyId id : keyring.key_ids()) ids.push_back(KeyIdText(id));
+    std::cout << "keyring: cluster \""
+              << absl::CHexEscape(keyring.cluster_name()) << "\", key ids "
+              << absl::StrJoin(ids, ", ") << "\n";
+    if (swim::DropReasonOf(body.status()) == swim::DropReason::kAuthFailed) {
+      std::cout << "hint: a key with this id is in the keyring, so the "
+                   "sender's cluster name is not --cluster, or the datagram "
+                   "was altered\n";
+    }
+    return code;
+  }
+  std::cout << "authenticated: key id " << KeyIdText(header->key_id)
+            << ", cluster \"" << absl::CHexEscape(keyring.cluster_name())
+            << "\"\n";
+  return InspectBody(*body,
+                     swim::MaxEnvelopeBodyBytes(options.max_datagram_bytes));
+}
+
+// A datagram like those a node sends, sealed with a published example key.
+absl::StatusOr<std::string> DemoDatagram(const swim::Keyring& keyring) {
+  swim::Packet packet;
+  packet.sender = "127.0.0.1:2001";
+  packet.message = swim::Ping{42, "127.0.0.1:2002"};
+  swim::Alive alive;
+  alive.member = "127.0.0.1:2003";
+  alive.address = "127.0.0.1:2003";
+  alive.incarnation = 3;
+  alive.metadata_version = 2;
+  alive.metadata = swim::Metadata{{"name", "three"}, {"token", "f00d"}};
+  absl::StatusOr<std::string> metadata = swim::EncodeMetadata(*alive.metadata);
+  if (!metadata.ok()) return metadata.status();
+  alive.metadata_size = static_cast<uint32_t>(metadata->size());
+  packet.updates.push_back(alive);
+  packet.updates.push_back(
+      swim::Suspect{"127.0.0.1:2004", 1, "127.0.0.1:2001"});
+  absl::StatusOr<std::string> body = swim::EncodePacket(packet);
+  if (!body.ok()) return body.status();
+  swim::Prng nonces(42);
+  std::string datagram;
+  absl::Status sealed = swim::SealDatagram(keyring, swim::EnvelopeOptions(),
+                                           *body, nonces, &datagram);
+  if (!sealed.ok()) return sealed;
+  return datagram;
+}
+
+int Main() {
+  swim::EnvelopeOptions options;
+  const int64_t max_bytes = absl::GetFlag(FLAGS_max_datagram_bytes);
+  if (max_bytes <= static_cast<int64_t>(swim::kEnvelopeOverheadBytes) ||
+      max_bytes > static_cast<int64_t>(swim::kMaxDatagramBytes)) {
+    std::cerr << "swim_inspect: --max_datagram_bytes must be in ("
+              << swim::kEnvelopeOverheadBytes << ", " << swim::kMaxDatagramBytes
+              << "], not " << max_bytes << "\n";
+    return kExitUsage;
+  }
+  options.max_datagram_bytes = static_cast<size_t>(max_bytes);
+  options.require_encryption = absl::GetFlag(FLAGS_require_encryption);
+
+  if (absl::GetFlag(FLAGS_demo)) {
+    absl::StatusOr<swim::Keyring> keyring =
+        swim::Keyring::Create(kDemoCluster, {std::string(kDemoKey)});
+    if (!keyring.ok()) {
+      std::cerr << "swim_inspect: " << keyring.status().message() << "\n";
+      return kExitUsage;
+    }
+    absl::StatusOr<std::string> datagram = DemoDatagram(*keyring);
+    if (!datagram.ok()) {
+      std::cerr << "swim_inspect: " << datagram.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::cout << "A sample datagram, sealed with --key='" << kDemoKey
+              << "' --cluster=" << kDemoCluster << ":\n"
+              << absl::BytesToHexString(*datagram) << "\n\n";
+    return InspectDatagram(*keyring, swim::EnvelopeOptions(), *datagram);
+  }
+
+  absl::StatusOr<std::string> input = ReadInput();
+  if (!input.ok()) {
+    std::cerr << "swim_inspect: " << input.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (absl::GetFlag(FLAGS_body)) {
+    std::cout << "body: " << input->size() << " bytes\n";
+    return InspectBody(*input, swim::kMaxDatagramBytes);
+  }
+  absl::StatusOr<std::vector<std::string>> keys = KeysFromFlags();
+  if (!keys.ok()) {
+    std::cerr << "swim_inspect: " << keys.status().message() << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<swim::Keyring> keyring =
+      swim::Keyring::Create(absl::GetFlag(FLAGS_cluster), *std::move(keys));
+  if (!keyring.ok()) {
+    std::cerr << "swim_inspect: bad keyring: " << keyring.status().message()
+              << "\n";
+    return kExitUsage;
+  }
+  return InspectDatagram(*keyring, options, *input);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Decodes a swim datagram and prints it, or says why a node drops it.\n"
+      "  swim_inspect --key_file=KEY [--cluster=NAME] < datagram.hex\n"
+      "  swim_inspect --file=datagram.bin --key=SECRET [--cluster=NAME]\n"
+      "  swim_inspect --body --file=body.bin\n"
+      "  swim_inspect --demo\n"
+      "Exit status: 0 decoded, 1 usage error, 2 rejected (the reason is\n"
+      "printed).");
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (rest.size() > 1) {
+    std::cerr << "swim_inspect: unexpected argument '" << rest[1]
+              << "'; see --help\n";
+    return kExitUsage;
+  }
+  return Main();
+}
