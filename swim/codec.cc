@@ -16,7 +16,6 @@
 namespace swim {
 namespace {
 
-using wire::BytesSize;
 using wire::PutBytes;
 using wire::PutU8;
 using wire::PutVarint;

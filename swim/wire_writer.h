@@ -39,10 +39,6 @@ inline void PutVarint(std::string& out, uint64_t value) {
   out.push_back(static_cast<char>(value));
 }
 
-inline size_t BytesSize(absl::string_view bytes) {
-  return VarintSize(bytes.size()) + bytes.size();
-}
-
 inline void PutBytes(std::string& out, absl::string_view bytes) {
   PutVarint(out, bytes.size());
   out.append(bytes.data(), bytes.size());

@@ -168,7 +168,9 @@ void Mutate(Prng& prng, std::string* bytes) {
       if (b.empty()) break;
       const uint64_t flips = 1 + prng.Uniform(4);
       for (uint64_t i = 0; i < flips; ++i) {
-        b[prng.Uniform(b.size())] ^= static_cast<char>(1u << prng.Uniform(8));
+        char& c = b[prng.Uniform(b.size())];
+        c = static_cast<char>(static_cast<uint8_t>(c) ^
+                              (1u << prng.Uniform(8)));
       }
       break;
     }
