@@ -1,0 +1,216 @@
+#include "swim/config.h"
+
+#include <cstdint>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "swim/codec.h"
+#include "swim/envelope.h"
+#include "swim/keyring.h"
+
+namespace swim {
+namespace {
+
+// The smallest datagram limit that leaves room for a probe with some gossip.
+constexpr size_t kMinDatagramBytes = 512;
+
+absl::Status Bad(absl::string_view field, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("config.", field, ": ", why));
+}
+
+absl::Status CheckPositive(absl::string_view field, absl::Duration d) {
+  if (d <= absl::ZeroDuration()) {
+    return Bad(field,
+               absl::StrCat("must be positive, is ", absl::FormatDuration(d)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRange(absl::string_view field, int64_t value, int64_t low,
+                        int64_t high) {
+  if (value < low || value > high) {
+    return Bad(field,
+               absl::StrCat("must be in [", low, ", ", high, "], is ", value));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsValidMemberName(absl::string_view name) {
+  if (name.empty() || name.size() > kMaxNameBytes) return false;
+  for (char c : name) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
+}
+
+bool ParseAddress(absl::string_view address, absl::string_view* host,
+                  uint16_t* port) {
+  if (address.size() > kMaxNameBytes) return false;
+  const size_t colon = address.rfind(':');
+  if (colon == absl::string_view::npos || colon == 0) return false;
+  absl::string_view host_part = address.substr(0, colon);
+  absl::string_view port_part = address.substr(colon + 1);
+  if (host_part.front() == '[') {
+    if (host_part.size() < 3 || host_part.back() != ']') return false;
+    host_part = host_part.substr(1, host_part.size() - 2);
+  } else if (host_part.find(':') != absl::string_view::npos) {
+    return false;  // an IPv6 literal must be bracketed
+  }
+  for (char c : host_part) {
+    if (c <= ' ' || c > '~' || c == '[' || c == ']') return false;
+  }
+  if (port_part.empty() || port_part.size() > 5) return false;
+  for (char c : port_part) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  uint32_t value = 0;
+  if (!absl::SimpleAtoi(port_part, &value) || value == 0 || value > 65535) {
+    return false;
+  }
+  if (host != nullptr) *host = host_part;
+  if (port != nullptr) *port = static_cast<uint16_t>(value);
+  return true;
+}
+
+absl::Status Config::Validate() const {
+  if (name.empty()) return Bad("name", "must not be empty");
+  if (!IsValidMemberName(name)) {
+    return Bad("name", "must be 1 to 255 printable ASCII bytes, no spaces");
+  }
+  if (!ParseAddress(address, nullptr, nullptr)) {
+    return Bad("address", absl::StrCat("\"", absl::CHexEscape(address),
+                                       "\" is not host:port"));
+  }
+  for (size_t i = 0; i < seed_peers.size(); ++i) {
+    if (!ParseAddress(seed_peers[i], nullptr, nullptr)) {
+      return Bad(absl::StrCat("seed_peers[", i, "]"),
+                 absl::StrCat("\"", absl::CHexEscape(seed_peers[i]),
+                              "\" is not host:port"));
+    }
+  }
+  if (keys.empty()) return Bad("keys", "the keyring must hold a key");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i].size() < kMinKeyBytes) {
+      return Bad(absl::StrCat("keys[", i, "]"),
+                 absl::StrCat("must be at least ", kMinKeyBytes, " bytes"));
+    }
+  }
+  if (cluster_name.size() > kMaxClusterNameBytes) {
+    return Bad("cluster_name", "longer than 255 bytes");
+  }
+  if (max_datagram_bytes < kMinDatagramBytes ||
+      max_datagram_bytes > kMaxDatagramBytes) {
+    return Bad("max_datagram_bytes",
+               absl::StrCat("must be in [", kMinDatagramBytes, ", ",
+                            kMaxDatagramBytes, "], is ", max_datagram_bytes));
+  }
+  if (absl::Status s = CheckPositive("join_retry_initial", join_retry_initial);
+      !s.ok()) {
+    return s;
+  }
+  if (join_retry_max < join_retry_initial) {
+    return Bad("join_retry_max", "must not be shorter than join_retry_initial");
+  }
+  if (absl::Status s = CheckPositive("probe_interval", probe_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("probe_timeout", probe_timeout); !s.ok()) {
+    return s;
+  }
+  if (probe_timeout >= probe_interval) {
+    return Bad("probe_timeout", "must be shorter than probe_interval");
+  }
+  if (absl::Status s = CheckRange("indirect_checks", indirect_checks, 0, 16);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("health_max", health_max, 1, 64); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("suspicion_mult", suspicion_mult, 1, 100);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckRange("suspicion_max_mult", suspicion_max_mult, 1, 100);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("retransmit_mult", retransmit_mult, 1, 100);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("sync_interval", sync_interval); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckRange("churn_sync_threshold", churn_sync_threshold, 1, 1 << 20);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckPositive("churn_sync_interval", churn_sync_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("churn_settle_delay", churn_settle_delay);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("leave_fanout", leave_fanout, 0, 64);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("offline_retention", offline_retention);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckPositive("offline_probe_interval", offline_probe_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (max_metadata_bytes > kMaxMetadataBytes) {
+    return Bad("max_metadata_bytes",
+               absl::StrCat("must be at most ", kMaxMetadataBytes));
+  }
+  if (metadata_inline_max_bytes > max_datagram_bytes / 2) {
+    return Bad("metadata_inline_max_bytes",
+               "must be at most half of max_datagram_bytes");
+  }
+  if (absl::Status s = CheckRange("metadata_chunks_per_request",
+                                  metadata_chunks_per_request, 1, 1024);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckPositive("metadata_fetch_timeout", metadata_fetch_timeout);
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& [key, value] : metadata) {
+    if (key.size() > kMaxMetadataKeyBytes) {
+      return Bad("metadata",
+                 absl::StrCat("key \"", absl::CHexEscape(key.substr(0, 32)),
+                              "...\" is longer than ", kMaxMetadataKeyBytes,
+                              " bytes"));
+    }
+  }
+  absl::StatusOr<std::string> encoded = EncodeMetadata(metadata);
+  if (!encoded.ok()) {
+    return Bad("metadata", encoded.status().message());
+  }
+  if (encoded->size() > max_metadata_bytes) {
+    return Bad("metadata", absl::StrCat("encodes to ", encoded->size(),
+                                        " bytes, over max_metadata_bytes (",
+                                        max_metadata_bytes, ")"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace swim

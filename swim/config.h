@@ -1,0 +1,180 @@
+// Everything a swim Node needs to start, in one value type.
+//
+// The field initialisers are the LAN profile: timings close to
+// hashicorp/memberlist's DefaultLANConfig, sized for a data-centre network
+// with sub-millisecond round trips and clusters of up to a few thousand
+// members. Only name, address and keys have no usable default:
+//
+//   Config config;
+//   config.name = "node-a";
+//   config.address = "10.0.0.1:7946";
+//   config.keys = {std::string(32, 'k')};
+//   config.seed_peers = {"10.0.0.2:7946"};
+//   config.seed = 42;  // reproducible runs
+//   if (absl::Status s = config.Validate(); !s.ok()) return s;
+//
+// Validate() (also called by Node::Create) names the offending field.
+#ifndef SWIM_CONFIG_H_
+#define SWIM_CONFIG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "swim/message.h"
+#include "swim/random.h"
+
+namespace swim {
+
+struct Config {
+  // ---- Identity. ----
+
+  // The member's unique name in the cluster: 1 to 255 printable ASCII bytes
+  // without spaces. A node restarted under the same name takes its place.
+  std::string name;
+  // Where this node receives datagrams, "host:port" ("[v6]:port" for IPv6
+  // literals). Other members send here.
+  std::string address;
+  // The member's metadata at start (replace it later with
+  // Node::SetMetadata). Its encoding must fit max_metadata_bytes.
+  Metadata metadata;
+  // The incarnation to start at. A restarted node out-incarnates whatever
+  // the cluster remembers of it anyway; a start above every incarnation of
+  // its previous lives (say, the Unix time in seconds, or a persisted
+  // counter) makes that immediate and rules out a corner case where a
+  // member that heard only an old incarnation keeps the previous life's
+  // metadata until the next exchange.
+  uint64_t initial_incarnation = 0;
+
+  // ---- Randomness. ----
+
+  // Seeds the node's Prng, which makes every random choice (probe order,
+  // relays, gossip peers) and, unless nonce_source is set, the envelope
+  // nonces. The same seed and inputs give the same outputs, bit for bit.
+  // Give every node its own seed.
+  uint64_t seed = 1;
+  // Where envelope nonces come from; not owned, must outlive the node.
+  // nullptr: a stream of the node's Prng (reproducible; fine for tests and
+  // simulation). Real deployments pass a CryptoRandom.
+  RandomSource* nonce_source = nullptr;
+
+  // ---- Security (swim/keyring.h, swim/envelope.h). ----
+
+  // Members of differently named clusters reject each other's datagrams.
+  std::string cluster_name;
+  // Shared keys, keys[0] the primary (sends); all are accepted. At least
+  // one, each at least kMinKeyBytes long.
+  std::vector<std::string> keys;
+  // Encrypt datagram bodies (otherwise they are authenticated only).
+  bool encrypt = false;
+  // Drop datagrams that are not encrypted.
+  bool require_encryption = false;
+  // The largest datagram sent or accepted, envelope included (34 bytes).
+  // 1400 keeps clear of fragmentation on a 1500-byte MTU.
+  size_t max_datagram_bytes = 1400;
+
+  // ---- Joining. ----
+
+  // Addresses to contact at start. May be empty: the node then waits to be
+  // contacted. While the node knows no available member it keeps asking
+  // them for a full state exchange, waiting join_retry_initial, then twice
+  // as long each time up to join_retry_max.
+  std::vector<std::string> seed_peers;
+  absl::Duration join_retry_initial = absl::Seconds(1);
+  absl::Duration join_retry_max = absl::Seconds(30);
+
+  // ---- Failure detection (SWIM). ----
+
+  // One member is probed per interval, in a shuffled round-robin order, so
+  // a failure is probed within 2 × N intervals at worst.
+  absl::Duration probe_interval = absl::Seconds(1);
+  // Wait this long for a direct ack before asking relays; must be shorter
+  // than probe_interval. Relays wait 80% of it before answering Nack.
+  absl::Duration probe_timeout = absl::Milliseconds(500);
+  // Relays asked to ping a silent target (k of SWIM).
+  int indirect_checks = 3;
+
+  // ---- Lifeguard. ----
+
+  // Local health: the score ranges over [0, health_max - 1]; probe
+  // interval and timeout are multiplied by score + 1.
+  int health_max = 8;
+  // Suspicion timeout: min = suspicion_mult × max(1, log10 N) ×
+  // probe_interval, max = suspicion_max_mult × min; it shrinks from max
+  // toward min as independent confirmations arrive, reaching min at
+  // suspicion_mult - 2 confirmations (memberlist's k).
+  int suspicion_mult = 4;
+  int suspicion_max_mult = 6;
+
+  // ---- Dissemination. ----
+
+  // Each update is piggybacked retransmit_mult × ⌈log10(N + 1)⌉ times.
+  int retransmit_mult = 4;
+  // Push-pull anti-entropy: every sync_interval (scaled up for clusters of
+  // more than 32 members, as memberlist does) exchange full state with one
+  // random available member.
+  absl::Duration sync_interval = absl::Seconds(30);
+  // Churn: when gossip brings news of at least churn_sync_threshold members
+  // never seen before (since the last exchange), gossip alone would take
+  // long to carry it all (memberlist's 70 s stragglers), so exchange full
+  // state with a random member, at most once per churn_sync_interval. A
+  // quiet cluster never does this; a join storm converges in seconds.
+  // churn_settle_delay after the last such exchange, one more with a random
+  // member catches whatever the storm's gossip missed.
+  int churn_sync_threshold = 8;
+  absl::Duration churn_sync_interval = absl::Seconds(1);
+  absl::Duration churn_settle_delay = absl::Seconds(8);
+  // Members told directly, besides gossip, when this node leaves.
+  int leave_fanout = 3;
+
+  // ---- Offline members. ----
+
+  // Offline members are remembered this long, then forgotten.
+  absl::Duration offline_retention = absl::Minutes(15);
+  // One remembered offline member is pinged this often, so that the two
+  // sides of a healed partition find each other again.
+  absl::Duration offline_probe_interval = absl::Seconds(5);
+
+  // ---- Metadata. ----
+
+  // Largest encoded metadata map (swim::EncodeMetadata) of a member; at
+  // most kMaxMetadataBytes. The default fits a 64 KiB value with room to
+  // spare. Maps larger than a datagram travel in MetaChunk parts.
+  size_t max_metadata_bytes = 128 * 1024;
+  // Maps encoding to at most this many bytes ride inline in Alive updates;
+  // larger ones are fetched with MetaRequest.
+  size_t metadata_inline_max_bytes = 256;
+  // MetaChunk datagrams sent per MetaRequest (a window).
+  int metadata_chunks_per_request = 16;
+  // A fetch that makes no progress this long asks again (another member).
+  absl::Duration metadata_fetch_timeout = absl::Milliseconds(250);
+
+  // ---- Switches for tests and simulations only. ----
+  struct Testing {
+    // Never refute suspicions or offline declarations about this node.
+    bool disable_refutation = false;
+    // Never piggyback gossip (buddy-system updates and syncs still flow).
+    bool zero_retransmits = false;
+  };
+  Testing testing;
+
+  // OK, or InvalidArgument naming the first bad field.
+  absl::Status Validate() const;
+};
+
+// Splits "host:port" or "[v6]:port"; false if `address` is not of that form
+// with a port in 1..65535.
+bool ParseAddress(absl::string_view address, absl::string_view* host,
+                  uint16_t* port);
+
+// Whether `name` is a valid member name (1..255 printable ASCII bytes, no
+// spaces).
+bool IsValidMemberName(absl::string_view name);
+
+}  // namespace swim
+
+#endif  // SWIM_CONFIG_H_

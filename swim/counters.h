@@ -1,0 +1,76 @@
+// What a Node has done, for monitoring: traffic by message type, drops by
+// reason, and the protocol's notable events.
+//
+//   const Counters& c = node->counters();
+//   uint64_t pings_out = c.datagrams_out[MessageTypeIndex<Ping>()];
+//   uint64_t forged = c.drops[static_cast<size_t>(DropReason::kAuthFailed)];
+#ifndef SWIM_COUNTERS_H_
+#define SWIM_COUNTERS_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <variant>
+
+#include "absl/strings/string_view.h"
+#include "swim/drop_reason.h"
+#include "swim/message.h"
+
+namespace swim {
+
+inline constexpr size_t kMessageTypeCount = std::variant_size_v<Message>;
+
+// The index of message type T in swim::Message (and in the counters).
+template <class T, size_t I = 0>
+constexpr size_t MessageTypeIndex() {
+  if constexpr (I >= kMessageTypeCount) {
+    return kMessageTypeCount;
+  } else if constexpr (std::is_same_v<T,
+                                      std::variant_alternative_t<I, Message>>) {
+    return I;
+  } else {
+    return MessageTypeIndex<T, I + 1>();
+  }
+}
+
+// "ping", "ack", "nack", "ping_req", "sync", "meta_request", "meta_chunk",
+// "gossip"; "?" out of range.
+absl::string_view MessageTypeName(size_t index);
+
+struct Counters {
+  using PerType = std::array<uint64_t, kMessageTypeCount>;
+
+  // Datagrams (and their bytes, envelope included) by the message they
+  // carried. Dropped datagrams are counted in `drops` only.
+  PerType datagrams_in{};
+  PerType bytes_in{};
+  PerType datagrams_out{};
+  PerType bytes_out{};
+  DropCounts drops{};
+  // Valid datagrams ignored: addressed to another member, from ourselves,
+  // or received after leaving.
+  uint64_t ignored = 0;
+
+  uint64_t probes = 0;           // probes started (direct pings)
+  uint64_t probes_failed = 0;    // probes that ended without an ack
+  uint64_t indirect_probes = 0;  // ping requests sent to relays
+  uint64_t relayed_pings = 0;    // pings sent as a relay for others
+  uint64_t nacks_sent = 0;
+  uint64_t nacks_received = 0;
+  uint64_t nacks_missed = 0;       // relays that answered neither ack nor nack
+  uint64_t suspicions_raised = 0;  // by this node's own failed probes
+  uint64_t suspicion_confirmations = 0;  // independent ones received
+  uint64_t refutations = 0;
+  uint64_t members_declared_offline = 0;  // suspicions that timed out here
+  uint64_t syncs_sent = 0;        // full-state exchanges sent (any reason)
+  uint64_t churn_syncs = 0;       // exchanges started because of churn
+  uint64_t metadata_fetched = 0;  // maps completed through MetaChunks
+  uint64_t updates_sent = 0;      // gossip updates piggybacked
+
+  // Lifeguard's local health score now (0 is healthy).
+  int health_score = 0;
+};
+
+}  // namespace swim
+
+#endif  // SWIM_COUNTERS_H_

@@ -1,0 +1,198 @@
+#include "swim/members.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+namespace swim {
+namespace {
+
+const Metadata& EmptyMetadata() {
+  static const Metadata* const empty = new Metadata();
+  return *empty;
+}
+
+}  // namespace
+
+Members::Members(absl::string_view local_name, absl::string_view local_address,
+                 uint64_t incarnation)
+    : index_(0, NameHash{this}, NameEq{this}) {
+  const uint32_t id =
+      Add(local_name, local_address, Status::kOnline, incarnation);
+  (void)id;  // always kLocalId
+}
+
+std::unique_ptr<char[]> Members::PackStrings(absl::string_view name,
+                                             absl::string_view address) {
+  const size_t name_size = std::min<size_t>(name.size(), kMaxNameBytes);
+  const size_t address_size = std::min<size_t>(address.size(), kMaxNameBytes);
+  auto strings = std::make_unique<char[]>(2 + name_size + address_size);
+  strings[0] = static_cast<char>(name_size);
+  strings[1] = static_cast<char>(address_size);
+  std::memcpy(strings.get() + 2, name.data(), name_size);
+  std::memcpy(strings.get() + 2 + name_size, address.data(), address_size);
+  return strings;
+}
+
+absl::string_view Members::NameOf(uint32_t id) const {
+  const char* s = records_[id].strings.get();
+  return absl::string_view(s + 2, static_cast<uint8_t>(s[0]));
+}
+
+absl::string_view Members::AddressOf(uint32_t id) const {
+  const char* s = records_[id].strings.get();
+  return absl::string_view(s + 2 + static_cast<uint8_t>(s[0]),
+                           static_cast<uint8_t>(s[1]));
+}
+
+void Members::CountStatus(Status status, int delta) {
+  switch (status) {
+    case Status::kOnline:
+      online_ += delta;
+      break;
+    case Status::kSuspect:
+      suspect_ += delta;
+      break;
+    case Status::kOffline:
+      offline_ += delta;
+      break;
+    default:
+      break;
+  }
+}
+
+uint32_t Members::Add(absl::string_view name, absl::string_view address,
+                      Status status, uint64_t incarnation) {
+  uint32_t id;
+  if (!free_ids_.empty()) {
+    id = free_ids_.back();
+    free_ids_.pop_back();
+  } else {
+    id = static_cast<uint32_t>(records_.size());
+    records_.emplace_back();
+  }
+  Record& record = records_[id];
+  record.strings = PackStrings(name, address);
+  record.incarnation = incarnation;
+  record.metadata_version = 0;
+  record.metadata_size = 0;
+  record.holds_empty_metadata = false;
+  record.status = status;
+  record.offline_reason = OfflineReason::kNone;
+  CountStatus(status, +1);
+  index_.insert(id);
+  return id;
+}
+
+std::optional<uint32_t> Members::IdOf(absl::string_view name) const {
+  auto it = index_.find(name);
+  if (it == index_.end()) return std::nullopt;
+  return *it;
+}
+
+void Members::SetAddress(uint32_t id, absl::string_view address) {
+  if (AddressOf(id) == address) return;
+  // The name keeps its bytes, so the index needs no update.
+  records_[id].strings = PackStrings(NameOf(id), address);
+}
+
+void Members::SetStatus(uint32_t id, Status status, OfflineReason reason) {
+  Record& record = records_[id];
+  CountStatus(record.status, -1);
+  CountStatus(status, +1);
+  record.status = status;
+  record.offline_reason =
+      status == Status::kOffline ? reason : OfflineReason::kNone;
+}
+
+void Members::Forget(uint32_t id) {
+  if (id == kLocalId || !InUse(id)) return;
+  index_.erase(id);
+  metadata_.erase(id);
+  CountStatus(records_[id].status, -1);
+  records_[id] = Record();
+  free_ids_.push_back(id);
+}
+
+void Members::Announce(uint32_t id, uint64_t version, uint32_t size) {
+  Record& record = records_[id];
+  if (record.metadata_version != version) record.holds_empty_metadata = false;
+  record.metadata_version = version;
+  record.metadata_size = size;
+}
+
+void Members::SetMetadata(uint32_t id, MetadataEntry entry) {
+  Record& record = records_[id];
+  if (entry.map.empty() && entry.version == record.metadata_version) {
+    metadata_.erase(id);
+    record.holds_empty_metadata = true;
+    return;
+  }
+  record.holds_empty_metadata = false;
+  metadata_[id] = std::make_unique<MetadataEntry>(std::move(entry));
+}
+
+uint64_t Members::HeldMetadataVersion(uint32_t id) const {
+  if (const MetadataEntry* entry = MetadataOf(id)) return entry->version;
+  const Record& record = records_[id];
+  return record.holds_empty_metadata ? record.metadata_version : 0;
+}
+
+const Members::MetadataEntry* Members::MetadataOf(uint32_t id) const {
+  auto it = metadata_.find(id);
+  return it == metadata_.end() ? nullptr : it->second.get();
+}
+
+MemberView Members::View(uint32_t id) const {
+  const Record& record = records_[id];
+  MemberView view;
+  view.name = NameOf(id);
+  view.address = AddressOf(id);
+  view.status = record.status;
+  view.offline_reason = record.offline_reason;
+  view.incarnation = record.incarnation;
+  view.announced_metadata_version = record.metadata_version;
+  const MetadataEntry* entry = MetadataOf(id);
+  view.metadata_version = HeldMetadataVersion(id);
+  view.metadata = entry != nullptr ? &entry->map : &EmptyMetadata();
+  view.is_local = id == kLocalId;
+  return view;
+}
+
+std::optional<MemberView> Members::Find(absl::string_view name) const {
+  std::optional<uint32_t> id = IdOf(name);
+  if (!id.has_value()) return std::nullopt;
+  return View(*id);
+}
+
+std::vector<MemberView> Members::SortedViews(Status query,
+                                             bool with_local) const {
+  std::vector<MemberView> views;
+  for (uint32_t id = 0; id < records_.size(); ++id) {
+    if (!InUse(id) || (id == kLocalId && !with_local)) continue;
+    if (!Matches(records_[id].status, query)) continue;
+    views.push_back(View(id));
+  }
+  std::sort(
+      views.begin(), views.end(),
+      [](const MemberView& a, const MemberView& b) { return a.name < b.name; });
+  return views;
+}
+
+std::vector<MemberView> Members::Others() const {
+  return SortedViews(Status::kAll, /*with_local=*/false);
+}
+
+std::vector<MemberView> Members::WithStatus(Status query) const {
+  return SortedViews(query, /*with_local=*/true);
+}
+
+size_t Members::Count(Status query) const {
+  size_t count = 0;
+  if (Matches(Status::kOnline, query)) count += online_;
+  if (Matches(Status::kSuspect, query)) count += suspect_;
+  if (Matches(Status::kOffline, query)) count += offline_;
+  return count;
+}
+
+}  // namespace swim

@@ -1,0 +1,72 @@
+// Lifeguard's dynamic suspicion timeout, and the state of one suspicion.
+//
+// A suspicion starts at a maximum timeout that shrinks toward a minimum as
+// independent members confirm it (Lifeguard §4.2; memberlist's formula,
+// computed in integers):
+//   min = suspicion_mult × max(1, log10 N) × probe_interval
+//   max = suspicion_max_mult × min
+//   k   = suspicion_mult - 2 confirmations (0 if N - 2 < k)
+//   timeout(c) = max(min, max - (max - min) × log(c + 1) / log(k + 1))
+//
+//   SuspicionTimeouts t = ComputeSuspicionTimeouts(4, 6, 100,
+//   absl::Seconds(1)); Suspicion s(now, t, "accuser-a");
+//   s.Confirm("accuser-b");           // deadline moves earlier
+//   if (now >= s.deadline()) DeclareOffline();
+#ifndef SWIM_SUSPICION_H_
+#define SWIM_SUSPICION_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace swim {
+
+struct SuspicionTimeouts {
+  absl::Duration min;
+  absl::Duration max;
+  int confirmations_wanted = 0;  // k
+};
+
+// `member_count` is N, the number of members (including the local one)
+// the local node believes available.
+SuspicionTimeouts ComputeSuspicionTimeouts(int suspicion_mult,
+                                           int suspicion_max_mult,
+                                           size_t member_count,
+                                           absl::Duration probe_interval);
+
+// The timeout after `confirmations` independent confirmations.
+absl::Duration SuspicionTimeout(const SuspicionTimeouts& timeouts,
+                                int confirmations);
+
+class Suspicion {
+ public:
+  // A suspicion raised (or first heard of) at `start` from `accuser`, whose
+  // accusation is not counted as a confirmation.
+  Suspicion(absl::Time start, SuspicionTimeouts timeouts,
+            absl::string_view accuser);
+
+  // Counts `accuser` if it has not accused before and fewer than k
+  // confirmations are in; returns whether it was counted.
+  bool Confirm(absl::string_view accuser);
+
+  absl::Time start() const { return start_; }
+  absl::Time deadline() const { return deadline_; }
+  int confirmations() const { return confirmations_; }
+  // The most recent counted accuser: named in the Suspect updates this
+  // node gossips, so that others can count the confirmation too.
+  const std::string& latest_accuser() const { return accusers_.back(); }
+
+ private:
+  absl::Time start_;
+  absl::Time deadline_;
+  SuspicionTimeouts timeouts_;
+  int confirmations_ = 0;
+  std::vector<std::string> accusers_;  // at most k + 1, so a vector is fine
+};
+
+}  // namespace swim
+
+#endif  // SWIM_SUSPICION_H_
