@@ -32,6 +32,7 @@ enum MessageType : uint8_t {
   kMetaRequestType = 6,
   kMetaChunkType = 7,
   kGossipType = 8,
+  kSyncDigestType = 9,
 };
 
 enum UpdateType : uint8_t {
@@ -42,6 +43,7 @@ enum UpdateType : uint8_t {
 };
 
 constexpr uint8_t kSyncReplyWanted = 0x01;
+constexpr size_t kDigestBucketBytes = 8;
 constexpr uint8_t kAliveMetadataInline = 0x01;
 
 // The smallest update: type, a one-byte name and its length, incarnation.
@@ -227,6 +229,23 @@ struct MessageEncoder {
     PutType(kGossipType);
     return absl::OkStatus();
   }
+
+  absl::Status operator()(const SyncDigest& digest) {
+    if (digest.buckets.empty() || digest.buckets.size() > kMaxDigestBuckets) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a digest has 1 to ", kMaxDigestBuckets,
+                       " buckets, not ", digest.buckets.size()));
+    }
+    PutType(kSyncDigestType);
+    PutU8(out, digest.reply_wanted ? kSyncReplyWanted : 0);
+    PutVarint(out, digest.buckets.size());
+    for (uint64_t bucket : digest.buckets) {
+      for (size_t b = 0; b < kDigestBucketBytes; ++b) {
+        PutU8(out, static_cast<uint8_t>(bucket >> (8 * b)));
+      }
+    }
+    return absl::OkStatus();
+  }
 };
 
 absl::Status PutHead(std::string& out, absl::string_view sender,
@@ -379,7 +398,7 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
                          MessageView* message) {
   uint8_t type = 0;
   if (absl::Status s = in.ReadU8("message type", &type); !s.ok()) return s;
-  if (type < kPingType || type > kGossipType) {
+  if (type < kPingType || type > kSyncDigestType) {
     return DropError(DropReason::kUnknownType,
                      absl::StrCat("message type ", type));
   }
@@ -452,6 +471,30 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
       }
       return in.ReadBytesView("data", chunk.total_size - chunk.offset,
                               &chunk.data);
+    }
+    case kSyncDigestType: {
+      SyncDigestView& digest = message->emplace<SyncDigestView>();
+      uint8_t flags = 0;
+      if (absl::Status s = in.ReadU8("digest flags", &flags); !s.ok()) {
+        return s;
+      }
+      if ((flags & ~kSyncReplyWanted) != 0) {
+        return DropError(DropReason::kBadValue,
+                         absl::StrCat("unknown digest flags 0x",
+                                      absl::Hex(flags, absl::kZeroPad2)));
+      }
+      digest.reply_wanted = (flags & kSyncReplyWanted) != 0;
+      uint64_t count = 0;
+      if (absl::Status s = in.ReadVarint("bucket count", &count); !s.ok()) {
+        return s;
+      }
+      if (count == 0 || count > kMaxDigestBuckets) {
+        return DropError(DropReason::kTooManyEntries,
+                         absl::StrCat("a digest has 1 to ", kMaxDigestBuckets,
+                                      " buckets, not ", count));
+      }
+      return in.ReadFixedView("buckets", count * kDigestBucketBytes,
+                              &digest.bucket_bytes);
     }
     default:
       message->emplace<Gossip>();

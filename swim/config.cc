@@ -148,6 +148,11 @@ absl::Status Config::Validate() const {
   if (absl::Status s = CheckPositive("sync_interval", sync_interval); !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckRange("sync_digest_buckets", sync_digest_buckets, 1,
+                                  static_cast<int>(kMaxDigestBuckets));
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s =
           CheckRange("churn_sync_threshold", churn_sync_threshold, 1, 1 << 20);
       !s.ok()) {

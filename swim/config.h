@@ -118,6 +118,11 @@ struct Config {
   // more than 32 members, as memberlist does) exchange full state with one
   // random available member.
   absl::Duration sync_interval = absl::Seconds(30);
+  // These periodic exchanges start with a digest of this many buckets
+  // (SyncDigest, swim/state_digest.h); only the buckets that differ are then
+  // sent in full, so a converged cluster exchanges two small datagrams.
+  // More buckets: larger digests, smaller repairs. 1 to kMaxDigestBuckets.
+  int sync_digest_buckets = 16;
   // Churn: when gossip brings news of at least churn_sync_threshold members
   // never seen before (since the last exchange), gossip alone would take
   // long to carry it all (memberlist's 70 s stragglers), so exchange full

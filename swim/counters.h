@@ -62,10 +62,11 @@ struct Counters {
   uint64_t suspicion_confirmations = 0;  // independent ones received
   uint64_t refutations = 0;
   uint64_t members_declared_offline = 0;  // suspicions that timed out here
-  uint64_t syncs_sent = 0;        // full-state exchanges sent (any reason)
-  uint64_t churn_syncs = 0;       // exchanges started because of churn
-  uint64_t metadata_fetched = 0;  // maps completed through MetaChunks
-  uint64_t updates_sent = 0;      // gossip updates piggybacked
+  uint64_t syncs_sent = 0;                // states sent (whole or some buckets)
+  uint64_t digests_sent = 0;              // SyncDigests sent
+  uint64_t churn_syncs = 0;               // exchanges started because of churn
+  uint64_t metadata_fetched = 0;          // maps completed through MetaChunks
+  uint64_t updates_sent = 0;              // gossip updates piggybacked
 
   // Lifeguard's local health score now (0 is healthy).
   int health_score = 0;

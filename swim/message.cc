@@ -42,6 +42,10 @@ bool Sync::operator==(const Sync& o) const {
   return reply_wanted == o.reply_wanted;
 }
 
+bool SyncDigest::operator==(const SyncDigest& o) const {
+  return std::tie(reply_wanted, buckets) == std::tie(o.reply_wanted, o.buckets);
+}
+
 bool MetaRequest::operator==(const MetaRequest& o) const {
   return std::tie(member, version, offset) ==
          std::tie(o.member, o.version, o.offset);

@@ -28,6 +28,7 @@ inline constexpr size_t kMaxNameBytes = 255;          // member names, addresses
 inline constexpr size_t kMaxMetadataKeyBytes = 255;   // one metadata key
 inline constexpr size_t kMaxMetadataBytes = 1 << 20;  // one encoded map
 inline constexpr size_t kMaxDatagramBytes = 65507;    // largest UDP payload
+inline constexpr size_t kMaxDigestBuckets = 128;      // SyncDigest buckets
 
 // A member's metadata: string keys to byte values, replaced whole by its
 // owner. Ordered, so its encoding is canonical.
@@ -121,6 +122,20 @@ struct Sync {
   bool operator==(const Sync& o) const;
 };
 
+// A summary of the sender's whole membership for anti-entropy
+// (swim/state_digest.h): members hashed into buckets by name, each bucket
+// the sum of its members' state hashes. The receiver answers, in Sync
+// packets, with its members of every bucket whose sum differs; with
+// `reply_wanted` (and a difference) it also sends its own digest, so that
+// the first sender does the same. In a converged cluster an exchange is two
+// small datagrams instead of two full states.
+struct SyncDigest {
+  bool reply_wanted = false;
+  std::vector<uint64_t> buckets;  // 1 to kMaxDigestBuckets
+
+  bool operator==(const SyncDigest& o) const;
+};
+
 // Send me bytes of `member`'s encoded metadata at `version`, from `offset`.
 struct MetaRequest {
   std::string member;
@@ -147,8 +162,9 @@ struct Gossip {
   bool operator==(const Gossip&) const { return true; }
 };
 
+// Append new messages at the end: counters index messages by position.
 using Message = std::variant<Ping, Ack, Nack, PingReq, Sync, MetaRequest,
-                             MetaChunk, Gossip>;
+                             MetaChunk, Gossip, SyncDigest>;
 
 struct Packet {
   std::string sender;  // name of the sending member

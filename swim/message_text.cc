@@ -50,6 +50,17 @@ struct MessageText {
                         m.offset + m.data.size(), ") of ", m.total_size);
   }
   std::string operator()(const Gossip&) const { return "gossip"; }
+  std::string operator()(const SyncDigest& m) const {
+    return absl::StrCat(
+        "sync_digest reply_wanted=", m.reply_wanted ? "yes" : "no",
+        " buckets=[",
+        absl::StrJoin(m.buckets, " ",
+                      [](std::string* out, uint64_t bucket) {
+                        absl::StrAppend(out,
+                                        absl::Hex(bucket, absl::kZeroPad16));
+                      }),
+        "]");
+  }
 };
 
 struct UpdateText {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "swim/drop_reason.h"
 #include "swim/fixed_log.h"
+#include "swim/state_digest.h"
 
 namespace swim {
 namespace {
@@ -234,20 +235,25 @@ void Node::SendWithGossip(absl::string_view to_address, const Message& message,
   Send(to_address, std::move(*writer).Finish(), message.index());
 }
 
-void Node::SendState(absl::string_view to_address, bool reply_wanted) {
+void Node::SendState(absl::string_view to_address, bool reply_wanted,
+                     const std::vector<bool>& buckets) {
   ++counters_.syncs_sent;
   // A full exchange brings whatever news gossip was still carrying.
   if (reply_wanted) new_members_since_sync_ = 0;
+  const auto wanted = [&](uint32_t id) {
+    return buckets.empty() ||
+           buckets[DigestBucketOf(members_.NameOf(id), buckets.size())];
+  };
   std::vector<uint32_t> ids;
   ids.reserve(members_.size());
   for (uint32_t id = 1; id < members_.id_bound(); ++id) {
-    if (members_.InUse(id)) ids.push_back(id);
+    if (members_.InUse(id) && wanted(id)) ids.push_back(id);
   }
   // In a random order after our own entry: the receiver queues what was
   // news to it in this order for piggybacking, and varied orders spread
   // different members first (and a lost datagram loses different ones).
   rng_.Shuffle(ids);
-  ids.insert(ids.begin(), Members::kLocalId);
+  if (wanted(Members::kLocalId)) ids.insert(ids.begin(), Members::kLocalId);
   // Only the first datagram asks for a reply: one exchange, not one per
   // datagram. Every datagram is useful on its own.
   Sync sync;
@@ -271,6 +277,33 @@ void Node::SendState(absl::string_view to_address, bool reply_wanted) {
   if (writer.has_value()) {
     Send(to_address, std::move(*writer).Finish(), TypeIndex<Sync>());
   }
+}
+
+void Node::SendDigest(absl::string_view to_address, bool reply_wanted) {
+  ++counters_.digests_sent;
+  SyncDigest digest;
+  digest.reply_wanted = reply_wanted;
+  digest.buckets =
+      ComputeDigest(members_, static_cast<size_t>(config_.sync_digest_buckets));
+  SendWithGossip(to_address, digest);
+}
+
+void Node::OnSyncDigest(const SyncDigest& digest,
+                        absl::string_view from_address) {
+  // Compare at the sender's bucket count, so that nodes configured
+  // differently still understand each other.
+  const std::vector<uint64_t> mine =
+      ComputeDigest(members_, digest.buckets.size());
+  std::vector<bool> differs(mine.size(), false);
+  bool any = false;
+  for (size_t b = 0; b < mine.size(); ++b) {
+    differs[b] = mine[b] != digest.buckets[b];
+    any = any || differs[b];
+  }
+  if (!any) return;
+  SendState(from_address, /*reply_wanted=*/false, differs);
+  // Our digest lets the sender send what we lack in those buckets.
+  if (digest.reply_wanted) SendDigest(from_address, /*reply_wanted=*/false);
 }
 
 // ------------------------------------------------------------- receiving
@@ -337,6 +370,8 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
           OnPingReq(now, message, from_address);
         } else if constexpr (std::is_same_v<T, Sync>) {
           if (message.reply_wanted) SendState(from_address, false);
+        } else if constexpr (std::is_same_v<T, SyncDigest>) {
+          OnSyncDigest(message, from_address);
         } else if constexpr (std::is_same_v<T, MetaRequest>) {
           OnMetaRequest(message, from_address);
         } else if constexpr (std::is_same_v<T, MetaChunk>) {
@@ -1107,7 +1142,7 @@ void Node::RunSync(absl::Time now) {
   next_sync_at_ = now + CurrentSyncInterval();
   std::vector<uint32_t> peer = RandomMembers(1, Status::kOnline, std::nullopt);
   if (peer.empty()) return;
-  SendState(members_.AddressOf(peer[0]), /*reply_wanted=*/true);
+  SendDigest(members_.AddressOf(peer[0]), /*reply_wanted=*/true);
 }
 
 void Node::RunChurnSync(absl::Time now) {

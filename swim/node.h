@@ -174,8 +174,12 @@ class Node {
   // The member's current state as an update; inline metadata when allowed
   // and small enough.
   Update UpdateFor(uint32_t id, bool inline_metadata = true) const;
-  // Full state in as many Sync datagrams as it takes.
-  void SendState(absl::string_view to_address, bool reply_wanted);
+  // Full state in as many Sync datagrams as it takes; only the members of
+  // the digest buckets marked in `buckets` (all if empty).
+  void SendState(absl::string_view to_address, bool reply_wanted,
+                 const std::vector<bool>& buckets = {});
+  // A digest of our state (config.sync_digest_buckets buckets).
+  void SendDigest(absl::string_view to_address, bool reply_wanted);
 
   // ---- Receiving. ----
   void HandlePacket(absl::Time now, absl::string_view from_address,
@@ -193,6 +197,7 @@ class Node {
   void OnNack(const Nack& nack);
   void OnPingReq(absl::Time now, const PingReq& req,
                  absl::string_view from_address);
+  void OnSyncDigest(const SyncDigest& digest, absl::string_view from_address);
   void OnMetaRequest(const MetaRequest& req, absl::string_view from_address);
   void OnMetaChunk(absl::Time now, const MetaChunk& chunk);
 

@@ -54,6 +54,15 @@ struct ToOwnedMessage {
     return MetaChunk{Own(v.member), v.version, v.total_size, v.offset,
                      Own(v.data)};
   }
+  Message operator()(const SyncDigestView& v) const {
+    SyncDigest digest;
+    digest.reply_wanted = v.reply_wanted;
+    digest.buckets.reserve(v.bucket_count());
+    for (size_t i = 0; i < v.bucket_count(); ++i) {
+      digest.buckets.push_back(v.bucket(i));
+    }
+    return digest;
+  }
   // Ack, Nack, Sync and Gossip are their own views.
   template <typename Plain>
   Message operator()(const Plain& v) const {
@@ -62,6 +71,16 @@ struct ToOwnedMessage {
 };
 
 }  // namespace
+
+uint64_t SyncDigestView::bucket(size_t i) const {
+  uint64_t value = 0;
+  for (size_t b = 0; b < 8; ++b) {
+    value |=
+        static_cast<uint64_t>(static_cast<uint8_t>(bucket_bytes[8 * i + b]))
+        << (8 * b);
+  }
+  return value;
+}
 
 Update ToUpdate(const UpdateView& view) {
   return std::visit(ToOwnedUpdate{}, view);

@@ -79,9 +79,19 @@ struct MetaChunkView {
   absl::string_view data;
 };
 
+struct SyncDigestView {
+  bool reply_wanted = false;
+  // bucket_count() little-endian 64-bit sums.
+  absl::string_view bucket_bytes;
+
+  size_t bucket_count() const { return bucket_bytes.size() / 8; }
+  uint64_t bucket(size_t i) const;
+};
+
 // Messages without strings are their own views.
-using MessageView = std::variant<PingView, Ack, Nack, PingReqView, Sync,
-                                 MetaRequestView, MetaChunkView, Gossip>;
+using MessageView =
+    std::variant<PingView, Ack, Nack, PingReqView, Sync, MetaRequestView,
+                 MetaChunkView, Gossip, SyncDigestView>;
 
 struct PacketView {
   absl::string_view sender;

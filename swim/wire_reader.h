@@ -63,6 +63,15 @@ class WireReader {
     return absl::OkStatus();
   }
 
+  // Exactly `length` bytes, viewed in the input.
+  absl::Status ReadFixedView(absl::string_view field, size_t length,
+                             absl::string_view* bytes) {
+    if (ABSL_PREDICT_FALSE(length > rest_.size())) return Truncated(field);
+    *bytes = rest_.substr(0, length);
+    rest_.remove_prefix(length);
+    return absl::OkStatus();
+  }
+
   // A length-prefixed byte string of at most `max_bytes`; `bytes` views the
   // input and is valid as long as it is.
   absl::Status ReadBytesView(absl::string_view field, size_t max_bytes,

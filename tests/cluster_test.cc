@@ -7,7 +7,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "swim/counters.h"
 #include "swim/drop_reason.h"
+#include "swim/message.h"
 #include "swim/node.h"
 #include "swim/status.h"
 #include "tests/testing/fake_network.h"
@@ -284,6 +286,69 @@ TEST(ClusterTest, SameSeedTwiceGivesTheSameEventSequence) {
   const std::vector<std::string> second = Trace(99);
   ASSERT_GT(first.size(), 100u);
   EXPECT_EQ(first, second);
+}
+
+// Sums a counter over every running node.
+template <typename Get>
+uint64_t Total(FakeNetwork& net, Get get) {
+  uint64_t total = 0;
+  for (const std::string& name : net.node_names()) {
+    total += get(net.node(name)->counters());
+  }
+  return total;
+}
+
+TEST(ClusterTest, AConvergedClusterExchangesDigestsNotStates) {
+  FakeNetwork net(absl::UnixEpoch());
+  StartCluster(net, 12);
+  ASSERT_TRUE(
+      net.RunUntil([&] { return net.AllSeeAllOnline(); }, absl::Seconds(60)));
+  // Let the join's own exchanges settle.
+  net.RunFor(absl::Minutes(1));
+  const auto states = [](const Counters& c) { return c.syncs_sent; };
+  const auto digests = [](const Counters& c) { return c.digests_sent; };
+  const uint64_t states_before = Total(net, states);
+  const uint64_t digests_before = Total(net, digests);
+  net.RunFor(absl::Minutes(10));
+  EXPECT_TRUE(net.AllSeeAllOnline());
+  // Every node started about 20 periodic exchanges; all agreed at once.
+  EXPECT_GT(Total(net, digests) - digests_before, 12u * 10);
+  EXPECT_EQ(Total(net, states), states_before);
+}
+
+TEST(ClusterTest, DigestExchangesRepairWhatGossipDoesNotCarry) {
+  // Without piggybacked gossip, news travels only by anti-entropy.
+  FakeNetwork net(absl::UnixEpoch());
+  std::vector<Config> configs;
+  for (int i = 0; i < 8; ++i) {
+    Config config = TestConfig(
+        Name(i), i == 0 ? std::vector<std::string>{}
+                        : std::vector<std::string>{TestAddress(Name(0))});
+    config.testing.zero_retransmits = true;
+    config.sync_interval = absl::Seconds(5);
+    ASSERT_TRUE(net.AddNode(config).ok());
+    net.RunFor(absl::Milliseconds(10));
+  }
+  ASSERT_TRUE(
+      net.RunUntil([&] { return net.AllSeeAllOnline(); }, absl::Minutes(5)));
+  net.RunFor(absl::Minutes(1));
+
+  // A metadata change reaches everyone through digest exchanges, which
+  // send only the buckets that differ.
+  const auto states = [](const Counters& c) { return c.syncs_sent; };
+  const uint64_t states_before = Total(net, states);
+  ASSERT_TRUE(
+      net.node(Name(3))->SetMetadata(net.now(), Metadata{{"role", "db"}}).ok());
+  ASSERT_TRUE(net.RunUntil(
+      [&] {
+        for (const std::string& name : net.node_names()) {
+          std::optional<MemberView> m = net.node(name)->members().Find(Name(3));
+          if (!m.has_value() || m->metadata->count("role") == 0) return false;
+        }
+        return true;
+      },
+      absl::Minutes(5)));
+  EXPECT_GT(Total(net, states), states_before);
 }
 
 }  // namespace

@@ -79,6 +79,9 @@ std::vector<Golden> Goldens() {
   request.offset = 1200;
   Sync sync;
   sync.reply_wanted = true;
+  SyncDigest digest;
+  digest.reply_wanted = true;
+  digest.buckets = {1, 0x0102030405060708};
   return {
       {"ping", MakePacket(Ping{5, "b"}), "01016105016200"},
       {"ack", MakePacket(Ack{300}), "020161ac0200"},
@@ -90,6 +93,8 @@ std::vector<Golden> Goldens() {
       {"meta_request", MakePacket(request), "060161016309b00900"},
       {"meta_chunk", MakePacket(chunk), "070161016309f0a204b0090378797a00"},
       {"gossip", MakePacket(Gossip{}), "08016100"},
+      {"sync_digest", MakePacket(digest),
+       "09016101020100000000000000080706050403020100"},
       {"alive", MakePacket(Gossip{}, {large_metadata}),
        "08016101"
        "0101630d31302e302e302e313a37393436ac020900f0a204"},
@@ -232,7 +237,7 @@ TEST(CodecTest, OversizedBodyIsRejected) {
 
 TEST(CodecTest, UnknownTypesAreRejected) {
   EXPECT_EQ(ReasonFor(Unhex("00016100")), DropReason::kUnknownType);
-  EXPECT_EQ(ReasonFor(Unhex("09016100")), DropReason::kUnknownType);
+  EXPECT_EQ(ReasonFor(Unhex("0a016100")), DropReason::kUnknownType);
   EXPECT_EQ(ReasonFor(Unhex("ff016100")), DropReason::kUnknownType);
   // A Left update whose type byte is 5.
   EXPECT_EQ(ReasonFor(Unhex("08016101"
@@ -338,6 +343,38 @@ TEST(CodecTest, BadValuesAreRejected) {
                             "00"
                             "00")),
             DropReason::kBadValue);
+}
+
+TEST(CodecTest, MalformedDigestsAreRejected) {
+  // No buckets, and more than kMaxDigestBuckets.
+  EXPECT_EQ(ReasonFor(Unhex("090161"
+                            "01"
+                            "00"
+                            "00")),
+            DropReason::kTooManyEntries);
+  EXPECT_EQ(ReasonFor(Unhex("090161"
+                            "01"
+                            "8101")),
+            DropReason::kTooManyEntries);
+  // Two buckets announced, one and a half present.
+  EXPECT_EQ(ReasonFor(Unhex("090161"
+                            "01"
+                            "02"
+                            "0100000000000000"
+                            "08070605")),
+            DropReason::kTruncated);
+  // An unknown flag bit.
+  EXPECT_EQ(ReasonFor(Unhex("090161"
+                            "02"
+                            "01"
+                            "0100000000000000"
+                            "00")),
+            DropReason::kBadValue);
+  // The encoder refuses what the decoder would.
+  EXPECT_FALSE(EncodePacket(MakePacket(SyncDigest{})).ok());
+  SyncDigest huge;
+  huge.buckets.resize(kMaxDigestBuckets + 1);
+  EXPECT_FALSE(EncodePacket(MakePacket(huge)).ok());
 }
 
 TEST(CodecTest, ErrorsNameWhatWasWrong) {

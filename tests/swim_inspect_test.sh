@@ -70,7 +70,7 @@ body_hex="${hex:36:$((${#hex} - 36 - 32))}"
 # shellcheck disable=SC2059 # the format is the escaped bytes themselves
 printf "$(sed 's/../\\x&/g' <<<"$body_hex")" >"$tmp/body.bin"
 expect 0 'message: ping seq=42' -- --body --file="$tmp/body.bin"
-printf '\x09\x01a\x00' >"$tmp/bad-body.bin"
+printf '\x0a\x01a\x00' >"$tmp/bad-body.bin"
 expect 2 'drop reason: unknown_type' -- --body --file="$tmp/bad-body.bin"
 
 echo "swim_inspect: all checks passed"

@@ -104,7 +104,7 @@ Update TypicalUpdate(Prng& prng) {
 }
 
 Message RandomMessage(Prng& prng) {
-  switch (prng.Uniform(8)) {
+  switch (prng.Uniform(9)) {
     case 0:
       return Ping{RandomVarint32(prng), RandomName(prng)};
     case 1:
@@ -131,6 +131,13 @@ Message RandomMessage(Prng& prng) {
       chunk.total_size = static_cast<uint32_t>(
           chunk.offset + chunk.data.size() + prng.Uniform(1 << 16));
       return chunk;
+    }
+    case 7: {
+      SyncDigest digest;
+      digest.reply_wanted = prng.Bernoulli(1, 2);
+      digest.buckets.resize(1 + prng.Uniform(kMaxDigestBuckets));
+      for (uint64_t& bucket : digest.buckets) bucket = prng.Next();
+      return digest;
     }
     default:
       return Gossip{};
