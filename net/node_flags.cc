@@ -1,0 +1,217 @@
+// g++ 12 with -fsanitize=thread warns (-Wtsan) about the fence in Abseil's
+// sequence-locked flag storage, which absl::Duration flags use: the fence is
+// correct, ThreadSanitizer merely cannot model it.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic ignored "-Wtsan"
+#endif
+
+#include "net/node_flags.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "net/node_settings.h"
+#include "net/udp_node.h"
+#include "swim/config.h"
+
+namespace {
+// The defaults of the flags below: the library's LAN profile.
+const swim::Config& Defaults() {
+  static const swim::Config* const kDefaults = new swim::Config();
+  return *kDefaults;
+}
+}  // namespace
+
+ABSL_FLAG(std::string, name, "",
+          "This member's name, host:port (then also its address, as in the "
+          "seed). Default: $SWIM_NAME.");
+ABSL_FLAG(std::string, address, "",
+          "Where other members send to, host:port or [v6]:port, if not the "
+          "name. Port 0: any free port.");
+ABSL_FLAG(std::string, bind, "",
+          "The local address to bind, e.g. 0.0.0.0:2001 or [::]:2001. "
+          "Default: the address.");
+ABSL_FLAG(std::vector<std::string>, peer, {},
+          "A member to join through, host:port; repeat for several. A DNS "
+          "name stands for all its addresses. Default: $SWIM_PEERS "
+          "(comma-separated).");
+ABSL_FLAG(std::string, secret, "",
+          "The cluster's shared secret. Default: the contents of "
+          "--secret_file or $SWIM_SECRET_FILE, else $SWIM_SECRET. Required.");
+ABSL_FLAG(std::string, secret_file, "",
+          "A file holding the shared secret (one trailing newline stripped).");
+ABSL_FLAG(std::vector<std::string>, metadata, {},
+          "key=value metadata of this member at start; repeat for several.");
+ABSL_FLAG(std::string, cluster, "",
+          "The cluster's name: members of differently named clusters ignore "
+          "each other.");
+ABSL_FLAG(bool, encrypt, false, "Encrypt datagrams (and require encryption).");
+ABSL_FLAG(absl::Duration, probe_interval, Defaults().probe_interval,
+          "One member is probed per interval.");
+ABSL_FLAG(absl::Duration, probe_timeout, Defaults().probe_timeout,
+          "Wait this long for a direct ack before asking relays.");
+ABSL_FLAG(int32_t, indirect_checks, Defaults().indirect_checks,
+          "Relays asked to ping a silent member.");
+ABSL_FLAG(int32_t, suspicion_mult, Defaults().suspicion_mult,
+          "Suspicion timeout, in probe intervals (times log10 of the size).");
+ABSL_FLAG(int32_t, suspicion_max_mult, Defaults().suspicion_max_mult,
+          "Longest suspicion timeout, as a multiple of the shortest.");
+ABSL_FLAG(int32_t, retransmit_mult, Defaults().retransmit_mult,
+          "Gossip retransmissions, times log10 of the size.");
+ABSL_FLAG(absl::Duration, sync_interval, Defaults().sync_interval,
+          "Full state exchange with one member this often.");
+ABSL_FLAG(absl::Duration, join_retry, Defaults().join_retry_initial,
+          "First wait before asking the peers again while alone.");
+ABSL_FLAG(absl::Duration, join_retry_max, Defaults().join_retry_max,
+          "Longest wait between join attempts.");
+ABSL_FLAG(absl::Duration, offline_retention, Defaults().offline_retention,
+          "Offline members are forgotten after this long.");
+ABSL_FLAG(absl::Duration, offline_probe_interval,
+          Defaults().offline_probe_interval,
+          "One remembered offline member is pinged this often.");
+ABSL_FLAG(int64_t, max_datagram_bytes,
+          static_cast<int64_t>(Defaults().max_datagram_bytes),
+          "The largest datagram sent or accepted.");
+ABSL_FLAG(bool, leave_on_exit, true,
+          "Leave the cluster gracefully when stopped (Ctrl-C, SIGTERM).");
+ABSL_FLAG(absl::Duration, leave_linger, absl::ZeroDuration(),
+          "How long to keep answering after leaving; 0: two probe "
+          "intervals.");
+
+namespace swim::net {
+namespace {
+
+std::vector<std::string>& MutablePeers() {
+  static auto* const kPeers = new std::vector<std::string>();
+  return *kPeers;
+}
+std::vector<std::string>& MutableMetadata() {
+  static auto* const kMetadata = new std::vector<std::string>();
+  return *kMetadata;
+}
+
+// If argv[*i] is --<flag>=v, -<flag>=v, or --<flag> v: appends v to `out`,
+// advances *i past it and returns true.
+bool TakeRepeated(absl::string_view flag, int argc, char** argv, int* i,
+                  std::vector<std::string>* out) {
+  absl::string_view arg = argv[*i];
+  if (absl::StartsWith(arg, "--")) {
+    arg.remove_prefix(2);
+  } else if (absl::StartsWith(arg, "-")) {
+    arg.remove_prefix(1);
+  } else {
+    return false;
+  }
+  if (!absl::StartsWith(arg, flag)) return false;
+  arg.remove_prefix(flag.size());
+  if (absl::StartsWith(arg, "=")) {
+    out->emplace_back(arg.substr(1));
+    return true;
+  }
+  if (arg.empty() && *i + 1 < argc) {
+    out->emplace_back(argv[++*i]);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<char*> ParseNodeCommandLine(int argc, char** argv) {
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0 && std::strcmp(argv[i], "--") == 0) {
+      for (; i < argc; ++i) rest.push_back(argv[i]);
+      break;
+    }
+    if (i > 0 &&
+        (TakeRepeated("peer", argc, argv, &i, &MutablePeers()) ||
+         TakeRepeated("metadata", argc, argv, &i, &MutableMetadata()))) {
+      continue;
+    }
+    rest.push_back(argv[i]);
+  }
+  return absl::ParseCommandLine(static_cast<int>(rest.size()), rest.data());
+}
+
+const std::vector<std::string>& PeerFlags() { return MutablePeers(); }
+const std::vector<std::string>& MetadataFlags() { return MutableMetadata(); }
+
+absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags() {
+  UdpNodeOptions options;
+  Config& config = options.config;
+  NodeIdentityInputs given;
+  given.name = absl::GetFlag(FLAGS_name);
+  given.address = absl::GetFlag(FLAGS_address);
+  given.peers = PeerFlags();
+  given.secret = absl::GetFlag(FLAGS_secret);
+  given.secret_file = absl::GetFlag(FLAGS_secret_file);
+  given.metadata = MetadataFlags();
+  if (absl::Status s = ApplyNodeIdentity(given, ProcessEnvironment, &config);
+      !s.ok()) {
+    return s;
+  }
+  options.bind_address = absl::GetFlag(FLAGS_bind);
+  config.cluster_name = absl::GetFlag(FLAGS_cluster);
+  config.encrypt = absl::GetFlag(FLAGS_encrypt);
+  config.require_encryption = config.encrypt;
+  config.probe_interval = absl::GetFlag(FLAGS_probe_interval);
+  config.probe_timeout = absl::GetFlag(FLAGS_probe_timeout);
+  config.indirect_checks = absl::GetFlag(FLAGS_indirect_checks);
+  config.suspicion_mult = absl::GetFlag(FLAGS_suspicion_mult);
+  config.suspicion_max_mult = absl::GetFlag(FLAGS_suspicion_max_mult);
+  config.retransmit_mult = absl::GetFlag(FLAGS_retransmit_mult);
+  config.sync_interval = absl::GetFlag(FLAGS_sync_interval);
+  config.join_retry_initial = absl::GetFlag(FLAGS_join_retry);
+  config.join_retry_max = absl::GetFlag(FLAGS_join_retry_max);
+  config.offline_retention = absl::GetFlag(FLAGS_offline_retention);
+  config.offline_probe_interval = absl::GetFlag(FLAGS_offline_probe_interval);
+  int64_t max_datagram = absl::GetFlag(FLAGS_max_datagram_bytes);
+  if (max_datagram <= 0 || max_datagram > 65507) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_datagram_bytes=", max_datagram,
+                     ": want 1..65507 (at least the envelope's 34)"));
+  }
+  config.max_datagram_bytes = static_cast<size_t>(max_datagram);
+  options.leave_on_stop = absl::GetFlag(FLAGS_leave_on_exit);
+  absl::Duration linger = absl::GetFlag(FLAGS_leave_linger);
+  if (linger < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--leave_linger=", absl::FormatDuration(linger), ": negative"));
+  }
+  if (linger > absl::ZeroDuration()) options.leave_linger = linger;
+
+  // The node checks the rest; its messages name the field, which is the
+  // flag's name too (join_retry_initial is --join_retry).
+  Config check = config;
+  if (absl::EndsWith(check.address, ":0")) {
+    check.address = "127.0.0.1:1";  // port 0 is resolved when binding
+  }
+  if (absl::Status s = check.Validate(); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("bad flags: ", s.message()));
+  }
+  return options;
+}
+
+int ExitWithError(const char* program, const absl::Status& status) {
+  absl::string_view name = program;
+  size_t slash = name.rfind('/');
+  if (slash != absl::string_view::npos) name.remove_prefix(slash + 1);
+  std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(name.size()),
+               name.data(), static_cast<int>(status.message().size()),
+               status.message().data());
+  return 2;
+}
+
+}  // namespace swim::net

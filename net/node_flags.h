@@ -1,0 +1,59 @@
+// The command-line flags every swim program shares (the demo, the sync
+// tool, test nodes): identity as the seed knows it (net/node_settings.h)
+// plus the timing knobs, turned into UdpNodeOptions.
+//
+// --peer and --metadata may be repeated (as the seed's --peer); absl flags
+// alone would keep only the last, so ParseNodeCommandLine collects them
+// first.
+//
+//   int main(int argc, char** argv) {
+//     absl::SetProgramUsageMessage("...");
+//     std::vector<char*> args = ParseNodeCommandLine(argc, argv);
+//     absl::StatusOr<UdpNodeOptions> options = NodeOptionsFromFlags();
+//     if (!options.ok()) return ExitWithError(argv[0], options.status());
+//     ...
+//   }
+#ifndef NET_NODE_FLAGS_H_
+#define NET_NODE_FLAGS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/flags/declare.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "net/udp_node.h"
+
+ABSL_DECLARE_FLAG(std::string, name);
+ABSL_DECLARE_FLAG(std::string, address);
+ABSL_DECLARE_FLAG(std::string, bind);
+ABSL_DECLARE_FLAG(std::string, secret);
+ABSL_DECLARE_FLAG(std::string, secret_file);
+ABSL_DECLARE_FLAG(std::string, cluster);
+ABSL_DECLARE_FLAG(absl::Duration, probe_interval);
+ABSL_DECLARE_FLAG(absl::Duration, probe_timeout);
+ABSL_DECLARE_FLAG(bool, leave_on_exit);
+
+namespace swim::net {
+
+// absl::ParseCommandLine, after taking every --peer and --metadata out of
+// argv (see PeerFlags, MetadataFlags). Returns the positional arguments
+// (argv[0] first). Exits on a flag error, as absl does.
+std::vector<char*> ParseNodeCommandLine(int argc, char** argv);
+
+// Every --peer / --metadata value seen by ParseNodeCommandLine, in order.
+const std::vector<std::string>& PeerFlags();
+const std::vector<std::string>& MetadataFlags();
+
+// The options the flags and the environment describe. One-line errors that
+// name the flag or variable.
+absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags();
+
+// Prints "<program>: <message>" on stderr and returns the exit code for
+// configuration errors (2).
+int ExitWithError(const char* program, const absl::Status& status);
+
+}  // namespace swim::net
+
+#endif  // NET_NODE_FLAGS_H_

@@ -1,0 +1,99 @@
+// Change listeners: callbacks on every member status or metadata change,
+// held by RAII Subscription objects (the seed's listener.on_notify).
+//
+// The adapter's loop thread calls Notify; callbacks run there, one at a
+// time, and must not block (no sleeping, no waiting on the node: UdpNode's
+// own methods may be called, though). Destroying or cancelling a
+// Subscription from any other thread waits for a callback in flight, so
+// whatever the callback captured may be freed right after; a callback may
+// also cancel subscriptions (its own included). A Subscription may outlive
+// the node it came from.
+//
+//   Subscription s = node->Subscribe([](const MemberChange& change) {
+//     std::cout << change.member.name << " "
+//               << StatusName(change.member.status) << "\n";
+//   });
+//   ...  // `s` going out of scope unsubscribes.
+#ifndef NET_SUBSCRIPTION_H_
+#define NET_SUBSCRIPTION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "net/member_snapshot.h"
+#include "swim/node.h"
+
+namespace swim::net {
+
+// One change, as a listener sees it.
+struct MemberChange {
+  // What changed (previous and current status, metadata_changed, ...).
+  MemberEvent event;
+  // The member's state right after the change (the last state known, for a
+  // forgotten member).
+  MemberInfo member;
+};
+
+using ChangeCallback = std::function<void(const MemberChange&)>;
+
+class ChangeListeners;
+
+// Unsubscribes on destruction (or Cancel). Movable, not copyable. Like any
+// value, one Subscription object must not be used from two threads at once
+// (e.g. assigned on one while a callback cancels it on the loop thread)
+// without a lock.
+class Subscription {
+ public:
+  Subscription() = default;
+  Subscription(Subscription&& other) noexcept;
+  Subscription& operator=(Subscription&& other) noexcept;
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+  ~Subscription() { Cancel(); }
+
+  // Stops the callback; after return (off the loop thread) it runs no more.
+  void Cancel();
+  bool active() const { return id_ != 0; }
+
+ private:
+  friend class ChangeListeners;
+  Subscription(std::weak_ptr<ChangeListeners> listeners, uint64_t id)
+      : listeners_(std::move(listeners)), id_(id) {}
+
+  std::weak_ptr<ChangeListeners> listeners_;
+  uint64_t id_ = 0;
+};
+
+// The registry behind Subscribe; UdpNode owns one through a shared_ptr.
+class ChangeListeners : public std::enable_shared_from_this<ChangeListeners> {
+ public:
+  Subscription Add(ChangeCallback callback) ABSL_LOCKS_EXCLUDED(mu_);
+  // Calls every active callback with `change`, on the calling thread.
+  void Notify(const MemberChange& change) ABSL_LOCKS_EXCLUDED(mu_);
+  bool empty() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  friend class Subscription;
+  struct Entry {
+    ChangeCallback callback;
+    std::atomic<bool> active{true};
+  };
+  void Remove(uint64_t id) ABSL_LOCKS_EXCLUDED(mu_);
+
+  mutable absl::Mutex mu_;
+  std::map<uint64_t, std::shared_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  // Held while callbacks run, so that Remove can wait for them.
+  absl::Mutex dispatch_mu_;
+  std::atomic<std::thread::id> dispatch_thread_{};
+};
+
+}  // namespace swim::net
+
+#endif  // NET_SUBSCRIPTION_H_

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Tests //tools:swim_demo in line mode: two processes on 127.0.0.1 see each
+# other, the token changes even without --metadata, Ctrl-C leaves
+# gracefully, and bad flags get a one-line error naming them.
+# Usage: swim_demo_test.sh <swim_demo>
+set -euo pipefail
+
+demo="$1"
+work="$(mktemp -d "${TEST_TMPDIR:-/tmp}/swim_demo.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+wait_for() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    if eval "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "FAIL: timed out waiting for: $1" >&2
+  cat "$work"/*.out >&2 || true
+  exit 1
+}
+
+export SWIM_SECRET=demo-test-secret
+flags=(--probe_interval=200ms --probe_timeout=100ms --join_retry=100ms
+  --token_interval=500ms --leave_linger=400ms)
+"$demo" --name=127.0.0.1:0 --metadata=name=one "${flags[@]}" >"$work/a.out" &
+pids+=($!)
+wait_for "grep -q '(local)' $work/a.out"
+a_name="$(grep -m1 '(local)' "$work/a.out" | cut -d' ' -f2)"
+# B starts without metadata: its token must change all the same.
+"$demo" --name=127.0.0.1:0 --peer="$a_name" "${flags[@]}" >"$work/b.out" &
+b_pid=$!
+pids+=($b_pid)
+wait_for "grep -q '(local)' $work/b.out"
+b_name="$(grep -m1 '(local)' "$work/b.out" | cut -d' ' -f2)"
+
+wait_for "grep -q '^[0-9:.]* $b_name online .*token=' $work/a.out"
+wait_for "grep -q '^[0-9:.]* $a_name online .*name=one token=' $work/b.out"
+
+kill -INT "$b_pid"
+wait "$b_pid"
+wait_for "grep -q '^[0-9:.]* $b_name offline (left)' $work/a.out"
+
+for bad in --name=nope --peer=127.0.0.1:99999 --probe_timeout=5s; do
+  if "$demo" --name=127.0.0.1:0 "$bad" 2>"$work/err"; then exit 1; fi
+  [[ "$(wc -l <"$work/err")" == 1 ]]
+done
+if env -u SWIM_SECRET "$demo" --name=127.0.0.1:0 2>"$work/err"; then exit 1; fi
+grep -q SWIM_SECRET "$work/err"
+echo PASS

@@ -1,0 +1,109 @@
+// udp_cluster_node: a swim node for multi-process tests. It takes the
+// shared node flags (net/node_flags.h), prints one machine-readable line per
+// event on stdout, and obeys one command per line on stdin:
+//
+//   out: READY <name>
+//        CHANGE <member> <status> <offline_reason> <incarnation> <k=v;...>
+//        STATS <reason>=<drops> ... received=<datagrams>
+//   in:  meta k=v;k2=v2    replace the local metadata
+//        leave             leave gracefully, keep running
+//        stats             print a STATS line
+//        quit              stop (leaving gracefully) and exit 0
+//   End of input stops without leaving and exits, so a dying test never
+//   leaves nodes behind.
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "net/node_flags.h"
+#include "net/tsan_mutex_lock.h"
+#include "net/udp_node.h"
+#include "swim/drop_reason.h"
+#include "swim/status.h"
+
+namespace {
+
+absl::Mutex out_mu;
+
+void PrintLine(const std::string& line) {
+  swim::net::TsanMutexLock lock(&out_mu);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+std::string MetadataText(const swim::Metadata& metadata) {
+  if (metadata.empty()) return "-";
+  return absl::StrJoin(metadata, ";", absl::PairFormatter("="));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("A swim node for tests; see the source.");
+  swim::net::ParseNodeCommandLine(argc, argv);
+  absl::StatusOr<swim::net::UdpNodeOptions> options =
+      swim::net::NodeOptionsFromFlags();
+  if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());
+  absl::StatusOr<std::unique_ptr<swim::net::UdpNode>> started =
+      swim::net::UdpNode::Start(*std::move(options));
+  if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
+  swim::net::UdpNode& node = **started;
+
+  swim::net::Subscription subscription = node.Subscribe(
+      [](const swim::net::MemberChange& change) {
+        const swim::net::MemberInfo& m = change.member;
+        PrintLine(absl::StrCat("CHANGE ", m.name, " ",
+                               swim::StatusName(m.status), " ",
+                               swim::OfflineReasonName(m.offline_reason), " ",
+                               m.incarnation, " ", MetadataText(m.metadata)));
+      },
+      /*replay_members=*/true);
+  PrintLine(absl::StrCat("READY ", node.name()));
+
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (absl::StartsWith(line, "meta ")) {
+      swim::Metadata metadata;
+      for (absl::string_view entry :
+           absl::StrSplit(line.substr(5), ';', absl::SkipEmpty())) {
+        std::pair<std::string, std::string> kv =
+            absl::StrSplit(entry, absl::MaxSplits('=', 1));
+        metadata[kv.first] = kv.second;
+      }
+      absl::Status s = node.SetMetadata(std::move(metadata));
+      if (!s.ok()) PrintLine(absl::StrCat("ERROR ", s.message()));
+    } else if (line == "leave") {
+      node.Leave();
+    } else if (line == "stats") {
+      swim::net::UdpNodeStats stats = node.Stats();
+      std::string text = "STATS";
+      for (size_t r = 0; r < swim::kDropReasonCount; ++r) {
+        absl::StrAppend(&text, " ",
+                        swim::DropReasonName(static_cast<swim::DropReason>(r)),
+                        "=", stats.node.drops[r]);
+      }
+      absl::StrAppend(&text, " received=", stats.socket.datagrams_received);
+      PrintLine(text);
+    } else if (line == "quit") {
+      subscription.Cancel();
+      node.Stop();
+      PrintLine("STOPPED");
+      return 0;
+    }
+  }
+  subscription.Cancel();
+  node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
+  return 0;
+}
