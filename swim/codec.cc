@@ -1,5 +1,6 @@
 #include "swim/codec.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -516,6 +517,9 @@ absl::StatusOr<PacketWriter> PacketWriter::Start(size_t budget_bytes,
         absl::StrCat("packet needs ", writer.size(), " bytes; the budget is ",
                      budget_bytes));
   }
+  // One allocation for the updates of a datagram-sized packet.
+  constexpr size_t kMaxReserveBytes = 64 * 1024;
+  writer.updates_.reserve(std::min(budget_bytes, kMaxReserveBytes));
   return writer;
 }
 
