@@ -107,6 +107,9 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
   next_offline_probe_at_ = now + config_.offline_probe_interval;
   join_backoff_ = config_.join_retry_initial;
   next_join_at_ = now;
+  // As if the last churn exchange were an interval ago: one may start at
+  // once, and NextDeadline() stays a real time.
+  last_churn_sync_ = now - config_.churn_sync_interval;
   RunJoin(now);
 }
 
@@ -886,6 +889,7 @@ void Node::ForgetMember(uint32_t id) {
     }
     probe_order_.erase(pos);
   }
+  SetAwaitingProbe(id, false);
   MemberEvent event;
   event.member = std::string(members_.NameOf(id));
   event.previous = members_.record(id).status;
@@ -1058,6 +1062,7 @@ std::optional<uint32_t> Node::NextProbeTarget() {
         if (members_.InUse(id) &&
             Matches(members_.record(id).status, Status::kAvailable)) {
           probe_order_.push_back(id);
+          SetAwaitingProbe(id, true);
         }
       }
       rng_.Shuffle(probe_order_);
@@ -1065,6 +1070,7 @@ std::optional<uint32_t> Node::NextProbeTarget() {
       if (probe_order_.empty()) return std::nullopt;
     }
     const uint32_t id = probe_order_[probe_position_++];
+    SetAwaitingProbe(id, false);
     if (members_.InUse(id) &&
         Matches(members_.record(id).status, Status::kAvailable)) {
       return id;
@@ -1074,14 +1080,22 @@ std::optional<uint32_t> Node::NextProbeTarget() {
 }
 
 void Node::AddToProbeOrder(uint32_t id) {
-  if (std::find(probe_order_.begin() + static_cast<ptrdiff_t>(probe_position_),
-                probe_order_.end(), id) != probe_order_.end()) {
-    return;
-  }
-  // A random place in what is left of this pass.
+  if (id < awaiting_probe_.size() && awaiting_probe_[id]) return;
+  // A random place in what is left of this pass: append, then swap with a
+  // uniformly chosen slot of the rest (the new member's own included).
+  probe_order_.push_back(id);
   const size_t remaining = probe_order_.size() - probe_position_;
-  const size_t at = probe_position_ + rng_.Uniform(remaining + 1);
-  probe_order_.insert(probe_order_.begin() + static_cast<ptrdiff_t>(at), id);
+  const size_t at = probe_position_ + rng_.Uniform(remaining);
+  std::swap(probe_order_[at], probe_order_.back());
+  SetAwaitingProbe(id, true);
+}
+
+void Node::SetAwaitingProbe(uint32_t id, bool awaiting) {
+  if (id >= awaiting_probe_.size()) {
+    if (!awaiting) return;
+    awaiting_probe_.resize(members_.id_bound(), false);
+  }
+  awaiting_probe_[id] = awaiting;
 }
 
 void Node::RunRelayTimers(absl::Time now) {

@@ -232,6 +232,7 @@ class Node {
   void FinishProbe(absl::Time now);
   std::optional<uint32_t> NextProbeTarget();
   void AddToProbeOrder(uint32_t id);
+  void SetAwaitingProbe(uint32_t id, bool awaiting);
   void RunRelayTimers(absl::Time now);
   void RunSuspicionTimers(absl::Time now);
   void RunFetchTimers(absl::Time now);
@@ -267,6 +268,9 @@ class Node {
   // Probing.
   std::vector<uint32_t> probe_order_;
   size_t probe_position_ = 0;
+  // By id: the member waits in the rest of this pass (probe_order_ from
+  // probe_position_ on), so that adding one is O(1), not a search.
+  std::vector<bool> awaiting_probe_;
   std::optional<Probe> probe_;
   absl::Time next_probe_at_;
 
@@ -280,7 +284,7 @@ class Node {
 
   absl::Time next_sync_at_;
   int new_members_since_sync_ = 0;  // learnt through gossip
-  absl::Time last_churn_sync_ = absl::InfinitePast();
+  absl::Time last_churn_sync_;
   absl::Time settle_sync_at_ = absl::InfiniteFuture();
   absl::Time next_join_at_;
   absl::Duration join_backoff_;

@@ -158,6 +158,21 @@ const U* FindUpdate(const Packet& packet, absl::string_view member) {
 
 // ---- Start-up, ticks and inputs. ----
 
+TEST(NodeTest, NextDeadlineIsARealTimeWhenAChurnExchangeIsDue) {
+  // Gossip of many new members at once makes a churn exchange due at once;
+  // the deadline must say "now", not absl::InfinitePast(), on which a shell
+  // computing a wait overflows.
+  Harness h;
+  h.Deliver("a", Gossip{},
+            {Harness::AliveOf("a", 0), Harness::AliveOf("b", 0),
+             Harness::AliveOf("c", 0), Harness::AliveOf("d", 0),
+             Harness::AliveOf("e", 0), Harness::AliveOf("f", 0),
+             Harness::AliveOf("g", 0), Harness::AliveOf("h", 0),
+             Harness::AliveOf("i", 0), Harness::AliveOf("j", 0)});
+  EXPECT_GE(h.node().NextDeadline(), kStart - absl::Seconds(1));
+  EXPECT_LE(h.node().NextDeadline(), h.now());
+}
+
 TEST(NodeTest, NoSeedPeersWaitsQuietlyWithoutCrashing) {
   // Seed defect: with no peers its failure detector crashed.
   Harness h;
