@@ -1,0 +1,20 @@
+#include "sim/datagram_size_oracle.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "sim/simulator.h"
+
+namespace swim::sim {
+
+void DatagramSizeOracle::OnSend(const Simulator& sim, SimTime now,
+                                uint32_t from, uint32_t /*to*/, size_t bytes) {
+  largest_bytes_ = std::max(largest_bytes_, bytes);
+  if (bytes > limit_bytes_) {
+    Report(now, absl::StrCat(sim.name(from), " sent a ", bytes,
+                             "-byte datagram (limit ", limit_bytes_, ") at ",
+                             FormatSimTime(now)));
+  }
+}
+
+}  // namespace swim::sim

@@ -1,0 +1,333 @@
+#include "sim/runner.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "absl/numeric/int128.h"
+#include "absl/strings/str_cat.h"
+#include "sim/accuracy_oracle.h"
+#include "sim/completeness_oracle.h"
+#include "sim/convergence_oracle.h"
+#include "sim/datagram_size_oracle.h"
+#include "sim/dissemination_oracle.h"
+#include "sim/simulator.h"
+
+namespace swim::sim {
+namespace {
+
+struct Resolved {
+  const Action* action;
+  std::vector<std::vector<uint32_t>> sets;
+};
+
+class Applier {
+ public:
+  Applier(Simulator& sim, std::vector<Oracle*> oracles)
+      : sim_(sim), oracles_(std::move(oracles)) {}
+
+  absl::Status Apply(const Resolved& r) {
+    const Action& a = *r.action;
+    NetworkModel& net = sim_.network();
+    sim_.RecordNetworkFault(
+        {static_cast<uint64_t>(a.kind), static_cast<uint64_t>(a.line)});
+    auto each = [&](size_t set, auto fn) {
+      for (uint32_t n : r.sets[set]) fn(n);
+    };
+    auto pairs = [&](auto fn) {
+      for (uint32_t x : r.sets[0]) {
+        for (uint32_t y : r.sets[1]) {
+          if (x != y) fn(x, y);
+        }
+      }
+    };
+    auto mark = [&](size_t set) {
+      each(set, [&](uint32_t n) { sim_.MarkDisturbed(n); });
+    };
+    switch (a.kind) {
+      case ActionKind::kPartition:
+        for (size_t i = 0; i < r.sets.size(); ++i) mark(i);
+        net.Partition(r.sets);
+        break;
+      case ActionKind::kHeal:
+        MarkNetworkDisturbed();
+        net.Heal();
+        break;
+      case ActionKind::kIsolate:
+        mark(0);
+        each(0, [&](uint32_t n) { net.Isolate(n); });
+        break;
+      case ActionKind::kRejoin:
+        mark(0);
+        each(0, [&](uint32_t n) { net.Rejoin(n); });
+        break;
+      case ActionKind::kCut:
+      case ActionKind::kUncut:
+      case ActionKind::kClog:
+      case ActionKind::kLossLink:
+        mark(0);
+        mark(1);
+        pairs([&](uint32_t x, uint32_t y) {
+          if (a.kind == ActionKind::kCut) net.Cut(x, y);
+          if (a.kind == ActionKind::kUncut) net.Uncut(x, y);
+          if (a.kind == ActionKind::kClog)
+            net.Clog(x, y, sim_.now() + a.duration);
+          if (a.kind == ActionKind::kLossLink) net.SetLinkLoss(x, y, a.ppm);
+        });
+        break;
+      case ActionKind::kCutInbound:
+        mark(0);
+        each(0, [&](uint32_t n) { net.SetInboundCut(n, a.flag); });
+        break;
+      case ActionKind::kLoss:
+        net.set_loss_ppm(a.ppm);
+        break;
+      case ActionKind::kLossIn:
+        mark(0);
+        each(0, [&](uint32_t n) { net.SetInboundLoss(n, a.ppm); });
+        break;
+      case ActionKind::kLossOut:
+        mark(0);
+        each(0, [&](uint32_t n) { net.SetOutboundLoss(n, a.ppm); });
+        break;
+      case ActionKind::kLatency:
+        net.set_latency(a.value, a.value2);
+        break;
+      case ActionKind::kDuplicate:
+        net.set_duplicate_ppm(a.ppm);
+        break;
+      case ActionKind::kReorder:
+        net.set_reorder(a.ppm, a.value);
+        break;
+      case ActionKind::kCrash:
+        each(0, [&](uint32_t n) { sim_.Crash(n); });
+        break;
+      case ActionKind::kRestart:
+        for (uint32_t n : r.sets[0]) {
+          if (absl::Status s = sim_.Restart(n); !s.ok()) return s;
+        }
+        break;
+      case ActionKind::kPause:
+        each(0, [&](uint32_t n) { sim_.Pause(n, a.duration, a.flag); });
+        break;
+      case ActionKind::kResume:
+        each(0, [&](uint32_t n) { sim_.Resume(n); });
+        break;
+      case ActionKind::kSlow:
+        each(0, [&](uint32_t n) { sim_.SetSlow(n, a.value); });
+        break;
+      case ActionKind::kDrift:
+        each(0, [&](uint32_t n) { sim_.SetDrift(n, a.signed_ppm); });
+        break;
+      case ActionKind::kMetadata:
+        for (uint32_t n : r.sets[0]) {
+          if (!sim_.IsUp(n)) continue;
+          ++metadata_counter_;
+          Metadata m = {{"sim", absl::StrCat("update-", metadata_counter_)}};
+          if (absl::Status s = sim_.SetMetadata(n, std::move(m)); !s.ok()) {
+            // A node that left refuses; that is the protocol's rule.
+            if (!absl::IsFailedPrecondition(s)) return s;
+          }
+        }
+        break;
+      case ActionKind::kLeave:
+        each(0, [&](uint32_t n) { sim_.Leave(n); });
+        break;
+      case ActionKind::kLiveness:
+        MarkNetworkDisturbed();
+        sim_.network().ClearFaults();
+        sim_.ClearNodeFaults();
+        for (Oracle* o : oracles_) o->OnLivenessStart(sim_, sim_.now());
+        break;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  void MarkNetworkDisturbed() {
+    for (uint32_t n = 0; n < static_cast<uint32_t>(sim_.size()); ++n) {
+      if (sim_.network().Disturbs(n)) sim_.MarkDisturbed(n);
+    }
+  }
+
+  Simulator& sim_;
+  std::vector<Oracle*> oracles_;
+  int metadata_counter_ = 0;
+};
+
+uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span) {
+  if (nodes <= 0 || span <= 0) return 0;
+  // total × 1000 / (nodes × seconds), seconds = span / 1e9.
+  const absl::uint128 num = absl::uint128(total) * 1000 * 1000000000ULL;
+  const absl::uint128 den =
+      absl::uint128(static_cast<uint64_t>(nodes)) * static_cast<uint64_t>(span);
+  return static_cast<uint64_t>(num / den);
+}
+
+}  // namespace
+
+absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
+                                      const RunOptions& options) {
+  SimOptions so;
+  so.nodes = scenario.nodes;
+  so.seed = scenario.seed;
+  so.network = scenario.network;
+  so.start_spread = scenario.start_spread;
+  so.seed_peers = scenario.seed_peers;
+  for (const auto& [key, value] : scenario.config) {
+    if (absl::Status s = ApplyConfig(key, value, so.base_config); !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& [key, value] : options.extra_config) {
+    if (absl::Status s = ApplyConfig(key, value, so.base_config); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config ", key, ": ", s.message()));
+    }
+  }
+  // Resolve every node set before running anything.
+  std::vector<Resolved> plan;
+  for (const Action& a : scenario.actions) {
+    if (a.at > scenario.duration) continue;
+    Resolved r{&a, {}};
+    for (const NodeSet& set : a.sets) {
+      absl::StatusOr<std::vector<uint32_t>> nodes = set.Resolve(so.nodes);
+      if (!nodes.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "scenario line ", a.line, ": ", nodes.status().message()));
+      }
+      r.sets.push_back(*std::move(nodes));
+    }
+    plan.push_back(std::move(r));
+  }
+  size_t limit = so.base_config.max_datagram_bytes;
+  if (scenario.datagram_limit_bytes != 0) limit = scenario.datagram_limit_bytes;
+  if (options.datagram_limit_bytes != 0) limit = options.datagram_limit_bytes;
+
+  absl::StatusOr<std::unique_ptr<Simulator>> created = Simulator::Create(so);
+  if (!created.ok()) return created.status();
+  Simulator& sim = **created;
+  sim.set_trace_sink(options.trace_sink);
+
+  RunResult result;
+  result.views = std::make_unique<ViewTracker>(so.nodes);
+  result.metrics = std::make_unique<Metrics>(result.views.get(), so.nodes);
+  CompletenessOracle completeness(scenario.completeness_bound);
+  AccuracyOracle accuracy(scenario.accuracy_grace, scenario.accuracy_strict,
+                          scenario.max_false_suspicions);
+  ConvergenceOracle convergence;
+  DisseminationOracle dissemination;
+  DatagramSizeOracle datagram_size(limit);
+  std::vector<Oracle*> oracles = {&completeness, &accuracy, &convergence,
+                                  &dissemination, &datagram_size};
+  sim.AddObserver(result.views.get());
+  sim.AddObserver(result.metrics.get());
+  for (Oracle* o : oracles) sim.AddObserver(o);
+
+  Applier applier(sim, oracles);
+  const SimTime end = scenario.duration;
+  const SimTime sample_every = std::max<SimTime>(options.sample_interval, 1);
+  SimTime next_sample = 0;
+  size_t next_action = 0;
+  for (;;) {
+    SimTime next = std::min(next_sample, end);
+    if (next_action < plan.size()) {
+      next = std::min(next, plan[next_action].action->at);
+    }
+    for (Oracle* o : oracles) next = std::min(next, o->CheckTime());
+    sim.RunUntil(next);
+    while (next_action < plan.size() &&
+           plan[next_action].action->at <= sim.now()) {
+      if (absl::Status s = applier.Apply(plan[next_action]); !s.ok()) return s;
+      ++next_action;
+    }
+    for (Oracle* o : oracles) {
+      if (o->CheckTime() <= sim.now()) o->Check(sim, sim.now());
+    }
+    if (next_sample <= sim.now()) {
+      result.metrics->TakeSample(sim.now());
+      if (options.progress) options.progress(sim.now(), end);
+      next_sample += sample_every;
+    }
+    if (sim.now() >= end && next_action >= plan.size()) break;
+    if (sim.now() >= end) {
+      // Actions past the end were filtered out above.
+      break;
+    }
+  }
+
+  const SimTime liveness = scenario.liveness_at();
+  const bool liveness_ran = liveness <= end;
+  RunSummary& s = result.summary;
+  completeness.Finish(sim, end);
+  accuracy.Finish(sim, end);
+  datagram_size.Finish(sim, end);
+  s.oracles_run = {
+      completeness.checked() ? "completeness" : "completeness (not reached)",
+      "accuracy", "datagram_size"};
+  if (liveness_ran) {
+    convergence.Finish(sim, end);
+    dissemination.Finish(sim, end);
+    s.oracles_run.push_back("convergence");
+    s.oracles_run.push_back("dissemination");
+  }
+  for (Oracle* o : oracles) {
+    s.violation_count += o->violation_count();
+    for (const Violation& v : o->violations()) s.violations.push_back(v);
+  }
+
+  const Metrics& m = *result.metrics;
+  s.scenario = scenario.name;
+  s.nodes = so.nodes;
+  s.seed = so.seed;
+  s.duration = end;
+  s.liveness_at = liveness_ran ? liveness : kNever;
+  s.digest = sim.trace().DigestHex();
+  s.events = sim.stats().events;
+  s.trace_records = sim.trace().records();
+  s.crashes = static_cast<int>(m.detections().size());
+  for (const Metrics::Detection& d : m.detections()) {
+    if (d.offline_everywhere_at != kNever) ++s.crashes_detected;
+  }
+  s.first_suspicion = Summarize(m.FirstSuspicionLatencies());
+  s.offline_at_observer = Summarize(m.OfflineLatencies());
+  s.offline_everywhere = Summarize(m.OfflineEverywhereLatencies());
+  s.false_suspicions = accuracy.false_suspicions();
+  s.false_offlines = accuracy.false_offlines();
+  s.members_falsely_offline = accuracy.members_falsely_offline();
+  s.healthy_status_changes = accuracy.healthy_status_changes();
+  const SimTime since = result.views->converged_since();
+  if (since != kNever) {
+    const SimTime from = liveness_ran ? liveness : 0;
+    s.convergence = std::max<SimTime>(0, since - from);
+  }
+  s.updates = static_cast<int>(m.disseminations().size());
+  for (const Metrics::Dissemination& d : m.disseminations()) {
+    if (d.everywhere_at != kNever) ++s.updates_everywhere;
+  }
+  s.dissemination = Summarize(m.DisseminationLatencies());
+  s.dissemination_everywhere = Summarize(m.DisseminationEverywhereLatencies());
+  const SimStats& st = sim.stats();
+  s.datagrams_sent = st.datagrams_sent;
+  s.bytes_sent = st.bytes_sent;
+  for (uint64_t d : st.dropped) s.datagrams_dropped += d;
+  s.largest_datagram_bytes = st.largest_datagram_bytes;
+  s.datagrams_per_node_second_milli =
+      PerNodeSecondMilli(st.datagrams_sent, so.nodes, end);
+  s.bytes_per_node_second_milli =
+      PerNodeSecondMilli(st.bytes_sent, so.nodes, end);
+  if (scenario.steady_from >= 0 && scenario.steady_from < end) {
+    s.steady_from = scenario.steady_from;
+    s.steady_until = scenario.steady_until >= 0
+                         ? std::min(scenario.steady_until, end)
+                         : std::min(liveness, end);
+    const SimTime span = s.steady_until - s.steady_from;
+    s.steady_bytes_per_node_second_milli = PerNodeSecondMilli(
+        m.BytesSent(s.steady_from, s.steady_until), so.nodes, span);
+    s.steady_datagrams_per_node_second_milli = PerNodeSecondMilli(
+        m.DatagramsSent(s.steady_from, s.steady_until), so.nodes, span);
+  }
+  return result;
+}
+
+}  // namespace swim::sim

@@ -1,0 +1,461 @@
+#include "sim/simulator.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/numeric/int128.h"
+#include "absl/strings/str_cat.h"
+
+namespace swim::sim {
+namespace {
+
+// The cluster's shared key (authentication is on, as in production).
+constexpr absl::string_view kKey = "swim-simulator-key-0123456789abc";
+constexpr uint64_t kMillion = 1000000;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(
+    SimOptions options) {
+  if (options.nodes < 1) {
+    return absl::InvalidArgumentError("nodes must be at least 1");
+  }
+  if (options.nodes > (1 << 20)) {
+    return absl::InvalidArgumentError("nodes must be at most 2^20");
+  }
+  if (options.start_spread < 0) {
+    return absl::InvalidArgumentError("start_spread must not be negative");
+  }
+  std::unique_ptr<Simulator> sim(new Simulator(std::move(options)));
+  // Validate the profile once, on node 0's config.
+  if (absl::Status s = sim->NodeConfig(0, false).Validate(); !s.ok()) {
+    return s;
+  }
+  return sim;
+}
+
+Simulator::Simulator(SimOptions options)
+    : options_(std::move(options)),
+      network_(options_.nodes, options_.seed, options_.network),
+      slots_(static_cast<size_t>(options_.nodes)) {
+  by_address_.reserve(slots_.size());
+  by_name_.reserve(slots_.size());
+  for (uint32_t i = 0; i < slots_.size(); ++i) {
+    Slot& s = slots_[i];
+    s.name = absl::StrCat("n", i);
+    s.address = absl::StrCat(s.name, ":7946");
+    by_address_[s.address] = i;
+    by_name_[s.name] = i;
+    SimTime at = 0;
+    if (i > 0 && options_.start_spread > 0) {
+      at = static_cast<SimTime>(
+          ScaleDraw(Stream(options_.seed, kStartStream, i).Next(),
+                    static_cast<uint64_t>(options_.start_spread)));
+    }
+    queue_.Push(at, EventKind::kStart, i, 0);
+  }
+}
+
+std::optional<uint32_t> Simulator::IndexOfName(absl::string_view name) const {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+Config Simulator::NodeConfig(uint32_t node, bool restart) const {
+  const Slot& s = slots_[node];
+  Config c = options_.base_config;
+  c.name = s.name;
+  c.address = s.address;
+  c.cluster_name = "sim";
+  c.keys = {std::string(kKey)};
+  c.nonce_source = nullptr;
+  c.seed = Stream(options_.seed, kNodeSeedStream,
+                  (uint64_t{node} << 20) | static_cast<uint64_t>(s.epoch))
+               .Next();
+  c.seed_peers.clear();
+  const int peers = restart ? options_.restart_seed_peers : options_.seed_peers;
+  for (int p = 0; p < peers && p < size(); ++p) {
+    if (static_cast<uint32_t>(p) == node) continue;
+    c.seed_peers.push_back(slots_[p].address);
+  }
+  if (restart && c.seed_peers.empty() && size() > 1) {
+    c.seed_peers.push_back(slots_[(node + 1) % slots_.size()].address);
+  }
+  return c;
+}
+
+absl::Status Simulator::StartNode(uint32_t node, bool restart) {
+  Slot& s = slots_[node];
+  absl::StatusOr<std::unique_ptr<Node>> created =
+      Node::Create(NodeConfig(node, restart), NodeNow(node));
+  if (!created.ok()) return created.status();
+  s.node = std::move(*created);
+  s.left = false;
+  s.paused = false;
+  s.busy_until = 0;
+  s.tick_at = kNever;
+  for (SimObserver* o : observers_) {
+    o->OnLife(*this, now_, node, restart ? Life::kRestarted : Life::kStarted);
+  }
+  Pump(node, /*after_tick=*/false);
+  return absl::OkStatus();
+}
+
+SimTime Simulator::LocalTime(uint32_t node, SimTime t) const {
+  const Slot& s = slots_[node];
+  if (s.drift_ppm == 0) return s.local_anchor + (t - s.global_anchor);
+  const absl::int128 elapsed = t - s.global_anchor;
+  const absl::int128 scaled = elapsed *
+                              (static_cast<int64_t>(kMillion) + s.drift_ppm) /
+                              static_cast<int64_t>(kMillion);
+  return s.local_anchor + static_cast<SimTime>(scaled);
+}
+
+SimTime Simulator::GlobalTime(uint32_t node, SimTime local) const {
+  if (local == kNever) return kNever;
+  const Slot& s = slots_[node];
+  if (s.drift_ppm == 0) return s.global_anchor + (local - s.local_anchor);
+  const absl::int128 elapsed = local - s.local_anchor;
+  const absl::int128 rate = static_cast<int64_t>(kMillion) + s.drift_ppm;
+  absl::int128 scaled = elapsed * static_cast<int64_t>(kMillion);
+  // Round up so the node's clock has reached `local` when it is ticked.
+  absl::int128 q = scaled / rate;
+  if (q * rate < scaled) q += 1;
+  return s.global_anchor + static_cast<SimTime>(q);
+}
+
+void Simulator::RunUntil(SimTime end) {
+  while (!queue_.empty() && queue_.top().time <= end) {
+    const Event e = queue_.Pop();
+    now_ = std::max(now_, e.time);
+    ++stats_.events;
+    Process(e);
+  }
+  now_ = std::max(now_, end);
+}
+
+void Simulator::Process(const Event& e) {
+  Slot& s = slots_[e.node];
+  switch (e.kind) {
+    case EventKind::kStart: {
+      if (s.node != nullptr || s.crashes > 0) return;
+      // A profile that failed validation is caught in Create.
+      absl::Status status = StartNode(e.node, /*restart=*/false);
+      (void)status;
+      return;
+    }
+    case EventKind::kTick: {
+      if (s.node == nullptr || s.paused || e.time != s.tick_at) return;
+      s.tick_at = kNever;
+      s.node->Tick(NodeNow(e.node));
+      Pump(e.node, /*after_tick=*/true);
+      return;
+    }
+    case EventKind::kDeliver: {
+      Datagram& d = datagrams_[e.slot];
+      if (s.node == nullptr) {
+        trace_.Record(
+            TraceKind::kLost, now_,
+            {e.node, d.from, static_cast<uint64_t>(DropCause::kNodeDown)});
+        ++stats_.dropped[static_cast<size_t>(DropCause::kNodeDown)];
+        FreeDatagram(e.slot);
+        return;
+      }
+      if (s.paused) {
+        if (s.drop_while_paused) {
+          trace_.Record(
+              TraceKind::kLost, now_,
+              {e.node, d.from, static_cast<uint64_t>(DropCause::kNodePaused)});
+          ++stats_.dropped[static_cast<size_t>(DropCause::kNodePaused)];
+          FreeDatagram(e.slot);
+        } else {
+          d.epoch = s.epoch;
+          s.pending.push_back(e.slot);
+        }
+        return;
+      }
+      if (s.slow_per_datagram > 0) {
+        s.busy_until = std::max(s.busy_until, now_) + s.slow_per_datagram;
+        d.epoch = s.epoch;
+        queue_.Push(s.busy_until, EventKind::kProcess, e.node, e.slot);
+        return;
+      }
+      Deliver(e.node, e.slot);
+      return;
+    }
+    case EventKind::kProcess: {
+      Datagram& d = datagrams_[e.slot];
+      if (s.node == nullptr || d.epoch != s.epoch) {
+        trace_.Record(
+            TraceKind::kLost, now_,
+            {e.node, d.from, static_cast<uint64_t>(DropCause::kNodeDown)});
+        ++stats_.dropped[static_cast<size_t>(DropCause::kNodeDown)];
+        FreeDatagram(e.slot);
+        return;
+      }
+      if (s.paused) {
+        s.pending.push_back(e.slot);
+        return;
+      }
+      Deliver(e.node, e.slot);
+      return;
+    }
+    case EventKind::kResume: {
+      if (s.paused && s.pause_generation == e.slot) Resume(e.node);
+      return;
+    }
+  }
+}
+
+void Simulator::Deliver(uint32_t node, uint32_t slot) {
+  Slot& s = slots_[node];
+  Datagram& d = datagrams_[slot];
+  trace_.Record(TraceKind::kDeliver, now_,
+                {node, d.from, static_cast<uint64_t>(d.bytes.size())});
+  ++stats_.datagrams_delivered;
+  s.node->HandleDatagram(NodeNow(node), slots_[d.from].address, d.bytes);
+  FreeDatagram(slot);
+  Pump(node, /*after_tick=*/false);
+}
+
+void Simulator::Pump(uint32_t node, bool after_tick) {
+  Slot& s = slots_[node];
+  Node* n = s.node.get();
+  while (std::optional<Transmit> t = n->PollTransmit()) Send(node, *t);
+  while (std::optional<MemberEvent> e = n->PollEvent()) {
+    ++stats_.member_events;
+    const std::optional<uint32_t> member = IndexOfName(e->member);
+    const uint64_t m = member.has_value() ? *member : ~uint64_t{0};
+    trace_.Record(TraceKind::kEvent, now_,
+                  {node, m, static_cast<uint64_t>(e->previous),
+                   static_cast<uint64_t>(e->current), e->incarnation,
+                   (e->metadata_changed ? 1u : 0u) | (e->forgotten ? 2u : 0u) |
+                       (static_cast<uint64_t>(e->offline_reason) << 2)});
+    if (!member.has_value()) continue;
+    for (SimObserver* o : observers_) {
+      o->OnMemberEvent(*this, now_, node, *member, *e);
+    }
+  }
+  Reschedule(node, after_tick);
+}
+
+void Simulator::Send(uint32_t from, Transmit& transmit) {
+  const size_t bytes = transmit.datagram.size();
+  ++stats_.datagrams_sent;
+  stats_.bytes_sent += bytes;
+  stats_.largest_datagram_bytes =
+      std::max(stats_.largest_datagram_bytes, bytes);
+  auto it = by_address_.find(transmit.to_address);
+  const uint32_t to = it == by_address_.end()
+                          ? ~uint32_t{0}
+                          : static_cast<uint32_t>(it->second);
+  trace_.Record(
+      TraceKind::kSend, now_,
+      {from, to, static_cast<uint64_t>(bytes), PayloadHash(transmit.datagram)});
+  for (SimObserver* o : observers_) o->OnSend(*this, now_, from, to, bytes);
+  if (it == by_address_.end()) {
+    trace_.Record(
+        TraceKind::kDrop, now_,
+        {from, to, static_cast<uint64_t>(DropCause::kUnknownAddress)});
+    ++stats_.dropped[static_cast<size_t>(DropCause::kUnknownAddress)];
+    return;
+  }
+  const Fate fate = network_.Decide(now_, from, to);
+  if (fate.drop != DropCause::kNone) {
+    trace_.Record(TraceKind::kDrop, now_,
+                  {from, to, static_cast<uint64_t>(fate.drop)});
+    ++stats_.dropped[static_cast<size_t>(fate.drop)];
+    return;
+  }
+  if (fate.copies == 2) {
+    const uint32_t copy = AllocDatagram(from, transmit.datagram);
+    queue_.Push(fate.arrival[1], EventKind::kDeliver, to, copy);
+  }
+  const uint32_t slot = AllocDatagram(from, std::move(transmit.datagram));
+  queue_.Push(fate.arrival[0], EventKind::kDeliver, to, slot);
+}
+
+void Simulator::Reschedule(uint32_t node, bool after_tick) {
+  Slot& s = slots_[node];
+  if (s.node == nullptr || s.paused) return;
+  const absl::Time deadline = s.node->NextDeadline();
+  if (deadline == absl::InfiniteFuture()) {
+    s.tick_at = kNever;
+    return;
+  }
+  // A deadline at or before the node's clock (even InfinitePast) is due
+  // now; only later ones are mapped back through the clock's drift.
+  const SimTime local_now = LocalTime(node, now_);
+  SimTime at = now_;
+  if (deadline > ToAbslTime(local_now)) {
+    at = GlobalTime(node, FromAbslTime(deadline));
+  }
+  // A node that is still due right after a Tick is ticked again a
+  // nanosecond later, never in a loop at the same instant.
+  const SimTime earliest = after_tick ? now_ + 1 : now_;
+  at = std::max(at, earliest);
+  if (at == s.tick_at) return;
+  s.tick_at = at;
+  queue_.Push(at, EventKind::kTick, node, 0);
+}
+
+uint32_t Simulator::AllocDatagram(uint32_t from, std::string bytes) {
+  uint32_t slot;
+  if (!free_datagrams_.empty()) {
+    slot = free_datagrams_.back();
+    free_datagrams_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(datagrams_.size());
+    datagrams_.emplace_back();
+  }
+  Datagram& d = datagrams_[slot];
+  d.from = from;
+  d.epoch = 0;
+  d.bytes = std::move(bytes);
+  return slot;
+}
+
+void Simulator::FreeDatagram(uint32_t slot) {
+  datagrams_[slot].bytes.clear();
+  free_datagrams_.push_back(slot);
+}
+
+void Simulator::Fault(FaultCode code, std::initializer_list<uint64_t> args) {
+  // Two records keep the variable-length arguments unambiguous.
+  trace_.Record(TraceKind::kFault, now_, {static_cast<uint64_t>(code)});
+  trace_.Record(TraceKind::kFault, now_, args);
+}
+
+void Simulator::RecordNetworkFault(std::initializer_list<uint64_t> args) {
+  Fault(FaultCode::kNetwork, args);
+}
+
+void Simulator::MarkDisturbed(uint32_t node) {
+  slots_[node].last_disturbed = now_;
+}
+
+bool Simulator::Disturbed(uint32_t node, SimTime grace) const {
+  const Slot& s = slots_[node];
+  if (s.paused || s.slow_per_datagram > 0) return true;
+  if (s.last_disturbed >= 0 && now_ - s.last_disturbed < grace) return true;
+  return network_.Disturbs(node);
+}
+
+void Simulator::Crash(uint32_t node) {
+  Slot& s = slots_[node];
+  if (s.node == nullptr) return;
+  Fault(FaultCode::kCrash, {node});
+  for (SimObserver* o : observers_) o->BeforeCrash(*this, now_, node);
+  s.node.reset();
+  s.left = false;
+  s.paused = false;
+  ++s.crashes;
+  ++s.epoch;
+  s.tick_at = kNever;
+  s.slow_per_datagram = 0;
+  for (uint32_t slot : s.pending) FreeDatagram(slot);
+  s.pending.clear();
+  MarkDisturbed(node);
+  for (SimObserver* o : observers_)
+    o->OnLife(*this, now_, node, Life::kCrashed);
+}
+
+absl::Status Simulator::Restart(uint32_t node) {
+  Slot& s = slots_[node];
+  if (s.node != nullptr) return absl::OkStatus();
+  Fault(FaultCode::kRestart, {node});
+  MarkDisturbed(node);
+  return StartNode(node, /*restart=*/true);
+}
+
+void Simulator::Pause(uint32_t node, SimTime duration, bool drop_input) {
+  Slot& s = slots_[node];
+  if (s.node == nullptr) return;
+  Fault(FaultCode::kPause,
+        {node, static_cast<uint64_t>(duration), drop_input ? 1u : 0u});
+  s.paused = true;
+  s.drop_while_paused = drop_input;
+  ++s.pause_generation;
+  MarkDisturbed(node);
+  if (duration > 0) {
+    queue_.Push(now_ + duration, EventKind::kResume, node, s.pause_generation);
+  }
+}
+
+void Simulator::Resume(uint32_t node) {
+  Slot& s = slots_[node];
+  if (s.node == nullptr || !s.paused) return;
+  Fault(FaultCode::kResume, {node});
+  s.paused = false;
+  MarkDisturbed(node);
+  std::deque<uint32_t> pending;
+  pending.swap(s.pending);
+  for (uint32_t slot : pending) {
+    if (s.node == nullptr) {
+      FreeDatagram(slot);
+      continue;
+    }
+    Deliver(node, slot);
+  }
+  if (s.node == nullptr) return;
+  s.node->Tick(NodeNow(node));
+  Pump(node, /*after_tick=*/true);
+}
+
+void Simulator::SetSlow(uint32_t node, SimTime per_datagram) {
+  Fault(FaultCode::kSlow, {node, static_cast<uint64_t>(per_datagram)});
+  slots_[node].slow_per_datagram = std::max<SimTime>(0, per_datagram);
+  MarkDisturbed(node);
+}
+
+void Simulator::SetDrift(uint32_t node, int64_t ppm) {
+  Slot& s = slots_[node];
+  Fault(FaultCode::kDrift, {node, static_cast<uint64_t>(ppm)});
+  // Re-anchor so the local clock is continuous.
+  s.local_anchor = LocalTime(node, now_);
+  s.global_anchor = now_;
+  s.drift_ppm = std::max<int64_t>(ppm, -900000);
+  if (s.node != nullptr && !s.paused) {
+    s.tick_at = kNever;
+    Reschedule(node, /*after_tick=*/false);
+  }
+}
+
+absl::Status Simulator::SetMetadata(uint32_t node, Metadata metadata) {
+  Slot& s = slots_[node];
+  if (s.node == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(s.name, " is down"));
+  }
+  Fault(FaultCode::kMetadata, {node});
+  absl::Status status = s.node->SetMetadata(NodeNow(node), std::move(metadata));
+  if (status.ok()) {
+    const uint64_t version = s.node->members().local().metadata_version;
+    for (SimObserver* o : observers_) {
+      o->OnMetadataSet(*this, now_, node, version);
+    }
+  }
+  Pump(node, /*after_tick=*/false);
+  return status;
+}
+
+void Simulator::Leave(uint32_t node) {
+  Slot& s = slots_[node];
+  if (s.node == nullptr || s.left) return;
+  Fault(FaultCode::kLeave, {node});
+  s.node->Leave(NodeNow(node));
+  s.left = true;
+  Pump(node, /*after_tick=*/false);
+  for (SimObserver* o : observers_) o->OnLife(*this, now_, node, Life::kLeft);
+}
+
+void Simulator::ClearNodeFaults() {
+  for (uint32_t i = 0; i < slots_.size(); ++i) {
+    Slot& s = slots_[i];
+    if (s.paused) Resume(i);
+    if (s.slow_per_datagram > 0) SetSlow(i, 0);
+    if (s.drift_ppm != 0) SetDrift(i, 0);
+  }
+}
+
+}  // namespace swim::sim

@@ -1,0 +1,86 @@
+// The figures of one run, and their text and JSON forms.
+//
+// Durations are integer nanoseconds (kNever or -1 when there is nothing to
+// measure) until formatting, which prints milliseconds. Wall-clock figures
+// are filled in by the tool (the library never reads the wall clock).
+//
+//   RunSummary s = result.summary;
+//   s.wall_ns = elapsed;  // from the tool's clock
+//   std::cout << FormatSummaryText(s);
+//   WriteFile(json_path, FormatSummaryJson(s));
+#ifndef SIM_SUMMARY_H_
+#define SIM_SUMMARY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/metrics.h"
+#include "sim/oracle.h"
+#include "sim/sim_time.h"
+
+namespace swim::sim {
+
+struct RunSummary {
+  std::string scenario;
+  int nodes = 0;
+  uint64_t seed = 0;
+  SimTime duration = 0;
+  SimTime liveness_at = kNever;
+  std::string digest;
+  uint64_t events = 0;
+  uint64_t trace_records = 0;
+
+  // Crashes and how they were detected.
+  int crashes = 0;
+  int crashes_detected = 0;  // OFFLINE at every live node at some point
+  Percentiles first_suspicion;
+  Percentiles offline_at_observer;  // per (crash, observer)
+  Percentiles offline_everywhere;   // per crash
+  // Accuracy (see AccuracyOracle).
+  uint64_t false_suspicions = 0;
+  uint64_t false_offlines = 0;
+  uint64_t members_falsely_offline = 0;
+  uint64_t healthy_status_changes = 0;
+  // From the liveness start (or time zero) until the cluster converged for
+  // good; -1 if it had not at the end.
+  SimTime convergence = -1;
+  // Metadata updates.
+  int updates = 0;
+  int updates_everywhere = 0;
+  Percentiles dissemination;             // per (update, observer)
+  Percentiles dissemination_everywhere;  // per update
+  // Traffic, over the whole run and over the steady window (if any).
+  uint64_t datagrams_sent = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t datagrams_dropped = 0;
+  size_t largest_datagram_bytes = 0;
+  // Per node per second, in thousandths (integers keep the digest-side
+  // figures exact; printed as decimals).
+  uint64_t datagrams_per_node_second_milli = 0;
+  uint64_t bytes_per_node_second_milli = 0;
+  SimTime steady_from = -1;
+  SimTime steady_until = -1;
+  uint64_t steady_bytes_per_node_second_milli = 0;
+  uint64_t steady_datagrams_per_node_second_milli = 0;
+
+  // Oracles.
+  std::vector<std::string> oracles_run;
+  std::vector<Violation> violations;
+  uint64_t violation_count = 0;
+  bool ok() const { return violation_count == 0; }
+  std::string replay_command;
+
+  // Filled in by the tool from its own clock; 0 if unknown.
+  int64_t wall_ns = 0;
+  int64_t peak_rss_bytes = 0;
+};
+
+std::string FormatSummaryText(const RunSummary& s);
+std::string FormatSummaryJson(const RunSummary& s);
+// Milliseconds with three decimals, or "-" for kNever/-1.
+std::string FormatMs(SimTime t);
+
+}  // namespace swim::sim
+
+#endif  // SIM_SUMMARY_H_

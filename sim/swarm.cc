@@ -1,0 +1,139 @@
+#include "sim/swarm.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "sim/sim_time.h"
+#include "swim/prng.h"
+
+namespace swim::sim {
+namespace {
+
+// Durations print as whole milliseconds, which parse back exactly.
+std::string Ms(uint64_t ms) { return absl::StrCat(ms, "ms"); }
+
+// A percentage with up to four decimals from parts per million.
+std::string Pct(uint64_t ppm) {
+  std::string s = absl::StrCat(ppm / 10000);
+  if (ppm % 10000 != 0) {
+    std::string frac = absl::StrCat(10000 + ppm % 10000).substr(1);
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    absl::StrAppend(&s, ".", frac);
+  }
+  return absl::StrCat(s, "%");
+}
+
+}  // namespace
+
+std::string SwarmScenarioText(uint64_t seed, int max_nodes) {
+  Prng rng = Stream(seed, kSwarmStream, 0);
+  auto between = [&](uint64_t lo, uint64_t hi) {  // inclusive
+    return lo + rng.Uniform(hi - lo + 1);
+  };
+  const int lo_nodes = std::min(8, std::max(max_nodes, 2));
+  const int nodes = static_cast<int>(
+      between(static_cast<uint64_t>(lo_nodes),
+              static_cast<uint64_t>(std::max(max_nodes, lo_nodes))));
+  // Nodes 0..2 are the seed peers of restarted nodes: never crashed.
+  const uint64_t first_victim = nodes > 4 ? 3 : 1;
+  auto node = [&]() {
+    return first_victim +
+           rng.Uniform(static_cast<uint64_t>(nodes) - first_victim);
+  };
+  const uint64_t safety_ms = between(60, 180) * 1000;
+  const uint64_t liveness_ms = 180 * 1000;
+
+  std::string out;
+  absl::StrAppend(&out, "# swarm seed ", seed, "\n");
+  absl::StrAppend(&out, "name swarm-", seed, "\n");
+  absl::StrAppend(&out, "nodes ", nodes, "\n");
+  absl::StrAppend(&out, "seed ", seed, "\n");
+  absl::StrAppend(&out, "duration ", Ms(safety_ms + liveness_ms), "\n");
+  absl::StrAppend(&out, "spread ", Ms(between(0, 5000)), "\n");
+  absl::StrAppend(&out, "latency ", absl::StrCat(between(50, 5000), "us"), " ",
+                  absl::StrCat(between(0, 5000), "us"), "\n");
+  // Up to the 10% of the project's targets.
+  static constexpr uint64_t kLoss[] = {0, 0, 10000, 20000, 50000, 100000};
+  absl::StrAppend(&out, "loss ", Pct(kLoss[rng.Uniform(6)]), "\n");
+  if (rng.Bernoulli(1, 3)) {
+    absl::StrAppend(&out, "duplicate ", Pct(between(1, 50000)), "\n");
+  }
+  if (rng.Bernoulli(1, 3)) {
+    absl::StrAppend(&out, "reorder ", Pct(between(1, 100000)), " ",
+                    Ms(between(1, 100)), "\n");
+  }
+  absl::StrAppend(&out, "completeness-bound 90s\n");
+  absl::StrAppend(&out, "accuracy-grace 120s\n");
+
+  const int faults = static_cast<int>(between(1, 10));
+  std::vector<uint64_t> crashed;
+  for (int f = 0; f < faults; ++f) {
+    const uint64_t at = between(5000, safety_ms - 1000);
+    const std::string when = absl::StrCat("at ", Ms(at), " ");
+    const uint64_t d = between(1000, 40000);
+    switch (rng.Uniform(12)) {
+      case 0: {
+        const uint64_t split = between(1, 99);
+        absl::StrAppend(&out, when, "partition {0%..", split, "%} {", split,
+                        "%..100%} for ", Ms(d), "\n");
+        break;
+      }
+      case 1:
+        absl::StrAppend(&out, when, "isolate ", node(), " for ", Ms(d), "\n");
+        break;
+      case 2:
+        absl::StrAppend(&out, when, "cut ", node(), " -> ", node(), " for ",
+                        Ms(d), "\n");
+        break;
+      case 3:
+        absl::StrAppend(&out, when, "clog ", node(), " -> ", node(), " for ",
+                        Ms(d), "\n");
+        break;
+      case 4:
+        absl::StrAppend(&out, when, "loss ",
+                        rng.Bernoulli(1, 2) ? "in " : "out ", node(), " ",
+                        Pct(between(100000, 900000)), " for ", Ms(d), "\n");
+        break;
+      case 5: {
+        const uint64_t victim = node();
+        if (crashed.size() * 3 >= static_cast<uint64_t>(nodes)) break;
+        crashed.push_back(victim);
+        absl::StrAppend(&out, when, "crash ", victim, "\n");
+        if (rng.Bernoulli(1, 2)) {
+          absl::StrAppend(&out, "at ", Ms(at + d), " restart ", victim, "\n");
+        }
+        break;
+      }
+      case 6:
+        absl::StrAppend(&out, when, "pause ", node(), " for ",
+                        Ms(between(500, 20000)),
+                        rng.Bernoulli(1, 2) ? " drop" : "", "\n");
+        break;
+      case 7:
+        absl::StrAppend(&out, when, "slow ", node(), " ", Ms(between(1, 50)),
+                        " for ", Ms(d), "\n");
+        break;
+      case 8:
+        absl::StrAppend(&out, when, "drift ", node(),
+                        rng.Bernoulli(1, 2) ? " +" : " -",
+                        Pct(between(10000, 200000)), " for ", Ms(d), "\n");
+        break;
+      case 9:
+        absl::StrAppend(&out, when, "cut-inbound ", node(), " for ", Ms(d),
+                        "\n");
+        break;
+      default:
+        absl::StrAppend(&out, when, "metadata ",
+                        rng.Uniform(static_cast<uint64_t>(nodes)), "\n");
+        break;
+    }
+  }
+  // An update during the liveness phase must reach everyone.
+  absl::StrAppend(&out, "at ", Ms(safety_ms), " liveness\n");
+  absl::StrAppend(&out, "at ", Ms(safety_ms + 1000), " metadata ",
+                  rng.Uniform(static_cast<uint64_t>(nodes)), "\n");
+  return out;
+}
+
+}  // namespace swim::sim

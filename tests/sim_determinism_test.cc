@@ -1,0 +1,68 @@
+// Determinism: the same scenario gives the same trace digest, run after
+// run and build after build (-c opt, -c dbg, --config=asan, --config=clang
+// all compare against the same golden).
+//
+// If swim/ changes its behaviour on purpose, the golden changes: re-run
+//   bazel run //tools:swim_sim -- --scenario=$PWD/sim/scenarios/every_fault.txt
+// and paste the printed digest into kGolden below.
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "gtest/gtest.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+#include "sim/summary.h"
+
+namespace swim::sim {
+namespace {
+
+constexpr char kGolden[] = "03b2e2197a69f176";
+constexpr char kScenarioPath[] = "sim/scenarios/every_fault.txt";
+
+std::string ReadScenario() {
+  std::ifstream in(kScenarioPath);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+RunSummary RunOnce(const Scenario& sc) {
+  absl::StatusOr<RunResult> r = RunScenario(sc, RunOptions());
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r->summary;
+}
+
+TEST(DeterminismTest, SameScenarioTwiceGivesTheSameDigestAndFigures) {
+  absl::StatusOr<Scenario> sc = ParseScenario(ReadScenario());
+  ASSERT_TRUE(sc.ok()) << sc.status();
+  const RunSummary first = RunOnce(*sc);
+  const RunSummary second = RunOnce(*sc);
+  EXPECT_EQ(first.digest, second.digest);
+  EXPECT_EQ(FormatSummaryJson(first), FormatSummaryJson(second));
+  EXPECT_GT(first.trace_records, 10000u);
+}
+
+TEST(DeterminismTest, DigestMatchesTheGoldenOnEveryBuild) {
+  absl::StatusOr<Scenario> sc = ParseScenario(ReadScenario());
+  ASSERT_TRUE(sc.ok()) << sc.status();
+  const RunSummary s = RunOnce(*sc);
+  EXPECT_EQ(s.digest, kGolden)
+      << "The trace of " << kScenarioPath << " changed. If swim/ or sim/ "
+      << "changed behaviour on purpose, update kGolden; otherwise something "
+      << "made the run depend on the build (floating point, hash order, "
+      << "uninitialised memory).";
+  EXPECT_TRUE(s.ok()) << FormatSummaryText(s);
+}
+
+TEST(DeterminismTest, ADifferentSeedGivesADifferentDigest) {
+  absl::StatusOr<Scenario> sc = ParseScenario(ReadScenario());
+  ASSERT_TRUE(sc.ok()) << sc.status();
+  const std::string a = RunOnce(*sc).digest;
+  sc->seed += 1;
+  EXPECT_NE(RunOnce(*sc).digest, a);
+}
+
+}  // namespace
+}  // namespace swim::sim
