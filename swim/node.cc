@@ -854,6 +854,7 @@ void Node::StartSuspicion(absl::Time now, uint32_t id,
           .emplace(id, Suspicion(now, CurrentSuspicionTimeouts(), accuser))
           .first;
   suspicion_deadlines_.insert({it->second.deadline(), id});
+  suspects_to_probe_.push_back(id);
 }
 
 bool Node::ConfirmSuspicion(uint32_t id, absl::string_view accuser) {
@@ -1054,6 +1055,18 @@ void Node::FinishProbe(absl::Time now) {
 }
 
 std::optional<uint32_t> Node::NextProbeTarget() {
+  // A member we came to suspect is probed next, out of turn. If it is alive,
+  // the ping tells it of the suspicion (buddy system) and it refutes now
+  // rather than when its turn comes round (up to N intervals later, which
+  // lets a suspicion raised during a partition outlive the heal); if it is
+  // not, our failed probe is one more independent confirmation.
+  while (!suspects_to_probe_.empty()) {
+    const uint32_t id = suspects_to_probe_.front();
+    suspects_to_probe_.pop_front();
+    if (members_.InUse(id) && members_.record(id).status == Status::kSuspect) {
+      return id;
+    }
+  }
   for (size_t tries = 0; tries <= probe_order_.size(); ++tries) {
     if (probe_position_ >= probe_order_.size()) {
       // A new pass: every available member, in a fresh random order.

@@ -271,6 +271,8 @@ class Node {
   // By id: the member waits in the rest of this pass (probe_order_ from
   // probe_position_ on), so that adding one is O(1), not a search.
   std::vector<bool> awaiting_probe_;
+  // Members we came to suspect, probed next out of turn (oldest first).
+  std::deque<uint32_t> suspects_to_probe_;
   std::optional<Probe> probe_;
   absl::Time next_probe_at_;
 

@@ -158,6 +158,28 @@ const U* FindUpdate(const Packet& packet, absl::string_view member) {
 
 // ---- Start-up, ticks and inputs. ----
 
+TEST(NodeTest, AMemberSuspectedByGossipIsProbedNextWithTheSuspicion) {
+  Harness h;
+  h.Meet({"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"});
+  h.Drain();
+  // Out of turn: each time, the next probe goes to the new suspect and
+  // tells it (buddy system), so that a live suspect refutes at once.
+  for (const char* suspect : {"g", "c", "i", "e"}) {
+    SCOPED_TRACE(suspect);
+    h.Deliver("b", Gossip{}, {Suspect{suspect, 0, "b"}});
+    ASSERT_EQ(h.StatusOf(suspect), Status::kSuspect);
+    h.Drain();
+    h.Advance(h.node().config().probe_interval);
+    std::vector<Sent> pings = OfType<Ping>(h.Drain());
+    ASSERT_FALSE(pings.empty());
+    const Ping& ping = std::get<Ping>(pings.front().packet.message);
+    EXPECT_EQ(ping.target, suspect);
+    EXPECT_NE(FindUpdate<Suspect>(pings.front().packet, suspect), nullptr);
+    // Answered, so that the node stays healthy and probes every interval.
+    h.Deliver(ping.target, Ack{ping.seq});
+  }
+}
+
 TEST(NodeTest, NextDeadlineIsARealTimeWhenAChurnExchangeIsDue) {
   // Gossip of many new members at once makes a churn exchange due at once;
   // the deadline must say "now", not absl::InfinitePast(), on which a shell
