@@ -155,20 +155,12 @@ void Simulator::Process(const Event& e) {
     case EventKind::kDeliver: {
       Datagram& d = datagrams_[e.slot];
       if (s.node == nullptr) {
-        trace_.Record(
-            TraceKind::kLost, now_,
-            {e.node, d.from, static_cast<uint64_t>(DropCause::kNodeDown)});
-        ++stats_.dropped[static_cast<size_t>(DropCause::kNodeDown)];
-        FreeDatagram(e.slot);
+        LoseArrived(e.node, e.slot, DropCause::kNodeDown);
         return;
       }
       if (s.paused) {
         if (s.drop_while_paused) {
-          trace_.Record(
-              TraceKind::kLost, now_,
-              {e.node, d.from, static_cast<uint64_t>(DropCause::kNodePaused)});
-          ++stats_.dropped[static_cast<size_t>(DropCause::kNodePaused)];
-          FreeDatagram(e.slot);
+          LoseArrived(e.node, e.slot, DropCause::kNodePaused);
         } else {
           d.epoch = s.epoch;
           s.pending.push_back(e.slot);
@@ -187,11 +179,7 @@ void Simulator::Process(const Event& e) {
     case EventKind::kProcess: {
       Datagram& d = datagrams_[e.slot];
       if (s.node == nullptr || d.epoch != s.epoch) {
-        trace_.Record(
-            TraceKind::kLost, now_,
-            {e.node, d.from, static_cast<uint64_t>(DropCause::kNodeDown)});
-        ++stats_.dropped[static_cast<size_t>(DropCause::kNodeDown)];
-        FreeDatagram(e.slot);
+        LoseArrived(e.node, e.slot, DropCause::kNodeDown);
         return;
       }
       if (s.paused) {
@@ -255,17 +243,12 @@ void Simulator::Send(uint32_t from, Transmit& transmit) {
       {from, to, static_cast<uint64_t>(bytes), PayloadHash(transmit.datagram)});
   for (SimObserver* o : observers_) o->OnSend(*this, now_, from, to, bytes);
   if (it == by_address_.end()) {
-    trace_.Record(
-        TraceKind::kDrop, now_,
-        {from, to, static_cast<uint64_t>(DropCause::kUnknownAddress)});
-    ++stats_.dropped[static_cast<size_t>(DropCause::kUnknownAddress)];
+    RecordDrop(TraceKind::kDrop, from, to, DropCause::kUnknownAddress);
     return;
   }
   const Fate fate = network_.Decide(now_, from, to);
   if (fate.drop != DropCause::kNone) {
-    trace_.Record(TraceKind::kDrop, now_,
-                  {from, to, static_cast<uint64_t>(fate.drop)});
-    ++stats_.dropped[static_cast<size_t>(fate.drop)];
+    RecordDrop(TraceKind::kDrop, from, to, fate.drop);
     return;
   }
   if (fate.copies == 2) {
@@ -314,6 +297,17 @@ uint32_t Simulator::AllocDatagram(uint32_t from, std::string bytes) {
   d.epoch = 0;
   d.bytes = std::move(bytes);
   return slot;
+}
+
+void Simulator::RecordDrop(TraceKind kind, uint32_t a, uint32_t b,
+                           DropCause cause) {
+  trace_.Record(kind, now_, {a, b, static_cast<uint64_t>(cause)});
+  ++stats_.dropped[static_cast<size_t>(cause)];
+}
+
+void Simulator::LoseArrived(uint32_t node, uint32_t slot, DropCause cause) {
+  RecordDrop(TraceKind::kLost, node, datagrams_[slot].from, cause);
+  FreeDatagram(slot);
 }
 
 void Simulator::FreeDatagram(uint32_t slot) {

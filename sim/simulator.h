@@ -200,6 +200,11 @@ class Simulator {
   }
   uint32_t AllocDatagram(uint32_t from, std::string bytes);
   void FreeDatagram(uint32_t slot);
+  // Traces a dropped datagram (kDrop in the network, kLost at its
+  // receiver: node `a`, from `b`) and counts it by cause.
+  void RecordDrop(TraceKind kind, uint32_t a, uint32_t b, DropCause cause);
+  // An arrived datagram the receiver cannot take: recorded and freed.
+  void LoseArrived(uint32_t node, uint32_t slot, DropCause cause);
   void Fault(FaultCode code, std::initializer_list<uint64_t> args);
 
   SimOptions options_;

@@ -6,24 +6,8 @@
 set -euo pipefail
 
 demo="$1"
-work="$(mktemp -d "${TEST_TMPDIR:-/tmp}/swim_demo.XXXXXX")"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-wait_for() {
-  local i
-  for ((i = 0; i < 300; i++)); do
-    if eval "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "FAIL: timed out waiting for: $1" >&2
-  cat "$work"/*.out >&2 || true
-  exit 1
-}
+# shellcheck source=tests/testing/process_harness.sh
+source tests/testing/process_harness.sh swim_demo
 
 export SWIM_SECRET=demo-test-secret
 flags=(--probe_interval=200ms --probe_timeout=100ms --join_retry=100ms
@@ -35,7 +19,7 @@ a_name="$(grep -m1 '(local)' "$work/a.out" | cut -d' ' -f2)"
 # B starts without metadata: its token must change all the same.
 "$demo" --name=127.0.0.1:0 --peer="$a_name" "${flags[@]}" >"$work/b.out" &
 b_pid=$!
-pids+=($b_pid)
+pids+=("$b_pid")
 wait_for "grep -q '(local)' $work/b.out"
 b_name="$(grep -m1 '(local)' "$work/b.out" | cut -d' ' -f2)"
 

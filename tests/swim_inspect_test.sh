@@ -67,7 +67,7 @@ expect 1 'cannot read' -- --key="$key" --file=/nonexistent
 # A bare body: the demo's payload is its bytes 18..(end - 16), in clear.
 hex=$(cat "$tmp/datagram.hex")
 body_hex="${hex:36:$((${#hex} - 36 - 32))}"
-# shellcheck disable=SC2059 # the format is the escaped bytes themselves
+# shellcheck disable=SC2001,SC2059 # sed pairs hex digits; the format is the bytes
 printf "$(sed 's/../\\x&/g' <<<"$body_hex")" >"$tmp/body.bin"
 expect 0 'message: ping seq=42' -- --body --file="$tmp/body.bin"
 printf '\x0a\x01a\x00' >"$tmp/bad-body.bin"

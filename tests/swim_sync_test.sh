@@ -5,24 +5,8 @@
 set -euo pipefail
 
 sync_tool="$1"
-work="$(mktemp -d "${TEST_TMPDIR:-/tmp}/swim_sync.XXXXXX")"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# Polls a shell condition for up to 30 s (a loaded machine is slow).
-wait_for() {
-  local i
-  for ((i = 0; i < 300; i++)); do
-    if eval "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "FAIL: timed out waiting for: $1" >&2
-  exit 1
-}
+# shellcheck source=tests/testing/process_harness.sh
+source tests/testing/process_harness.sh swim_sync
 
 export SWIM_SECRET=sync-test-secret
 timing=(--probe_interval=200ms --probe_timeout=100ms --join_retry=100ms
@@ -40,7 +24,7 @@ wait_for "[[ -L $work/a/local ]]"
 a_name="$(basename "$(readlink "$work/a/local")")"
 "$sync_tool" "$work/b" --name=127.0.0.1:0 --peer="$a_name" "${timing[@]}" &
 b_pid=$!
-pids+=($b_pid)
+pids+=("$b_pid")
 wait_for "[[ -L $work/b/local ]]"
 b_name="$(basename "$(readlink "$work/b/local")")"
 
