@@ -67,8 +67,15 @@ ABSL_FLAG(int32_t, suspicion_mult, Defaults().suspicion_mult,
           "Suspicion timeout, in probe intervals (times log10 of the size).");
 ABSL_FLAG(int32_t, suspicion_max_mult, Defaults().suspicion_max_mult,
           "Longest suspicion timeout, as a multiple of the shortest.");
+ABSL_FLAG(int32_t, suspicion_confirmations, Defaults().suspicion_confirmations,
+          "Independent confirmations that bring a suspicion to its shortest "
+          "timeout.");
 ABSL_FLAG(int32_t, retransmit_mult, Defaults().retransmit_mult,
           "Gossip retransmissions, times log10 of the size.");
+ABSL_FLAG(absl::Duration, gossip_interval, Defaults().gossip_interval,
+          "While news waits, gossip it this often.");
+ABSL_FLAG(int32_t, gossip_fanout, Defaults().gossip_fanout,
+          "Members each gossip round goes to (0: piggyback only).");
 ABSL_FLAG(absl::Duration, sync_interval, Defaults().sync_interval,
           "Full state exchange with one member this often.");
 ABSL_FLAG(absl::Duration, join_retry, Defaults().join_retry_initial,
@@ -171,7 +178,10 @@ absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags() {
   config.indirect_checks = absl::GetFlag(FLAGS_indirect_checks);
   config.suspicion_mult = absl::GetFlag(FLAGS_suspicion_mult);
   config.suspicion_max_mult = absl::GetFlag(FLAGS_suspicion_max_mult);
+  config.suspicion_confirmations = absl::GetFlag(FLAGS_suspicion_confirmations);
   config.retransmit_mult = absl::GetFlag(FLAGS_retransmit_mult);
+  config.gossip_interval = absl::GetFlag(FLAGS_gossip_interval);
+  config.gossip_fanout = absl::GetFlag(FLAGS_gossip_fanout);
   config.sync_interval = absl::GetFlag(FLAGS_sync_interval);
   config.join_retry_initial = absl::GetFlag(FLAGS_join_retry);
   config.join_retry_max = absl::GetFlag(FLAGS_join_retry_max);

@@ -425,7 +425,12 @@ absl::Status ApplyConfig(absl::string_view key, absl::string_view value,
   if (key == "indirect_checks") return integer(config.indirect_checks);
   if (key == "suspicion_mult") return integer(config.suspicion_mult);
   if (key == "suspicion_max_mult") return integer(config.suspicion_max_mult);
+  if (key == "suspicion_confirmations") {
+    return integer(config.suspicion_confirmations);
+  }
   if (key == "retransmit_mult") return integer(config.retransmit_mult);
+  if (key == "gossip_interval") return duration(config.gossip_interval);
+  if (key == "gossip_fanout") return integer(config.gossip_fanout);
   if (key == "health_max") return integer(config.health_max);
   if (key == "sync_interval") return duration(config.sync_interval);
   if (key == "churn_sync_threshold") {

@@ -336,11 +336,20 @@ bool Simulator::Disturbed(uint32_t node, SimTime grace) const {
   return network_.Disturbs(node);
 }
 
+Counters Simulator::TotalCounters() const {
+  Counters total = crashed_counters_;
+  for (const Slot& s : slots_) {
+    if (s.node != nullptr) total += s.node->counters();
+  }
+  return total;
+}
+
 void Simulator::Crash(uint32_t node) {
   Slot& s = slots_[node];
   if (s.node == nullptr) return;
   Fault(FaultCode::kCrash, {node});
   for (SimObserver* o : observers_) o->BeforeCrash(*this, now_, node);
+  crashed_counters_ += s.node->counters();
   s.node.reset();
   s.left = false;
   s.paused = false;

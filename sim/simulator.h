@@ -44,6 +44,7 @@
 #include "sim/sim_time.h"
 #include "sim/trace.h"
 #include "swim/config.h"
+#include "swim/counters.h"
 #include "swim/node.h"
 
 namespace swim::sim {
@@ -155,6 +156,8 @@ class Simulator {
 
   const Trace& trace() const { return trace_; }
   const SimStats& stats() const { return stats_; }
+  // Every node's counters added up, crashed lives included.
+  Counters TotalCounters() const;
   size_t queued_events() const { return queue_.size(); }
 
  private:
@@ -212,6 +215,7 @@ class Simulator {
   EventQueue queue_;
   Trace trace_;
   SimStats stats_;
+  Counters crashed_counters_;  // of lives ended by Crash
   SimTime now_ = 0;
   std::vector<Slot> slots_;
   // Looked up only, never iterated: no hash order reaches the output.

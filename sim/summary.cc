@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "swim/counters.h"
 
 namespace swim::sim {
 namespace {
@@ -102,6 +103,17 @@ std::string FormatSummaryText(const RunSummary& s) {
                   " bytes per node per second; largest datagram ",
                   s.largest_datagram_bytes, " bytes; ", s.datagrams_sent,
                   " sent, ", s.datagrams_dropped, " dropped\n");
+  absl::StrAppend(&out, "  by message    ");
+  for (size_t i = 0; i < kMessageTypeCount; ++i) {
+    absl::StrAppend(&out, i == 0 ? "" : ", ", MessageTypeName(i), " ",
+                    Milli(s.bytes_by_message_milli[i]));
+  }
+  absl::StrAppend(&out, " bytes per node per second\n");
+  absl::StrAppend(
+      &out, "protocol        ", s.suspicions_raised, " suspicions raised, ",
+      s.accusations_withheld, " withheld (no relay answered), ",
+      s.suspicions_verified, " verified by a last probe, ", s.refutations,
+      " refutations, ", s.offline_declarations, " OFFLINE declarations\n");
   if (s.steady_from >= 0) {
     absl::StrAppend(
         &out, "  steady        ",
@@ -170,6 +182,18 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("largest_datagram_bytes", absl::StrCat(s.largest_datagram_bytes));
   field("datagrams_per_node_second", Milli(s.datagrams_per_node_second_milli));
   field("bytes_per_node_second", Milli(s.bytes_per_node_second_milli));
+  std::string by_message = "{";
+  for (size_t i = 0; i < kMessageTypeCount; ++i) {
+    absl::StrAppend(&by_message, i == 0 ? "" : ", ", "\"", MessageTypeName(i),
+                    "\": ", Milli(s.bytes_by_message_milli[i]));
+  }
+  by_message += "}";
+  field("bytes_per_node_second_by_message", by_message);
+  field("suspicions_raised", absl::StrCat(s.suspicions_raised));
+  field("accusations_withheld", absl::StrCat(s.accusations_withheld));
+  field("suspicions_verified", absl::StrCat(s.suspicions_verified));
+  field("refutations", absl::StrCat(s.refutations));
+  field("offline_declarations", absl::StrCat(s.offline_declarations));
   field("steady_from_ms", JsonMs(s.steady_from));
   field("steady_until_ms", JsonMs(s.steady_until));
   field("steady_datagrams_per_node_second",

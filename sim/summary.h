@@ -11,6 +11,7 @@
 #ifndef SIM_SUMMARY_H_
 #define SIM_SUMMARY_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "sim/metrics.h"
 #include "sim/oracle.h"
 #include "sim/sim_time.h"
+#include "swim/message.h"
 
 namespace swim::sim {
 
@@ -63,6 +65,15 @@ struct RunSummary {
   SimTime steady_until = -1;
   uint64_t steady_bytes_per_node_second_milli = 0;
   uint64_t steady_datagrams_per_node_second_milli = 0;
+  // Bytes sent per node per second (thousandths) by the message each
+  // datagram carried (swim::MessageTypeName), over the whole run.
+  std::array<uint64_t, kMessageTypeCount> bytes_by_message_milli{};
+  // The nodes' protocol counters, added up (swim/counters.h).
+  uint64_t suspicions_raised = 0;
+  uint64_t accusations_withheld = 0;
+  uint64_t suspicions_verified = 0;
+  uint64_t refutations = 0;
+  uint64_t offline_declarations = 0;
 
   // Oracles.
   std::vector<std::string> oracles_run;

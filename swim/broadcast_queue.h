@@ -40,6 +40,8 @@ class BroadcastQueue {
   // Transmissions so far of `member`'s entry; -1 if none is queued.
   int TransmitsOf(uint32_t member) const;
   size_t size() const { return index_.size() + backlog_.size(); }
+  // Entries of the queue proper (the backlog aside).
+  size_t queued() const { return index_.size(); }
   bool empty() const { return index_.empty() && backlog_.empty(); }
 
   // The backlog: members worth mentioning twice where a packet has room

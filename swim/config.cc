@@ -141,7 +141,20 @@ absl::Status Config::Validate() const {
       !s.ok()) {
     return s;
   }
+  if (absl::Status s =
+          CheckRange("suspicion_confirmations", suspicion_confirmations, 0, 32);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckRange("retransmit_mult", retransmit_mult, 1, 100);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("gossip_interval", gossip_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("gossip_fanout", gossip_fanout, 0, 64);
       !s.ok()) {
     return s;
   }

@@ -90,12 +90,16 @@ struct Config {
   // ---- Failure detection (SWIM). ----
 
   // One member is probed per interval, in a shuffled round-robin order, so
-  // a failure is probed within 2 × N intervals at worst.
+  // a failure is probed within 2 × N intervals at worst (about one interval
+  // on average: every member probes).
   absl::Duration probe_interval = absl::Seconds(1);
-  // Wait this long for a direct ack before asking relays; must be shorter
-  // than probe_interval. Relays wait 80% of it before answering Nack.
+  // Wait this long for a direct ack before asking relays (and pinging once
+  // more directly); must be shorter than probe_interval. Relays wait 80% of
+  // it before answering Nack.
   absl::Duration probe_timeout = absl::Milliseconds(500);
-  // Relays asked to ping a silent target (k of SWIM).
+  // Relays asked to ping a silent target (k of SWIM). A failed probe
+  // accuses its target only if at least one relay answered Nack: a prober
+  // that hears from no relay at all is more likely cut off itself.
   int indirect_checks = 3;
 
   // ---- Lifeguard. ----
@@ -106,14 +110,25 @@ struct Config {
   // Suspicion timeout: min = suspicion_mult × max(1, log10 N) ×
   // probe_interval, max = suspicion_max_mult × min; it shrinks from max
   // toward min as independent confirmations arrive, reaching min at
-  // suspicion_mult - 2 confirmations (memberlist's k).
-  int suspicion_mult = 4;
+  // suspicion_confirmations. When it expires, a member that has itself
+  // failed to reach the suspect declares it OFFLINE; any other probes it
+  // once more first. memberlist's LAN profile is 4, 6 and 2; ours can be
+  // shorter because a declaration needs evidence of one's own.
+  int suspicion_mult = 1;
   int suspicion_max_mult = 6;
+  int suspicion_confirmations = 2;
 
   // ---- Dissemination. ----
 
-  // Each update is piggybacked retransmit_mult × ⌈log10(N + 1)⌉ times.
+  // Each update is sent retransmit_mult × ⌈log10(N + 1)⌉ times: on the
+  // protocol's own datagrams, and while any update waits, every
+  // gossip_interval in a Gossip datagram to gossip_fanout random members
+  // (memberlist's gossip, which spreads news in about a second at 1,000
+  // members; a quiet cluster sends none). A fanout of 0 leaves only
+  // piggybacking.
   int retransmit_mult = 4;
+  absl::Duration gossip_interval = absl::Milliseconds(200);
+  int gossip_fanout = 3;
   // Push-pull anti-entropy: every sync_interval (scaled up for clusters of
   // more than 32 members, as memberlist does) exchange full state with one
   // random available member.
@@ -162,7 +177,8 @@ struct Config {
   struct Testing {
     // Never refute suspicions or offline declarations about this node.
     bool disable_refutation = false;
-    // Never piggyback gossip (buddy-system updates and syncs still flow).
+    // Never gossip, piggybacked or in gossip rounds (buddy-system updates
+    // and syncs still flow).
     bool zero_retransmits = false;
   };
   Testing testing;

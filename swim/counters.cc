@@ -10,4 +10,40 @@ absl::string_view MessageTypeName(size_t index) {
   return index < kMessageTypeCount ? kNames[index] : "?";
 }
 
+// A new count must be added below too.
+static_assert(sizeof(Counters) ==
+                  sizeof(uint64_t) *
+                      (4 * kMessageTypeCount + kDropReasonCount + 19 + 1),
+              "Counters changed: update operator+=");
+
+Counters& Counters::operator+=(const Counters& other) {
+  for (size_t i = 0; i < kMessageTypeCount; ++i) {
+    datagrams_in[i] += other.datagrams_in[i];
+    bytes_in[i] += other.bytes_in[i];
+    datagrams_out[i] += other.datagrams_out[i];
+    bytes_out[i] += other.bytes_out[i];
+  }
+  for (size_t i = 0; i < drops.size(); ++i) drops[i] += other.drops[i];
+  ignored += other.ignored;
+  probes += other.probes;
+  probes_failed += other.probes_failed;
+  indirect_probes += other.indirect_probes;
+  relayed_pings += other.relayed_pings;
+  nacks_sent += other.nacks_sent;
+  nacks_received += other.nacks_received;
+  nacks_missed += other.nacks_missed;
+  suspicions_raised += other.suspicions_raised;
+  accusations_withheld += other.accusations_withheld;
+  suspicions_verified += other.suspicions_verified;
+  suspicion_confirmations += other.suspicion_confirmations;
+  refutations += other.refutations;
+  members_declared_offline += other.members_declared_offline;
+  syncs_sent += other.syncs_sent;
+  digests_sent += other.digests_sent;
+  churn_syncs += other.churn_syncs;
+  metadata_fetched += other.metadata_fetched;
+  updates_sent += other.updates_sent;
+  return *this;
+}
+
 }  // namespace swim

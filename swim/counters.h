@@ -59,6 +59,10 @@ struct Counters {
   uint64_t nacks_received = 0;
   uint64_t nacks_missed = 0;       // relays that answered neither ack nor nack
   uint64_t suspicions_raised = 0;  // by this node's own failed probes
+  // Failed probes that accused nobody: not even a relay's nack came back.
+  uint64_t accusations_withheld = 0;
+  // Expired suspicions this node had no evidence of: probed once more.
+  uint64_t suspicions_verified = 0;
   uint64_t suspicion_confirmations = 0;  // independent ones received
   uint64_t refutations = 0;
   uint64_t members_declared_offline = 0;  // suspicions that timed out here
@@ -70,6 +74,10 @@ struct Counters {
 
   // Lifeguard's local health score now (0 is healthy).
   int health_score = 0;
+
+  // Adds every count of `other` (a fleet's totals); health_score, a gauge,
+  // is left alone.
+  Counters& operator+=(const Counters& other);
 };
 
 }  // namespace swim

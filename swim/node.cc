@@ -16,6 +16,9 @@ namespace {
 constexpr size_t kMaxRelays = 1024;
 // Gossip candidates looked at per packet.
 constexpr size_t kGossipCandidates = 64;
+// Members that, on average, probe a suspect out of turn when they hear of
+// the suspicion (see StartSuspicion).
+constexpr uint64_t kEarlyCheckers = 4;
 // A fetch gives up after this many silent attempts; the next announcement
 // of the member's metadata starts a new one.
 constexpr int kMaxFetchAttempts = 8;
@@ -110,6 +113,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
   // As if the last churn exchange were an interval ago: one may start at
   // once, and NextDeadline() stays a real time.
   last_churn_sync_ = now - config_.churn_sync_interval;
+  next_gossip_at_ = now;
   RunJoin(now);
 }
 
@@ -123,7 +127,8 @@ int Node::RetransmitLimit() const {
 SuspicionTimeouts Node::CurrentSuspicionTimeouts() const {
   return ComputeSuspicionTimeouts(
       config_.suspicion_mult, config_.suspicion_max_mult,
-      members_.Count(Status::kAvailable), config_.probe_interval);
+      config_.suspicion_confirmations, members_.Count(Status::kAvailable),
+      config_.probe_interval);
 }
 
 absl::Duration Node::CurrentSyncInterval() const {
@@ -368,7 +373,7 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
         } else if constexpr (std::is_same_v<T, Ack>) {
           OnAck(message);
         } else if constexpr (std::is_same_v<T, Nack>) {
-          OnNack(message);
+          OnNack(now, message);
         } else if constexpr (std::is_same_v<T, PingReq>) {
           OnPingReq(now, message, from_address);
         } else if constexpr (std::is_same_v<T, Sync>) {
@@ -480,7 +485,7 @@ void Node::ApplySuspect(absl::Time now, const Suspect& suspect) {
   if (Supersedes(UpdateKind::kSuspect, suspect.incarnation, record.status,
                  record.offline_reason, record.incarnation)) {
     members_.mutable_record(id).incarnation = suspect.incarnation;
-    StartSuspicion(now, id, suspect.accuser);
+    StartSuspicion(now, id, suspect.accuser, /*own_evidence=*/false);
     Transition(now, id, Status::kSuspect, OfflineReason::kNone, false);
     broadcasts_.Enqueue(id);
     return;
@@ -551,11 +556,15 @@ void Node::OnAck(const Ack& ack) {
   }
 }
 
-void Node::OnNack(const Nack& nack) {
+void Node::OnNack(absl::Time now, const Nack& nack) {
   if (probe_.has_value() && probe_->seq == nack.seq && probe_->indirect_sent &&
       probe_->nacks < probe_->expected_nacks) {
     ++probe_->nacks;
     ++counters_.nacks_received;
+    // Every relay failed too: judge now rather than at the interval's end.
+    if (probe_->nacks == probe_->expected_nacks && !probe_->acked) {
+      probe_->end_at = std::min(probe_->end_at, now);
+    }
   }
 }
 
@@ -847,14 +856,24 @@ void Node::Transition(absl::Time now, uint32_t id, Status status,
 }
 
 void Node::StartSuspicion(absl::Time now, uint32_t id,
-                          absl::string_view accuser) {
+                          absl::string_view accuser, bool own_evidence) {
   EraseSuspicion(id);
   auto it =
       suspicions_
           .emplace(id, Suspicion(now, CurrentSuspicionTimeouts(), accuser))
           .first;
+  if (own_evidence) it->second.AddOwnEvidence();
   suspicion_deadlines_.insert({it->second.deadline(), id});
-  suspects_to_probe_.push_back(id);
+  // The suspect is probed next, out of turn, by its accuser and by a few
+  // (on average kEarlyCheckers) of the members that hear of it. If it is
+  // alive, the ping tells it of the suspicion (buddy system) and it refutes
+  // at once rather than when gossip reaches it; if it is not, the failed
+  // probes are the independent confirmations that shorten the timeout.
+  // Not everyone: a thousand pings per suspicion cost more than they tell.
+  const uint64_t available = members_.Count(Status::kAvailable);
+  if (own_evidence || rng_.Uniform(available) < kEarlyCheckers) {
+    suspects_to_probe_.push_back(id);
+  }
 }
 
 bool Node::ConfirmSuspicion(uint32_t id, absl::string_view accuser) {
@@ -862,9 +881,39 @@ bool Node::ConfirmSuspicion(uint32_t id, absl::string_view accuser) {
   if (it == suspicions_.end()) return false;
   const absl::Time before = it->second.deadline();
   if (!it->second.Confirm(accuser)) return false;
-  suspicion_deadlines_.erase({before, id});
-  suspicion_deadlines_.insert({it->second.deadline(), id});
+  if (!it->second.verifying()) {  // a verifying one has left the timers
+    suspicion_deadlines_.erase({before, id});
+    suspicion_deadlines_.insert({it->second.deadline(), id});
+  }
   return true;
+}
+
+void Node::DeclareOffline(absl::Time now, uint32_t id) {
+  ++counters_.members_declared_offline;
+  Transition(now, id, Status::kOffline, OfflineReason::kFailed, false);
+  broadcasts_.Enqueue(id);
+}
+
+void Node::OnSuspectProbed(absl::Time now, uint32_t id, bool failed) {
+  auto it = suspicions_.find(id);
+  if (it == suspicions_.end()) return;
+  Suspicion& suspicion = it->second;
+  if (failed) {
+    suspicion.AddOwnEvidence();
+    if (suspicion.verifying()) {
+      DeclareOffline(now, id);
+      return;
+    }
+    if (ConfirmSuspicion(id, config_.name)) broadcasts_.Enqueue(id);
+    return;
+  }
+  if (suspicion.verifying()) {
+    // It answered without refuting (or our own network failed us): wait
+    // another minimum timeout, then look again.
+    suspicion.set_verifying(false);
+    suspicion.Postpone(now + suspicion.timeouts().min);
+    suspicion_deadlines_.insert({suspicion.deadline(), id});
+  }
 }
 
 void Node::EraseSuspicion(uint32_t id) {
@@ -932,6 +981,7 @@ void Node::Tick(absl::Time now) {
   RunRelayTimers(now);
   RunProbeTimers(now);
   RunSuspicionTimers(now);
+  RunGossip(now);
   RunFetchTimers(now);
   RunJoin(now);
   RunSync(now);
@@ -952,6 +1002,10 @@ absl::Time Node::NextDeadline() const {
   for (const auto& [seq, relay] : relays_) next = std::min(next, relay.nack_at);
   if (!suspicion_deadlines_.empty()) {
     next = std::min(next, suspicion_deadlines_.begin()->first);
+  }
+  if (config_.gossip_fanout > 0 && broadcasts_.queued() > 0 &&
+      RetransmitLimit() > 0) {
+    next = std::min(next, next_gossip_at_);
   }
   for (const auto& [id, fetch] : fetches_)
     next = std::min(next, fetch.deadline);
@@ -994,13 +1048,19 @@ void Node::StartProbe(absl::Time now) {
   probe.end_at = next_probe_at_;
   probe_ = std::move(probe);
   ++counters_.probes;
+  SendProbePing();
+}
+
+void Node::SendProbePing() {
   Ping ping;
   ping.seq = probe_->seq;
   ping.target = probe_->target_name;
   // Buddy system: a suspect learns of the suspicion from the probe itself.
   std::optional<uint32_t> buddy;
-  if (members_.record(*target).status == Status::kSuspect) buddy = target;
-  SendWithGossip(members_.AddressOf(*target), ping, buddy);
+  if (members_.record(probe_->target).status == Status::kSuspect) {
+    buddy = probe_->target;
+  }
+  SendWithGossip(members_.AddressOf(probe_->target), ping, buddy);
 }
 
 void Node::SendIndirectProbes() {
@@ -1019,6 +1079,9 @@ void Node::SendIndirectProbes() {
   for (uint32_t relay : relays) {
     SendWithGossip(members_.AddressOf(relay), req);
   }
+  // And once more directly (memberlist's TCP fallback ping, over UDP): a
+  // single lost ping or ack should not be what makes a suspect.
+  SendProbePing();
   probe_->expected_nacks = static_cast<int>(relays.size());
   counters_.indirect_probes += relays.size();
 }
@@ -1026,7 +1089,14 @@ void Node::SendIndirectProbes() {
 void Node::FinishProbe(absl::Time now) {
   Probe probe = std::move(*probe_);
   probe_.reset();
-  if (probe.acked) return;
+  if (probe.acked) {
+    if (members_.InUse(probe.target) &&
+        members_.NameOf(probe.target) == probe.target_name &&
+        members_.record(probe.target).status == Status::kSuspect) {
+      OnSuspectProbed(now, probe.target, /*failed=*/false);
+    }
+    return;
+  }
   ++counters_.probes_failed;
   // Lifeguard: relays that did not even nack suggest that we, not the
   // target, are the problem.
@@ -1040,33 +1110,40 @@ void Node::FinishProbe(absl::Time now) {
       members_.NameOf(probe.target) != probe.target_name) {
     return;
   }
+  // A prober that heard from none of its relays, not even a nack, cannot
+  // tell a dead target from its own cut-off network (Rapid's bad nodes:
+  // 80% loss, inbound traffic cut); it accuses nobody.
+  const bool evidence = probe.expected_nacks == 0 || probe.nacks > 0;
+  if (!evidence) ++counters_.accusations_withheld;
   const Members::Record& record = members_.record(probe.target);
-  if (record.status == Status::kOnline) {
+  if (record.status == Status::kOnline && evidence) {
     ++counters_.suspicions_raised;
-    StartSuspicion(now, probe.target, config_.name);
+    StartSuspicion(now, probe.target, config_.name, /*own_evidence=*/true);
     Transition(now, probe.target, Status::kSuspect, OfflineReason::kNone,
                false);
     broadcasts_.Enqueue(probe.target);
   } else if (record.status == Status::kSuspect) {
-    if (ConfirmSuspicion(probe.target, config_.name)) {
-      broadcasts_.Enqueue(probe.target);
-    }
+    OnSuspectProbed(now, probe.target, evidence);
   }
 }
 
 std::optional<uint32_t> Node::NextProbeTarget() {
-  // A member we came to suspect is probed next, out of turn. If it is alive,
-  // the ping tells it of the suspicion (buddy system) and it refutes now
-  // rather than when its turn comes round (up to N intervals later, which
-  // lets a suspicion raised during a partition outlive the heal); if it is
-  // not, our failed probe is one more independent confirmation.
-  while (!suspects_to_probe_.empty()) {
-    const uint32_t id = suspects_to_probe_.front();
-    suspects_to_probe_.pop_front();
-    if (members_.InUse(id) && members_.record(id).status == Status::kSuspect) {
-      return id;
+  // Suspects waiting for an out-of-turn probe (see StartSuspicion and
+  // RunSuspicionTimers) go first, but never twice in a row: when many wait
+  // (the far side of a partition), the round-robin still advances at half
+  // speed, and a failure among the rest is still found.
+  if (!last_probe_out_of_turn_) {
+    while (!suspects_to_probe_.empty()) {
+      const uint32_t id = suspects_to_probe_.front();
+      suspects_to_probe_.pop_front();
+      if (members_.InUse(id) &&
+          members_.record(id).status == Status::kSuspect) {
+        last_probe_out_of_turn_ = true;
+        return id;
+      }
     }
   }
+  last_probe_out_of_turn_ = false;
   for (size_t tries = 0; tries <= probe_order_.size(); ++tries) {
     if (probe_position_ >= probe_order_.size()) {
       // A new pass: every available member, in a fresh random order.
@@ -1133,9 +1210,45 @@ void Node::RunSuspicionTimers(absl::Time now) {
     expired.push_back(it->second);
   }
   for (uint32_t id : expired) {
-    ++counters_.members_declared_offline;
-    Transition(now, id, Status::kOffline, OfflineReason::kFailed, false);
-    broadcasts_.Enqueue(id);
+    Suspicion& suspicion = suspicions_.at(id);
+    suspicion_deadlines_.erase({suspicion.deadline(), id});
+    if (suspicion.has_own_evidence()) {
+      DeclareOffline(now, id);
+      continue;
+    }
+    // We only heard of it. Our timer started when the news reached us, so
+    // the accusers' OFFLINE is usually on its way: give it an interval.
+    if (!suspicion.grace_taken()) {
+      suspicion.set_grace_taken();
+      suspicion.Postpone(now + config_.probe_interval);
+      suspicion_deadlines_.insert({suspicion.deadline(), id});
+      continue;
+    }
+    // Gossip can miss a refutation, so rather than condemn a member on
+    // others' word, probe it ourselves first (next, out of turn); the
+    // probe's end decides (OnSuspectProbed).
+    ++counters_.suspicions_verified;
+    suspicion.set_verifying(true);
+    suspects_to_probe_.push_front(id);
+  }
+}
+
+void Node::RunGossip(absl::Time now) {
+  if (config_.gossip_fanout <= 0 || now < next_gossip_at_) return;
+  // Nothing to tell: the timer stays due, so that news goes out as soon as
+  // it arrives.
+  if (broadcasts_.queued() == 0 || RetransmitLimit() <= 0) return;
+  next_gossip_at_ = now + config_.gossip_interval;
+  const std::vector<uint32_t> peers =
+      RandomMembers(static_cast<size_t>(config_.gossip_fanout),
+                    Status::kAvailable, std::nullopt);
+  for (uint32_t peer : peers) {
+    absl::StatusOr<PacketWriter> writer = StartPacket(Gossip{});
+    if (!writer.ok()) return;
+    AddGossip(*writer, std::nullopt);
+    if (writer->update_count() == 0) return;  // every update ran out
+    Send(members_.AddressOf(peer), std::move(*writer).Finish(),
+         TypeIndex<Gossip>());
   }
 }
 

@@ -194,7 +194,7 @@ class Node {
                     uint64_t incarnation, OfflineReason reason);
   void OnPing(const Ping& ping, absl::string_view from_address);
   void OnAck(const Ack& ack);
-  void OnNack(const Nack& nack);
+  void OnNack(absl::Time now, const Nack& nack);
   void OnPingReq(absl::Time now, const PingReq& req,
                  absl::string_view from_address);
   void OnSyncDigest(const SyncDigest& digest, absl::string_view from_address);
@@ -214,10 +214,16 @@ class Node {
   void Transition(absl::Time now, uint32_t id, Status status,
                   OfflineReason reason, bool metadata_changed);
   void Emit(uint32_t id, Status previous, bool metadata_changed);
-  void StartSuspicion(absl::Time now, uint32_t id, absl::string_view accuser);
+  // `own_evidence`: one of our probes of the member just failed.
+  void StartSuspicion(absl::Time now, uint32_t id, absl::string_view accuser,
+                      bool own_evidence);
   // Counts a confirmation; true if it was independent (and counted).
   bool ConfirmSuspicion(uint32_t id, absl::string_view accuser);
   void EraseSuspicion(uint32_t id);
+  void DeclareOffline(absl::Time now, uint32_t id);
+  // A probe of a suspect ended: `failed` with evidence that our own
+  // network works (a relay's nack), or not.
+  void OnSuspectProbed(absl::Time now, uint32_t id, bool failed);
   void ForgetMember(uint32_t id);
   void OnAnnouncedMetadata(absl::Time now, uint32_t id, const Alive& alive,
                            absl::string_view from_address, bool* changed);
@@ -228,6 +234,8 @@ class Node {
   // ---- Timers. ----
   void RunProbeTimers(absl::Time now);
   void StartProbe(absl::Time now);
+  // The probe's ping to its target (again, as the fallback).
+  void SendProbePing();
   void SendIndirectProbes();
   void FinishProbe(absl::Time now);
   std::optional<uint32_t> NextProbeTarget();
@@ -235,6 +243,7 @@ class Node {
   void SetAwaitingProbe(uint32_t id, bool awaiting);
   void RunRelayTimers(absl::Time now);
   void RunSuspicionTimers(absl::Time now);
+  void RunGossip(absl::Time now);
   void RunFetchTimers(absl::Time now);
   void RunSync(absl::Time now);
   void RunChurnSync(absl::Time now);
@@ -273,8 +282,10 @@ class Node {
   std::vector<bool> awaiting_probe_;
   // Members we came to suspect, probed next out of turn (oldest first).
   std::deque<uint32_t> suspects_to_probe_;
+  bool last_probe_out_of_turn_ = false;
   std::optional<Probe> probe_;
   absl::Time next_probe_at_;
+  absl::Time next_gossip_at_;
 
   // Ordered containers wherever iteration order reaches the output.
   std::map<uint32_t, Relay> relays_;          // by our ping's seq

@@ -9,6 +9,7 @@ namespace swim {
 
 SuspicionTimeouts ComputeSuspicionTimeouts(int suspicion_mult,
                                            int suspicion_max_mult,
+                                           int confirmations_wanted,
                                            size_t member_count,
                                            absl::Duration probe_interval) {
   const int64_t node_scale_milli =
@@ -17,7 +18,7 @@ SuspicionTimeouts ComputeSuspicionTimeouts(int suspicion_mult,
   timeouts.min = probe_interval * (int64_t{suspicion_mult} * node_scale_milli) /
                  int64_t{1000};
   timeouts.max = timeouts.min * int64_t{suspicion_max_mult};
-  int k = suspicion_mult - 2;
+  int k = confirmations_wanted;
   if (static_cast<int64_t>(member_count) - 2 < k) k = 0;
   timeouts.confirmations_wanted = std::max(0, k);
   return timeouts;
@@ -52,7 +53,10 @@ bool Suspicion::Confirm(absl::string_view accuser) {
   }
   accusers_.emplace_back(accuser);
   ++confirmations_;
-  deadline_ = start_ + SuspicionTimeout(timeouts_, confirmations_);
+  // A suspicion under verification keeps its (passed) deadline.
+  if (!verifying_) {
+    deadline_ = start_ + SuspicionTimeout(timeouts_, confirmations_);
+  }
   return true;
 }
 

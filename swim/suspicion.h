@@ -2,14 +2,20 @@
 //
 // A suspicion starts at a maximum timeout that shrinks toward a minimum as
 // independent members confirm it (Lifeguard §4.2; memberlist's formula,
-// computed in integers):
+// computed in integers, with k a setting of its own rather than
+// suspicion_mult - 2):
 //   min = suspicion_mult × max(1, log10 N) × probe_interval
 //   max = suspicion_max_mult × min
-//   k   = suspicion_mult - 2 confirmations (0 if N - 2 < k)
+//   k   = confirmations wanted (0 if N - 2 < k)
 //   timeout(c) = max(min, max - (max - min) × log(c + 1) / log(k + 1))
 //
-//   SuspicionTimeouts t = ComputeSuspicionTimeouts(4, 6, 100,
-//   absl::Seconds(1)); Suspicion s(now, t, "accuser-a");
+// A suspicion also remembers whether the local node has evidence of its
+// own (one of its probes of the suspect failed), which decides what
+// happens when it expires: declare, or verify first.
+//
+//   SuspicionTimeouts t =
+//       ComputeSuspicionTimeouts(4, 6, 2, 100, absl::Seconds(1));
+//   Suspicion s(now, t, "accuser-a");
 //   s.Confirm("accuser-b");           // deadline moves earlier
 //   if (now >= s.deadline()) DeclareOffline();
 #ifndef SWIM_SUSPICION_H_
@@ -34,6 +40,7 @@ struct SuspicionTimeouts {
 // the local node believes available.
 SuspicionTimeouts ComputeSuspicionTimeouts(int suspicion_mult,
                                            int suspicion_max_mult,
+                                           int confirmations_wanted,
                                            size_t member_count,
                                            absl::Duration probe_interval);
 
@@ -52,8 +59,23 @@ class Suspicion {
   // confirmations are in; returns whether it was counted.
   bool Confirm(absl::string_view accuser);
 
+  // Moves the deadline to `deadline` (a verification that could not
+  // decide: the suspect answered but did not refute).
+  void Postpone(absl::Time deadline) { deadline_ = deadline; }
+
+  // One of the local node's own probes of the suspect failed.
+  void AddOwnEvidence() { own_evidence_ = true; }
+  bool has_own_evidence() const { return own_evidence_; }
+  // Expired without own evidence: first a grace period (for the
+  // accuser's OFFLINE to arrive), then a last probe.
+  void set_grace_taken() { grace_taken_ = true; }
+  bool grace_taken() const { return grace_taken_; }
+  void set_verifying(bool verifying) { verifying_ = verifying; }
+  bool verifying() const { return verifying_; }
+
   absl::Time start() const { return start_; }
   absl::Time deadline() const { return deadline_; }
+  const SuspicionTimeouts& timeouts() const { return timeouts_; }
   int confirmations() const { return confirmations_; }
   // The most recent counted accuser: named in the Suspect updates this
   // node gossips, so that others can count the confirmation too.
@@ -64,6 +86,9 @@ class Suspicion {
   absl::Time deadline_;
   SuspicionTimeouts timeouts_;
   int confirmations_ = 0;
+  bool own_evidence_ = false;
+  bool grace_taken_ = false;
+  bool verifying_ = false;
   std::vector<std::string> accusers_;  // at most k + 1, so a vector is fine
 };
 

@@ -37,7 +37,11 @@ TEST(ConfigTest, LanProfileIsValid) {
   EXPECT_EQ(config.probe_interval, absl::Seconds(1));
   EXPECT_EQ(config.probe_timeout, absl::Milliseconds(500));
   EXPECT_EQ(config.indirect_checks, 3);
-  EXPECT_EQ(config.suspicion_mult, 4);
+  EXPECT_EQ(config.suspicion_mult, 1);
+  EXPECT_EQ(config.suspicion_max_mult, 6);
+  EXPECT_EQ(config.suspicion_confirmations, 2);
+  EXPECT_EQ(config.gossip_interval, absl::Milliseconds(200));
+  EXPECT_EQ(config.gossip_fanout, 3);
   EXPECT_EQ(config.max_datagram_bytes, 1400u);
   EXPECT_GE(config.max_metadata_bytes, 64u * 1024 + 64);
 }
@@ -120,6 +124,15 @@ TEST(ConfigTest, Counts) {
   c = Valid();
   c.suspicion_max_mult = 0;
   ExpectBad(c, "suspicion_max_mult");
+  c = Valid();
+  c.suspicion_confirmations = -1;
+  ExpectBad(c, "suspicion_confirmations");
+  c = Valid();
+  c.gossip_interval = absl::ZeroDuration();
+  ExpectBad(c, "gossip_interval");
+  c = Valid();
+  c.gossip_fanout = -1;
+  ExpectBad(c, "gossip_fanout");
   c = Valid();
   c.retransmit_mult = 0;
   ExpectBad(c, "retransmit_mult");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -158,25 +159,48 @@ const U* FindUpdate(const Packet& packet, absl::string_view member) {
 
 // ---- Start-up, ticks and inputs. ----
 
-TEST(NodeTest, AMemberSuspectedByGossipIsProbedNextWithTheSuspicion) {
+TEST(NodeTest, AnAccuserProbesItsSuspectAgainNextWithTheSuspicion) {
   Harness h;
   h.Meet({"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"});
   h.Drain();
-  // Out of turn: each time, the next probe goes to the new suspect and
-  // tells it (buddy system), so that a live suspect refutes at once.
-  for (const char* suspect : {"g", "c", "i", "e"}) {
-    SCOPED_TRACE(suspect);
-    h.Deliver("b", Gossip{}, {Suspect{suspect, 0, "b"}});
-    ASSERT_EQ(h.StatusOf(suspect), Status::kSuspect);
-    h.Drain();
+  // Out of turn: after each probe that raises a suspicion, the next one
+  // goes to the same suspect and tells it (buddy system), so that a live
+  // suspect refutes at once.
+  for (int round = 0; round < 4; ++round) {
+    SCOPED_TRACE(round);
+    std::string target;
+    while (target.empty()) {
+      h.Advance(absl::Milliseconds(100));
+      for (const Sent& s : h.Drain()) {
+        const Ping* ping = std::get_if<Ping>(&s.packet.message);
+        if (ping == nullptr) continue;
+        if (h.StatusOf(ping->target) == Status::kOnline) {
+          target = ping->target;
+        } else {
+          h.Deliver(ping->target, Ack{ping->seq});
+        }
+      }
+    }
+    h.Advance(h.node().config().probe_timeout);
+    for (const Sent& s : OfType<PingReq>(h.Drain())) {
+      h.Deliver(s.to.substr(0, s.to.find(':')),
+                Nack{std::get<PingReq>(s.packet.message).seq});
+    }
+    h.AdvanceTo(h.now());
+    ASSERT_EQ(h.StatusOf(target), Status::kSuspect);
     h.Advance(h.node().config().probe_interval);
     std::vector<Sent> pings = OfType<Ping>(h.Drain());
     ASSERT_FALSE(pings.empty());
     const Ping& ping = std::get<Ping>(pings.front().packet.message);
-    EXPECT_EQ(ping.target, suspect);
-    EXPECT_NE(FindUpdate<Suspect>(pings.front().packet, suspect), nullptr);
-    // Answered, so that the node stays healthy and probes every interval.
-    h.Deliver(ping.target, Ack{ping.seq});
+    EXPECT_EQ(ping.target, target);
+    EXPECT_NE(FindUpdate<Suspect>(pings.front().packet, target), nullptr);
+    // It refutes in its ack.
+    Packet ack;
+    ack.sender = target;
+    ack.message = Ack{ping.seq};
+    ack.updates = {Harness::AliveOf(target, 1)};
+    h.Deliver(ack);
+    EXPECT_EQ(h.StatusOf(target), Status::kOnline);
   }
 }
 
@@ -209,7 +233,9 @@ TEST(NodeTest, NoSeedPeersWaitsQuietlyWithoutCrashing) {
 }
 
 TEST(NodeTest, EarlyOrRepeatedTicksAreHarmless) {
-  Harness h;
+  Config config = TestConfig("me");
+  config.gossip_fanout = 0;  // only the probe is due
+  Harness h(config);
   h.Meet({"a", "b"});
   h.Drain();
   const absl::Time deadline = h.node().NextDeadline();
@@ -564,13 +590,16 @@ TEST(NodeTest, ProbesNeverOverlap) {
   // the intervals stretch as local health worsens): probes of available
   // members start at least an interval apart, one at a time.
   std::vector<absl::Time> probe_starts;
+  std::set<uint32_t> seqs;
   while (h.now() < kStart + absl::Seconds(60)) {
     h.Advance(absl::Milliseconds(50));
     for (const Sent& s : h.Drain()) {
       const Ping* ping = std::get_if<Ping>(&s.packet.message);
       if (ping == nullptr) continue;
-      // Pings of offline members (their own low rate) are not probes.
+      // Pings of offline members (their own low rate) are not probes, nor
+      // is a probe's fallback ping.
       if (FindUpdate<Offline>(s.packet, ping->target) != nullptr) continue;
+      if (!seqs.insert(ping->seq).second) continue;
       probe_starts.push_back(h.now());
     }
   }
@@ -619,10 +648,38 @@ TEST(NodeTest, NacksFromRelaysKeepTheNodeHealthy) {
     nack.seq = std::get<PingReq>(s.packet.message).seq;
     h.Deliver(s.to.substr(0, s.to.find(':')), nack);
   }
-  h.Advance(absl::Milliseconds(500));
+  // Every relay failed too: the probe is judged now, not at the
+  // interval's end.
+  h.AdvanceTo(h.now());
   EXPECT_EQ(h.node().counters().nacks_received, 3u);
   EXPECT_EQ(h.node().counters().health_score, 0);
   EXPECT_EQ(h.node().counters().suspicions_raised, 1u);
+}
+
+TEST(NodeTest, AProberThatHearsFromNoRelayAccusesNobody) {
+  // Rapid's bad nodes: a member whose inbound traffic is lost gets neither
+  // acks nor nacks, and must not accuse the healthy members it probes.
+  Harness h;
+  h.Meet({"a", "b", "c", "d"});
+  h.Drain();
+  h.Advance(absl::Seconds(1));
+  std::vector<Sent> pings = OfType<Ping>(h.Drain());
+  ASSERT_EQ(pings.size(), 1u);
+  const Ping first = std::get<Ping>(pings[0].packet.message);
+  h.Advance(absl::Milliseconds(500));
+  std::vector<Sent> sent = h.Drain();
+  EXPECT_EQ(OfType<PingReq>(sent).size(), 3u);
+  // With the relays, one more direct ping (memberlist's fallback ping).
+  std::vector<Sent> fallback = OfType<Ping>(sent);
+  ASSERT_EQ(fallback.size(), 1u);
+  EXPECT_EQ(std::get<Ping>(fallback[0].packet.message).seq, first.seq);
+  EXPECT_EQ(fallback[0].to, TestAddress(first.target));
+  h.Advance(absl::Milliseconds(500));
+  EXPECT_EQ(h.node().counters().probes_failed, 1u);
+  EXPECT_EQ(h.node().counters().accusations_withheld, 1u);
+  EXPECT_EQ(h.node().counters().suspicions_raised, 0u);
+  EXPECT_EQ(h.StatusOf(first.target), Status::kOnline);
+  EXPECT_EQ(h.node().counters().health_score, 3);  // but it knows it
 }
 
 TEST(NodeTest, RelayForwardsTheAckOrNacksAndForgets) {
@@ -683,11 +740,34 @@ TEST(NodeTest, ProbingASuspectTellsItSo) {
 
 // ---- Suspicion. ----
 
-TEST(NodeTest, SuspicionTimesOutToOfflineSoonerWithConfirmations) {
-  Harness h;
+// Answers the node's datagrams as a cluster in which `silent` is dead:
+// everyone else acks, relays nack pings to it.
+void AnswerAllBut(Harness& h, absl::string_view silent) {
+  for (const Sent& s : h.Drain()) {
+    if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+      if (ping->target != silent) h.Deliver(ping->target, Ack{ping->seq});
+    } else if (const PingReq* req = std::get_if<PingReq>(&s.packet.message)) {
+      const std::string relay = s.to.substr(0, s.to.find(':'));
+      if (req->target == silent) {
+        h.Deliver(relay, Nack{req->seq});
+      } else {
+        h.Deliver(relay, Ack{req->seq});
+      }
+    }
+  }
+}
+
+Config SuspicionTestConfig() {
+  Config config = TestConfig("me");
+  config.suspicion_mult = 4;  // N = 10: min 4 s, max 24 s, k = 2
+  return config;
+}
+
+TEST(NodeTest, HeardSuspicionTimesOutSoonerWithConfirmationsThenIsVerified) {
+  Harness h(SuspicionTestConfig());
   std::vector<std::string> names;
   for (int i = 0; i < 9; ++i) names.push_back(absl::StrCat("m", i));
-  h.Meet(names);  // N = 10: min 4 s, max 24 s, k = 2
+  h.Meet(names);
   Suspect suspect;
   suspect.member = "m5";
   suspect.incarnation = 0;
@@ -699,27 +779,72 @@ TEST(NodeTest, SuspicionTimesOutToOfflineSoonerWithConfirmations) {
   h.Deliver("m2", Gossip{}, {suspect});
   h.Deliver("m2", Gossip{}, {suspect});  // not independent
   EXPECT_EQ(h.node().counters().suspicion_confirmations, 1u);
-  // 24 - 20 × log 2 / log 3 = 11.38 s.
-  // Everybody acks, m5 too (our own failed probe of it would be a second
-  // confirmation), but m5 does not refute.
-  auto alive_answers = [&] {
-    for (const Sent& s : h.Drain()) {
-      if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
-        Ack ack;
-        ack.seq = ping->seq;
-        h.Deliver(ping->target, ack);
-      }
-    }
-  };
+  // 24 - 20 × log 2 / log 3 = 11.38 s. Until then m5 answers our pings
+  // but does not refute.
   while (h.now() < suspected + absl::Seconds(11)) {
     h.Advance(absl::Milliseconds(100));
-    alive_answers();
+    AnswerAllBut(h, "");
   }
   EXPECT_EQ(h.StatusOf("m5"), Status::kSuspect);
+  EXPECT_EQ(h.node().counters().suspicions_verified, 0u);
+  // Expired: having no evidence of its own, the node waits an interval
+  // (for the accusers' OFFLINE), then probes m5 rather than condemn it on
+  // others' word.
   h.AdvanceTo(suspected + absl::Milliseconds(11400));
+  EXPECT_EQ(h.node().counters().suspicions_verified, 0u);
+  EXPECT_EQ(h.StatusOf("m5"), Status::kSuspect);
+  AnswerAllBut(h, "");
+  h.AdvanceTo(suspected + absl::Milliseconds(12400));
+  EXPECT_EQ(h.node().counters().suspicions_verified, 1u);
+  EXPECT_EQ(h.StatusOf("m5"), Status::kSuspect);
+  // m5 answers again: not condemned; it is looked at again a minimum
+  // timeout (4 s) later.
+  for (int i = 0; i < 20; ++i) {
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "");
+  }
+  EXPECT_EQ(h.StatusOf("m5"), Status::kSuspect);
+  // Now m5 is dead: by the postponed deadline our own probes have found
+  // it so (or the next verification does), and it is condemned.
+  const absl::Time died = h.now();
+  while (h.StatusOf("m5") == Status::kSuspect &&
+         h.now() < died + absl::Seconds(30)) {
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "m5");
+  }
   EXPECT_EQ(h.StatusOf("m5"), Status::kOffline);
+  // At worst: the rest of the postponement (4 s), a wait for a probe slot
+  // and the probe (an interval each).
+  EXPECT_LE(h.now() - died, absl::Seconds(6));
   EXPECT_EQ(h.node().members().Find("m5")->offline_reason,
             OfflineReason::kFailed);
+  EXPECT_EQ(h.node().counters().members_declared_offline, 1u);
+}
+
+TEST(NodeTest, AnAccuserDeclaresOfflineAtTheDeadlineWithoutVerifying) {
+  Harness h(SuspicionTestConfig());
+  std::vector<std::string> names;
+  for (int i = 0; i < 9; ++i) names.push_back(absl::StrCat("m", i));
+  h.Meet(names);
+  h.Drain();
+  // m5 is dead; our own probe finds it (relays nack).
+  absl::Time suspected;
+  while (h.StatusOf("m5") == Status::kOnline) {
+    suspected = h.now();  // nacks answered now are judged at once
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "m5");
+  }
+  ASSERT_EQ(h.StatusOf("m5"), Status::kSuspect);
+  EXPECT_EQ(h.node().counters().suspicions_raised, 1u);
+  // Nobody confirms: the maximum timeout, 24 s.
+  while (h.now() < suspected + absl::Milliseconds(23900)) {
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "m5");
+  }
+  EXPECT_EQ(h.StatusOf("m5"), Status::kSuspect);
+  h.Advance(absl::Milliseconds(200));
+  EXPECT_EQ(h.StatusOf("m5"), Status::kOffline);
+  EXPECT_EQ(h.node().counters().suspicions_verified, 0u);
   EXPECT_EQ(h.node().counters().members_declared_offline, 1u);
 }
 
@@ -757,6 +882,59 @@ TEST(NodeTest, EachUpdateIsPiggybackedRetransmitLimitTimes) {
   std::vector<Sent> sent = quiet.Drain();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_TRUE(sent[0].packet.updates.empty());
+}
+
+TEST(NodeTest, NewsIsGossipedToFanoutMembersEachIntervalUntilSpent) {
+  Harness h;
+  std::vector<std::string> names;
+  for (int i = 0; i < 11; ++i) names.push_back(absl::StrCat("m", i));
+  h.Meet(names);  // N = 12 → limit 8
+  // Let what the exchange queued run out.
+  for (int i = 0; i < 30; ++i) {
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "");
+  }
+  ASSERT_EQ(h.node().pending_gossip(), 0u);
+  h.Deliver("m1", Gossip{}, {Harness::AliveOf("news", 0)});
+  // At once: fanout (3) Gossip datagrams to distinct members.
+  h.AdvanceTo(h.now());
+  std::vector<Sent> round = OfType<Gossip>(h.Drain());
+  ASSERT_EQ(round.size(), 3u);
+  EXPECT_NE(round[0].to, round[1].to);
+  EXPECT_NE(round[1].to, round[2].to);
+  EXPECT_NE(round[0].to, round[2].to);
+  for (const Sent& s : round) {
+    EXPECT_NE(FindUpdate<Alive>(s.packet, "news"), nullptr);
+  }
+  // Then every 200 ms while the update has sends left: 8 sends in all,
+  // probes' piggybacking included.
+  int carried = 3;
+  auto count = [&](const std::vector<Sent>& sent) {
+    for (const Sent& s : sent) {
+      if (FindUpdate<Alive>(s.packet, "news") != nullptr) ++carried;
+    }
+    return OfType<Gossip>(sent).size();
+  };
+  h.Advance(absl::Milliseconds(199));
+  EXPECT_EQ(count(h.Drain()), 0u);
+  for (int i = 0; i < 10; ++i) {
+    h.Advance(absl::Milliseconds(i == 0 ? 1 : 200));
+    const size_t gossip = count(h.Drain());
+    EXPECT_LE(gossip, 3u);
+    if (i == 0) {
+      EXPECT_GE(gossip, 1u);
+    }
+  }
+  EXPECT_EQ(carried, 8);
+  EXPECT_EQ(h.node().pending_gossip(), 0u);
+
+  Config config = TestConfig("me");
+  config.gossip_fanout = 0;  // piggybacking only
+  Harness quiet(config);
+  quiet.Meet(names);
+  quiet.Deliver("m1", Gossip{}, {Harness::AliveOf("news", 0)});
+  quiet.Advance(absl::Seconds(1));
+  EXPECT_TRUE(OfType<Gossip>(quiet.Drain()).empty());
 }
 
 TEST(NodeTest, DatagramsNeverExceedTheLimitAndSyncSplits) {

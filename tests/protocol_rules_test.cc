@@ -125,7 +125,8 @@ TEST(FixedLogTest, DecimalDigitsIsCeilLog10OfNPlusOne) {
 
 TEST(SuspicionTest, TimeoutsFollowMemberlistFormula) {
   // N = 100: min = 4 × 2 × 1 s, max = 6 × min, k = 2.
-  SuspicionTimeouts t = ComputeSuspicionTimeouts(4, 6, 100, absl::Seconds(1));
+  SuspicionTimeouts t =
+      ComputeSuspicionTimeouts(4, 6, 2, 100, absl::Seconds(1));
   EXPECT_EQ(t.min, absl::Seconds(8));
   EXPECT_EQ(t.max, absl::Seconds(48));
   EXPECT_EQ(t.confirmations_wanted, 2);
@@ -136,26 +137,26 @@ TEST(SuspicionTest, TimeoutsFollowMemberlistFormula) {
   EXPECT_EQ(SuspicionTimeout(t, 5), absl::Seconds(8));
 
   // Small clusters: log10 N is floored at 1, and k = 0 below N = 4.
-  t = ComputeSuspicionTimeouts(4, 6, 3, absl::Seconds(1));
+  t = ComputeSuspicionTimeouts(4, 6, 2, 3, absl::Seconds(1));
   EXPECT_EQ(t.min, absl::Seconds(4));
   EXPECT_EQ(t.confirmations_wanted, 0);
   EXPECT_EQ(SuspicionTimeout(t, 0), absl::Seconds(4));
 
   // N = 1000 with a 200 ms interval and mult 5: min = 5 × 3 × 0.2 s.
-  t = ComputeSuspicionTimeouts(5, 6, 1000, absl::Milliseconds(200));
+  t = ComputeSuspicionTimeouts(5, 6, 3, 1000, absl::Milliseconds(200));
   EXPECT_EQ(t.min, absl::Seconds(3));
   EXPECT_EQ(t.max, absl::Seconds(18));
   EXPECT_EQ(t.confirmations_wanted, 3);
   // 18 - 15 × log 2 / log 4 = 10.5 s exactly.
   EXPECT_EQ(SuspicionTimeout(t, 1), absl::Milliseconds(10500));
   // N = 50: log10 50 = 1.698.
-  t = ComputeSuspicionTimeouts(4, 6, 50, absl::Seconds(1));
+  t = ComputeSuspicionTimeouts(4, 6, 2, 50, absl::Seconds(1));
   EXPECT_EQ(t.min, absl::Milliseconds(6792));
 }
 
 TEST(SuspicionTest, OnlyIndependentConfirmationsShortenIt) {
   const absl::Time start = absl::UnixEpoch();
-  Suspicion s(start, ComputeSuspicionTimeouts(4, 6, 100, absl::Seconds(1)),
+  Suspicion s(start, ComputeSuspicionTimeouts(4, 6, 2, 100, absl::Seconds(1)),
               "a");
   EXPECT_EQ(s.deadline(), start + absl::Seconds(48));
   EXPECT_FALSE(s.Confirm("a"));  // the first accuser does not count twice
