@@ -63,8 +63,8 @@ ABSL_FLAG(absl::Duration, probe_timeout, Defaults().probe_timeout,
           "Wait this long for a direct ack before asking relays.");
 ABSL_FLAG(int32_t, indirect_checks, Defaults().indirect_checks,
           "Relays asked to ping a silent member.");
-ABSL_FLAG(int32_t, suspicion_mult, Defaults().suspicion_mult,
-          "Suspicion timeout, in probe intervals (times log10 of the size).");
+ABSL_FLAG(int32_t, suspicion_min_intervals, Defaults().suspicion_min_intervals,
+          "Shortest suspicion timeout, in probe intervals.");
 ABSL_FLAG(int32_t, suspicion_max_mult, Defaults().suspicion_max_mult,
           "Longest suspicion timeout, as a multiple of the shortest.");
 ABSL_FLAG(int32_t, suspicion_confirmations, Defaults().suspicion_confirmations,
@@ -176,7 +176,7 @@ absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags() {
   config.probe_interval = absl::GetFlag(FLAGS_probe_interval);
   config.probe_timeout = absl::GetFlag(FLAGS_probe_timeout);
   config.indirect_checks = absl::GetFlag(FLAGS_indirect_checks);
-  config.suspicion_mult = absl::GetFlag(FLAGS_suspicion_mult);
+  config.suspicion_min_intervals = absl::GetFlag(FLAGS_suspicion_min_intervals);
   config.suspicion_max_mult = absl::GetFlag(FLAGS_suspicion_max_mult);
   config.suspicion_confirmations = absl::GetFlag(FLAGS_suspicion_confirmations);
   config.retransmit_mult = absl::GetFlag(FLAGS_retransmit_mult);

@@ -423,7 +423,8 @@ absl::Status ApplyConfig(absl::string_view key, absl::string_view value,
   if (key == "probe_interval") return duration(config.probe_interval);
   if (key == "probe_timeout") return duration(config.probe_timeout);
   if (key == "indirect_checks") return integer(config.indirect_checks);
-  if (key == "suspicion_mult") return integer(config.suspicion_mult);
+  if (key == "suspicion_min_intervals")
+    return integer(config.suspicion_min_intervals);
   if (key == "suspicion_max_mult") return integer(config.suspicion_max_mult);
   if (key == "suspicion_confirmations") {
     return integer(config.suspicion_confirmations);

@@ -127,7 +127,7 @@ struct Scenario {
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text);
 
 // Applies one "config KEY VALUE" setting to `config`. Keys:
-// probe_interval, probe_timeout, indirect_checks, suspicion_mult,
+// probe_interval, probe_timeout, indirect_checks, suspicion_min_intervals,
 // suspicion_max_mult, retransmit_mult, sync_interval, churn_sync_threshold,
 // churn_sync_interval, offline_probe_interval, offline_retention,
 // max_datagram_bytes, encrypt, disable_refutation, zero_retransmits.

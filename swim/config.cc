@@ -132,7 +132,8 @@ absl::Status Config::Validate() const {
   if (absl::Status s = CheckRange("health_max", health_max, 1, 64); !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckRange("suspicion_mult", suspicion_mult, 1, 100);
+  if (absl::Status s = CheckRange("suspicion_min_intervals",
+                                  suspicion_min_intervals, 1, 100);
       !s.ok()) {
     return s;
   }

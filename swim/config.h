@@ -107,15 +107,17 @@ struct Config {
   // Local health: the score ranges over [0, health_max - 1]; probe
   // interval and timeout are multiplied by score + 1.
   int health_max = 8;
-  // Suspicion timeout: min = suspicion_mult × max(1, log10 N) ×
-  // probe_interval, max = suspicion_max_mult × min; it shrinks from max
-  // toward min as independent confirmations arrive, reaching min at
-  // suspicion_confirmations. When it expires, a member that has itself
-  // failed to reach the suspect declares it OFFLINE; any other probes it
-  // once more first. memberlist's LAN profile is 4, 6 and 2; ours can be
-  // shorter because a declaration needs evidence of one's own.
-  int suspicion_mult = 1;
-  int suspicion_max_mult = 6;
+  // Suspicion timeout: min = suspicion_min_intervals × probe_interval,
+  // max = suspicion_max_mult × min; it shrinks from max toward min as
+  // independent confirmations arrive, reaching min at
+  // suspicion_confirmations (Lifeguard). When it expires, a member that has
+  // itself failed to reach the suspect declares it OFFLINE; any other
+  // probes it once more first. Unlike memberlist's (4 × log10 N intervals,
+  // 12 s at N = 1,000) the minimum does not grow with the cluster: a
+  // refutation need not reach every member before anyone may declare, only
+  // the accusers, whose next probe carries the suspicion to the suspect.
+  int suspicion_min_intervals = 2;
+  int suspicion_max_mult = 9;
   int suspicion_confirmations = 2;
 
   // ---- Dissemination. ----
@@ -144,7 +146,8 @@ struct Config {
   // state with a random member, at most once per churn_sync_interval. A
   // quiet cluster never does this; a join storm converges in seconds.
   // churn_settle_delay after the last such exchange, one more with a random
-  // member catches whatever the storm's gossip missed.
+  // member (digests first, then the buckets that differ) catches whatever
+  // the storm's gossip missed.
   int churn_sync_threshold = 8;
   absl::Duration churn_sync_interval = absl::Seconds(1);
   absl::Duration churn_settle_delay = absl::Seconds(8);

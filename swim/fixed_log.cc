@@ -23,20 +23,6 @@ int64_t Log2Fixed(uint64_t x) {
   return result;
 }
 
-int64_t Log10Milli(uint64_t x) {
-  if (x <= 1) return 0;
-  // Exact for powers of ten, where rounding would otherwise lose a unit.
-  uint64_t power = 1;
-  int64_t exponent = 0;
-  while (power <= x / 10) {
-    power *= 10;
-    ++exponent;
-  }
-  if (power == x) return exponent * 1000;
-  static const int64_t log2_of_10 = Log2Fixed(10);
-  return Log2Fixed(x) * 1000 / log2_of_10;
-}
-
 int DecimalDigits(uint64_t x) {
   int digits = 0;
   while (x != 0) {

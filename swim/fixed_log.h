@@ -1,7 +1,7 @@
 // Integer logarithms for protocol arithmetic that must not depend on
 // floating point (results are identical on every compiler and -O level).
 //
-//   int64_t milli = Log10Milli(1000);   // 3000
+//   int64_t fixed = Log2Fixed(8);       // 3 << 16
 //   int digits = DecimalDigits(999);    // 3 == ⌈log10(999 + 1)⌉
 #ifndef SWIM_FIXED_LOG_H_
 #define SWIM_FIXED_LOG_H_
@@ -15,10 +15,6 @@ inline constexpr int kLog2FractionBits = 16;
 
 // floor(log2(x) × 2^16) for x >= 1, exact to the last bit; 0 for x == 0.
 int64_t Log2Fixed(uint64_t x);
-
-// log10(x) in thousandths, truncated: Log10Milli(1000) == 3000,
-// Log10Milli(2) == 301. 0 for x <= 1.
-int64_t Log10Milli(uint64_t x);
 
 // Decimal digits of x (0 for x == 0), which is ⌈log10(x + 1)⌉.
 int DecimalDigits(uint64_t x);

@@ -31,22 +31,22 @@ constexpr size_t TypeIndex() {
   return MessageTypeIndex<T>();
 }
 
-absl::string_view MemberOf(const Update& update) {
+absl::string_view MemberOf(const UpdateView& update) {
   return std::visit([](const auto& u) -> absl::string_view { return u.member; },
                     update);
 }
 
 // Semantic checks the codec does not make; a packet failing them is dropped
 // whole.
-bool IsWellFormed(const Packet& packet) {
+bool IsWellFormed(const PacketView& packet) {
   if (!IsValidMemberName(packet.sender)) return false;
-  for (const Update& update : packet.updates) {
+  for (const UpdateView& update : packet.updates) {
     if (!IsValidMemberName(MemberOf(update))) return false;
-    if (const Alive* alive = std::get_if<Alive>(&update)) {
+    if (const AliveView* alive = std::get_if<AliveView>(&update)) {
       if (!ParseAddress(alive->address, nullptr, nullptr)) return false;
     }
   }
-  if (const PingReq* req = std::get_if<PingReq>(&packet.message)) {
+  if (const PingReqView* req = std::get_if<PingReqView>(&packet.message)) {
     if (!IsValidMemberName(req->target) ||
         !ParseAddress(req->target_address, nullptr, nullptr)) {
       return false;
@@ -126,7 +126,7 @@ int Node::RetransmitLimit() const {
 
 SuspicionTimeouts Node::CurrentSuspicionTimeouts() const {
   return ComputeSuspicionTimeouts(
-      config_.suspicion_mult, config_.suspicion_max_mult,
+      config_.suspicion_min_intervals, config_.suspicion_max_mult,
       config_.suspicion_confirmations, members_.Count(Status::kAvailable),
       config_.probe_interval);
 }
@@ -318,25 +318,27 @@ void Node::OnSyncDigest(const SyncDigest& digest,
 
 void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
                           absl::string_view datagram) {
-  absl::StatusOr<std::string> body =
-      OpenDatagram(keyring_, envelope_, datagram);
-  if (!body.ok()) {
-    ++counters_.drops[static_cast<size_t>(DropReasonOf(body.status()))];
+  // Zero-copy decoding into buffers reused across datagrams: most updates
+  // (say, a full-state exchange) tell us nothing new and are never copied.
+  if (absl::Status opened =
+          OpenDatagram(keyring_, envelope_, datagram, &received_body_);
+      !opened.ok()) {
+    ++counters_.drops[static_cast<size_t>(DropReasonOf(opened))];
     return;
   }
-  absl::StatusOr<Packet> packet = DecodePacket(*body);
-  if (!packet.ok()) {
-    ++counters_.drops[static_cast<size_t>(DropReasonOf(packet.status()))];
+  if (absl::Status decoded = DecodePacketView(received_body_, &received_);
+      !decoded.ok()) {
+    ++counters_.drops[static_cast<size_t>(DropReasonOf(decoded))];
     return;
   }
-  if (!IsWellFormed(*packet)) {
+  if (!IsWellFormed(received_)) {
     ++counters_.drops[static_cast<size_t>(DropReason::kBadValue)];
     return;
   }
-  const size_t type = packet->message.index();
+  const size_t type = received_.message.index();
   ++counters_.datagrams_in[type];
   counters_.bytes_in[type] += datagram.size();
-  if (packet->sender == config_.name) {
+  if (received_.sender == config_.name) {
     ++counters_.ignored;
     return;
   }
@@ -344,7 +346,7 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
     // A member that left still answers probes for as long as it is run,
     // with its Left leading the ack: a prober that has not heard the news
     // yet learns it instead of raising a suspicion.
-    const Ping* ping = std::get_if<Ping>(&packet->message);
+    const PingView* ping = std::get_if<PingView>(&received_.message);
     if (ping != nullptr && ping->target == config_.name) {
       Ack ack;
       ack.seq = ping->seq;
@@ -354,17 +356,22 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
     }
     return;
   }
-  HandlePacket(now, from_address, std::move(*packet));
+  HandlePacket(now, from_address, received_);
 }
 
 void Node::HandlePacket(absl::Time now, absl::string_view from_address,
-                        Packet packet) {
+                        const PacketView& packet) {
   const Via via =
       std::holds_alternative<Sync>(packet.message) ? Via::kSync : Via::kGossip;
-  for (const Update& update : packet.updates) {
-    ApplyUpdate(now, update, packet.sender, from_address, via);
+  for (const UpdateView& update : packet.updates) {
+    if (const AliveView* alive = std::get_if<AliveView>(&update);
+        alive != nullptr && TellsNothingNew(*alive)) {
+      continue;
+    }
+    ApplyUpdate(now, ToUpdate(update), packet.sender, from_address, via);
   }
   if (left_) return;
+  const Message message = ToMessage(packet.message);
   std::visit(
       [&](const auto& message) {
         using T = std::decay_t<decltype(message)>;
@@ -386,7 +393,27 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
           OnMetaChunk(now, message);
         }
       },
-      packet.message);
+      message);
+}
+
+bool Node::TellsNothingNew(const AliveView& alive) const {
+  if (alive.member == config_.name) return false;
+  std::optional<uint32_t> id = members_.IdOf(alive.member);
+  if (!id.has_value()) return false;
+  const Members::Record& record = members_.record(*id);
+  if (Supersedes(UpdateKind::kAlive, alive.incarnation, record.status,
+                 record.offline_reason, record.incarnation)) {
+    return false;
+  }
+  // As ApplyAlive: an older announcement only matters within the same life
+  // and metadata version, where it may tell of metadata we lack.
+  if (alive.incarnation != record.incarnation ||
+      alive.metadata_version != record.metadata_version ||
+      record.status == Status::kOffline) {
+    return true;
+  }
+  return members_.HeldMetadataVersion(*id) == alive.metadata_version &&
+         record.metadata_size == alive.metadata_size;
 }
 
 void Node::ApplyUpdate(absl::Time now, const Update& update,
@@ -1003,10 +1030,7 @@ absl::Time Node::NextDeadline() const {
   if (!suspicion_deadlines_.empty()) {
     next = std::min(next, suspicion_deadlines_.begin()->first);
   }
-  if (config_.gossip_fanout > 0 && broadcasts_.queued() > 0 &&
-      RetransmitLimit() > 0) {
-    next = std::min(next, next_gossip_at_);
-  }
+  if (HasGossipToSend()) next = std::min(next, next_gossip_at_);
   for (const auto& [id, fetch] : fetches_)
     next = std::min(next, fetch.deadline);
   if (members_.Count(Status::kOnline) > 1) {
@@ -1233,11 +1257,16 @@ void Node::RunSuspicionTimers(absl::Time now) {
   }
 }
 
+bool Node::HasGossipToSend() const {
+  return config_.gossip_fanout > 0 && broadcasts_.queued() > 0 &&
+         RetransmitLimit() > 0;
+}
+
 void Node::RunGossip(absl::Time now) {
-  if (config_.gossip_fanout <= 0 || now < next_gossip_at_) return;
+  if (now < next_gossip_at_) return;
   // Nothing to tell: the timer stays due, so that news goes out as soon as
   // it arrives.
-  if (broadcasts_.queued() == 0 || RetransmitLimit() <= 0) return;
+  if (!HasGossipToSend()) return;
   next_gossip_at_ = now + config_.gossip_interval;
   const std::vector<uint32_t> peers =
       RandomMembers(static_cast<size_t>(config_.gossip_fanout),
@@ -1302,6 +1331,12 @@ void Node::RunChurnSync(absl::Time now) {
   settle_sync_at_ =
       churning ? now + config_.churn_settle_delay : absl::InfiniteFuture();
   ++counters_.churn_syncs;
+  if (!churning) {
+    // Settling: gossip has carried most of the storm, so compare digests
+    // and exchange only the buckets that differ.
+    SendDigest(members_.AddressOf(peer[0]), /*reply_wanted=*/true);
+    return;
+  }
   SendState(members_.AddressOf(peer[0]), /*reply_wanted=*/true);
 }
 

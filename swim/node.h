@@ -46,6 +46,7 @@
 #include "swim/keyring.h"
 #include "swim/members.h"
 #include "swim/message.h"
+#include "swim/packet_view.h"
 #include "swim/precedence.h"
 #include "swim/prng.h"
 #include "swim/status.h"
@@ -183,7 +184,11 @@ class Node {
 
   // ---- Receiving. ----
   void HandlePacket(absl::Time now, absl::string_view from_address,
-                    Packet packet);
+                    const PacketView& packet);
+  // Whether applying `alive` would change nothing (a member we know, in
+  // the life and metadata we hold): most of a full-state exchange, skipped
+  // without copying.
+  bool TellsNothingNew(const AliveView& alive) const;
   void ApplyUpdate(absl::Time now, const Update& update,
                    absl::string_view sender, absl::string_view from_address,
                    Via via);
@@ -244,6 +249,8 @@ class Node {
   void RunRelayTimers(absl::Time now);
   void RunSuspicionTimers(absl::Time now);
   void RunGossip(absl::Time now);
+  // Whether gossip rounds are on and some update waits.
+  bool HasGossipToSend() const;
   void RunFetchTimers(absl::Time now);
   void RunSync(absl::Time now);
   void RunChurnSync(absl::Time now);
@@ -271,6 +278,10 @@ class Node {
   Counters counters_;
   std::deque<Transmit> transmits_;
   std::deque<MemberEvent> events_;
+  // Receive buffers, reused across datagrams (received_ borrows from
+  // received_body_).
+  std::string received_body_;
+  PacketView received_;
   bool left_ = false;
   uint32_t next_seq_ = 0;
 

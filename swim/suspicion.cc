@@ -7,16 +7,13 @@
 
 namespace swim {
 
-SuspicionTimeouts ComputeSuspicionTimeouts(int suspicion_mult,
+SuspicionTimeouts ComputeSuspicionTimeouts(int suspicion_min_intervals,
                                            int suspicion_max_mult,
                                            int confirmations_wanted,
                                            size_t member_count,
                                            absl::Duration probe_interval) {
-  const int64_t node_scale_milli =
-      std::max<int64_t>(1000, Log10Milli(member_count));
   SuspicionTimeouts timeouts;
-  timeouts.min = probe_interval * (int64_t{suspicion_mult} * node_scale_milli) /
-                 int64_t{1000};
+  timeouts.min = probe_interval * int64_t{suspicion_min_intervals};
   timeouts.max = timeouts.min * int64_t{suspicion_max_mult};
   int k = confirmations_wanted;
   if (static_cast<int64_t>(member_count) - 2 < k) k = 0;

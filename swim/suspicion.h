@@ -2,9 +2,9 @@
 //
 // A suspicion starts at a maximum timeout that shrinks toward a minimum as
 // independent members confirm it (Lifeguard §4.2; memberlist's formula,
-// computed in integers, with k a setting of its own rather than
-// suspicion_mult - 2):
-//   min = suspicion_mult × max(1, log10 N) × probe_interval
+// computed in integers, except that the minimum does not grow with log10 N
+// and k is a setting of its own; see Config):
+//   min = suspicion_min_intervals × probe_interval
 //   max = suspicion_max_mult × min
 //   k   = confirmations wanted (0 if N - 2 < k)
 //   timeout(c) = max(min, max - (max - min) × log(c + 1) / log(k + 1))
@@ -14,7 +14,7 @@
 // happens when it expires: declare, or verify first.
 //
 //   SuspicionTimeouts t =
-//       ComputeSuspicionTimeouts(4, 6, 2, 100, absl::Seconds(1));
+//       ComputeSuspicionTimeouts(2, 9, 2, 100, absl::Seconds(1));
 //   Suspicion s(now, t, "accuser-a");
 //   s.Confirm("accuser-b");           // deadline moves earlier
 //   if (now >= s.deadline()) DeclareOffline();
@@ -38,7 +38,7 @@ struct SuspicionTimeouts {
 
 // `member_count` is N, the number of members (including the local one)
 // the local node believes available.
-SuspicionTimeouts ComputeSuspicionTimeouts(int suspicion_mult,
+SuspicionTimeouts ComputeSuspicionTimeouts(int suspicion_min_intervals,
                                            int suspicion_max_mult,
                                            int confirmations_wanted,
                                            size_t member_count,

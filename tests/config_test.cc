@@ -37,8 +37,8 @@ TEST(ConfigTest, LanProfileIsValid) {
   EXPECT_EQ(config.probe_interval, absl::Seconds(1));
   EXPECT_EQ(config.probe_timeout, absl::Milliseconds(500));
   EXPECT_EQ(config.indirect_checks, 3);
-  EXPECT_EQ(config.suspicion_mult, 1);
-  EXPECT_EQ(config.suspicion_max_mult, 6);
+  EXPECT_EQ(config.suspicion_min_intervals, 2);
+  EXPECT_EQ(config.suspicion_max_mult, 9);
   EXPECT_EQ(config.suspicion_confirmations, 2);
   EXPECT_EQ(config.gossip_interval, absl::Milliseconds(200));
   EXPECT_EQ(config.gossip_fanout, 3);
@@ -119,8 +119,8 @@ TEST(ConfigTest, Counts) {
   c.indirect_checks = -1;
   ExpectBad(c, "indirect_checks");
   c = Valid();
-  c.suspicion_mult = 0;
-  ExpectBad(c, "suspicion_mult");
+  c.suspicion_min_intervals = 0;
+  ExpectBad(c, "suspicion_min_intervals");
   c = Valid();
   c.suspicion_max_mult = 0;
   ExpectBad(c, "suspicion_max_mult");

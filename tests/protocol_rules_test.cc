@@ -100,17 +100,6 @@ TEST(FixedLogTest, Log2IsExactOnPowersOfTwoAndMonotonic) {
   EXPECT_EQ(Log2Fixed(3), 103872);
 }
 
-TEST(FixedLogTest, Log10Milli) {
-  EXPECT_EQ(Log10Milli(0), 0);
-  EXPECT_EQ(Log10Milli(1), 0);
-  EXPECT_EQ(Log10Milli(2), 301);
-  EXPECT_EQ(Log10Milli(10), 1000);
-  EXPECT_EQ(Log10Milli(50), 1698);
-  EXPECT_EQ(Log10Milli(1000), 3000);
-  EXPECT_EQ(Log10Milli(10000), 4000);
-  EXPECT_EQ(Log10Milli(9999), 3999);
-}
-
 TEST(FixedLogTest, DecimalDigitsIsCeilLog10OfNPlusOne) {
   EXPECT_EQ(DecimalDigits(0), 0);
   EXPECT_EQ(DecimalDigits(1), 1);
@@ -123,10 +112,10 @@ TEST(FixedLogTest, DecimalDigitsIsCeilLog10OfNPlusOne) {
 
 // ---- Suspicion timeouts. ----
 
-TEST(SuspicionTest, TimeoutsFollowMemberlistFormula) {
-  // N = 100: min = 4 × 2 × 1 s, max = 6 × min, k = 2.
+TEST(SuspicionTest, TimeoutsFollowLifeguardWithAFixedMinimum) {
+  // min = 8 × 1 s, max = 6 × min, k = 2; N does not scale the minimum.
   SuspicionTimeouts t =
-      ComputeSuspicionTimeouts(4, 6, 2, 100, absl::Seconds(1));
+      ComputeSuspicionTimeouts(8, 6, 2, 100, absl::Seconds(1));
   EXPECT_EQ(t.min, absl::Seconds(8));
   EXPECT_EQ(t.max, absl::Seconds(48));
   EXPECT_EQ(t.confirmations_wanted, 2);
@@ -135,28 +124,31 @@ TEST(SuspicionTest, TimeoutsFollowMemberlistFormula) {
   EXPECT_EQ(SuspicionTimeout(t, 1), absl::Milliseconds(22800));
   EXPECT_EQ(SuspicionTimeout(t, 2), absl::Seconds(8));
   EXPECT_EQ(SuspicionTimeout(t, 5), absl::Seconds(8));
+  EXPECT_EQ(ComputeSuspicionTimeouts(8, 6, 2, 100000, absl::Seconds(1)).min,
+            absl::Seconds(8));
 
-  // Small clusters: log10 N is floored at 1, and k = 0 below N = 4.
+  // Small clusters: k = 0 below N = 4 (not enough members to confirm).
   t = ComputeSuspicionTimeouts(4, 6, 2, 3, absl::Seconds(1));
   EXPECT_EQ(t.min, absl::Seconds(4));
   EXPECT_EQ(t.confirmations_wanted, 0);
   EXPECT_EQ(SuspicionTimeout(t, 0), absl::Seconds(4));
 
-  // N = 1000 with a 200 ms interval and mult 5: min = 5 × 3 × 0.2 s.
-  t = ComputeSuspicionTimeouts(5, 6, 3, 1000, absl::Milliseconds(200));
+  // The LAN profile: 2 intervals, 9×, k = 2 at N = 1000.
+  t = ComputeSuspicionTimeouts(2, 9, 2, 1000, absl::Seconds(1));
+  EXPECT_EQ(t.min, absl::Seconds(2));
+  EXPECT_EQ(t.max, absl::Seconds(18));
+  // A 200 ms interval, 15 intervals, 6×, k = 3:
+  // 18 - 15 × log 2 / log 4 = 10.5 s exactly.
+  t = ComputeSuspicionTimeouts(15, 6, 3, 1000, absl::Milliseconds(200));
   EXPECT_EQ(t.min, absl::Seconds(3));
   EXPECT_EQ(t.max, absl::Seconds(18));
   EXPECT_EQ(t.confirmations_wanted, 3);
-  // 18 - 15 × log 2 / log 4 = 10.5 s exactly.
   EXPECT_EQ(SuspicionTimeout(t, 1), absl::Milliseconds(10500));
-  // N = 50: log10 50 = 1.698.
-  t = ComputeSuspicionTimeouts(4, 6, 2, 50, absl::Seconds(1));
-  EXPECT_EQ(t.min, absl::Milliseconds(6792));
 }
 
 TEST(SuspicionTest, OnlyIndependentConfirmationsShortenIt) {
   const absl::Time start = absl::UnixEpoch();
-  Suspicion s(start, ComputeSuspicionTimeouts(4, 6, 2, 100, absl::Seconds(1)),
+  Suspicion s(start, ComputeSuspicionTimeouts(8, 6, 2, 100, absl::Seconds(1)),
               "a");
   EXPECT_EQ(s.deadline(), start + absl::Seconds(48));
   EXPECT_FALSE(s.Confirm("a"));  // the first accuser does not count twice

@@ -18,7 +18,7 @@
 namespace swim::sim {
 namespace {
 
-constexpr char kGolden[] = "74873f48ba541184";
+constexpr char kGolden[] = "053ba17d8b6d0961";
 constexpr char kScenarioPath[] = "sim/scenarios/every_fault.txt";
 
 std::string ReadScenario() {

@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -40,12 +39,12 @@ std::string node_program;  // NOLINT: set once by main
 constexpr int kNodes = 5;
 // Short timings keep the test fast; the bounds below follow from them.
 constexpr absl::Duration kProbeInterval = absl::Milliseconds(200);
-constexpr int kSuspicionMult = 3;
+constexpr int kSuspicionMinIntervals = 3;
 constexpr int kSuspicionMaxMult = 3;
 const char* const kTimingFlags[] = {
     "--probe_interval=200ms",
     "--probe_timeout=100ms",
-    "--suspicion_mult=3",
+    "--suspicion_min_intervals=3",
     "--suspicion_max_mult=3",
     "--join_retry=100ms",
     "--join_retry_max=500ms",
@@ -279,13 +278,13 @@ TEST(UdpClusterTest, FiveProcesses) {
   // 2. SIGKILL node 3: the others mark it OFFLINE within the bound the
   // config implies: reaching it in the probe order (at most 2 N intervals),
   // one probe interval, then the longest suspicion (suspicion_max_mult ×
-  // suspicion_mult × max(1, log10 N) probe intervals), plus a second for
-  // the news to spread.
+  // suspicion_min_intervals probe intervals), three more intervals for a
+  // member that only heard of it to wait and verify it itself, plus a
+  // second for the news to spread.
   const absl::Duration suspicion_max =
-      kSuspicionMaxMult * kSuspicionMult *
-      std::max(1.0, std::log10(static_cast<double>(kNodes))) * kProbeInterval;
+      kSuspicionMaxMult * kSuspicionMinIntervals * kProbeInterval;
   const absl::Duration detect_bound =
-      (2 * kNodes + 1) * kProbeInterval + suspicion_max + absl::Seconds(1);
+      (2 * kNodes + 4) * kProbeInterval + suspicion_max + absl::Seconds(1);
   nodes[3]->Kill();
   absl::Time killed = absl::Now();
   ASSERT_TRUE(AllSee(nodes, {0, 1, 2, 4}, names[3], "offline failed",

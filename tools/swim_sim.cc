@@ -70,7 +70,8 @@ ABSL_FLAG(int, swarm, 0,
           "per seed and the replay command of each failure.");
 ABSL_FLAG(std::vector<std::string>, config, {},
           "Node config overrides, KEY=VALUE,... e.g. "
-          "probe_interval=500ms,suspicion_mult=3 (keys: see sim/README.md).");
+          "probe_interval=500ms,suspicion_min_intervals=3 (keys: see "
+          "sim/README.md).");
 ABSL_FLAG(std::string, json, "",
           "Write the summary as JSON to this file (an array with --swarm).");
 ABSL_FLAG(std::string, trace, "",
