@@ -371,7 +371,7 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
     ApplyUpdate(now, ToUpdate(update), packet.sender, from_address, via);
   }
   if (left_) return;
-  const Message message = ToMessage(packet.message);
+  const Message owned = ToMessage(packet.message);
   std::visit(
       [&](const auto& message) {
         using T = std::decay_t<decltype(message)>;
@@ -393,7 +393,7 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
           OnMetaChunk(now, message);
         }
       },
-      message);
+      owned);
 }
 
 bool Node::TellsNothingNew(const AliveView& alive) const {
