@@ -378,7 +378,7 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
         if constexpr (std::is_same_v<T, Ping>) {
           OnPing(message, from_address);
         } else if constexpr (std::is_same_v<T, Ack>) {
-          OnAck(message);
+          OnAck(now, message);
         } else if constexpr (std::is_same_v<T, Nack>) {
           OnNack(now, message);
         } else if constexpr (std::is_same_v<T, PingReq>) {
@@ -432,7 +432,7 @@ void Node::ApplyUpdate(absl::Time now, const Update& update,
       suspect.member = offline->member;
       suspect.incarnation = offline->incarnation;
       suspect.accuser = offline->accuser;
-      ApplySuspect(now, suspect);
+      ApplySuspect(now, suspect, /*offline_news=*/true);
       return;
     }
     ApplyOffline(now, offline->member, offline->incarnation,
@@ -499,7 +499,8 @@ void Node::ApplyAlive(absl::Time now, const Alive& alive,
   broadcasts_.Enqueue(id);
 }
 
-void Node::ApplySuspect(absl::Time now, const Suspect& suspect) {
+void Node::ApplySuspect(absl::Time now, const Suspect& suspect,
+                        bool offline_news) {
   if (suspect.member == config_.name) {
     // The local member never suspects itself.
     if (!left_) RebutAccusation(suspect.incarnation);
@@ -512,7 +513,9 @@ void Node::ApplySuspect(absl::Time now, const Suspect& suspect) {
   if (Supersedes(UpdateKind::kSuspect, suspect.incarnation, record.status,
                  record.offline_reason, record.incarnation)) {
     members_.mutable_record(id).incarnation = suspect.incarnation;
-    StartSuspicion(now, id, suspect.accuser, /*own_evidence=*/false);
+    StartSuspicion(now, id, suspect.accuser,
+                   offline_news ? SuspicionSource::kOfflineNews
+                                : SuspicionSource::kGossip);
     Transition(now, id, Status::kSuspect, OfflineReason::kNone, false);
     broadcasts_.Enqueue(id);
     return;
@@ -566,11 +569,19 @@ void Node::OnPing(const Ping& ping, absl::string_view from_address) {
   SendWithGossip(from_address, ack);
 }
 
-void Node::OnAck(const Ack& ack) {
+void Node::OnAck(absl::Time now, const Ack& ack) {
   if (probe_.has_value() && probe_->seq == ack.seq) {
     if (!probe_->acked) {
       probe_->acked = true;
       UpdateHealth(-1);
+    }
+    if (cut_off_) {
+      // Back in touch after being cut off (say, an isolated node after
+      // the heal): what we missed meanwhile, members declared OFFLINE
+      // included, comes with a state exchange now rather than at the next
+      // periodic one, minutes away in a large cluster.
+      cut_off_ = false;
+      next_sync_at_ = now;
     }
     return;
   }
@@ -883,14 +894,17 @@ void Node::Transition(absl::Time now, uint32_t id, Status status,
 }
 
 void Node::StartSuspicion(absl::Time now, uint32_t id,
-                          absl::string_view accuser, bool own_evidence) {
+                          absl::string_view accuser, SuspicionSource source) {
   EraseSuspicion(id);
-  auto it =
+  Suspicion& suspicion =
       suspicions_
           .emplace(id, Suspicion(now, CurrentSuspicionTimeouts(), accuser))
-          .first;
-  if (own_evidence) it->second.AddOwnEvidence();
-  suspicion_deadlines_.insert({it->second.deadline(), id});
+          .first->second;
+  if (source == SuspicionSource::kOwnProbe) suspicion.AddOwnEvidence();
+  // Someone declared it OFFLINE already; we only want to see for
+  // ourselves (below) before agreeing.
+  if (source == SuspicionSource::kOfflineNews) suspicion.AssumeConfirmed();
+  suspicion_deadlines_.insert({suspicion.deadline(), id});
   // The suspect is probed next, out of turn, by its accuser and by a few
   // (on average kEarlyCheckers) of the members that hear of it. If it is
   // alive, the ping tells it of the suspicion (buddy system) and it refutes
@@ -898,7 +912,8 @@ void Node::StartSuspicion(absl::Time now, uint32_t id,
   // probes are the independent confirmations that shorten the timeout.
   // Not everyone: a thousand pings per suspicion cost more than they tell.
   const uint64_t available = members_.Count(Status::kAvailable);
-  if (own_evidence || rng_.Uniform(available) < kEarlyCheckers) {
+  if (source != SuspicionSource::kGossip ||
+      rng_.Uniform(available) < kEarlyCheckers) {
     suspects_to_probe_.push_back(id);
   }
 }
@@ -1138,11 +1153,14 @@ void Node::FinishProbe(absl::Time now) {
   // tell a dead target from its own cut-off network (Rapid's bad nodes:
   // 80% loss, inbound traffic cut); it accuses nobody.
   const bool evidence = probe.expected_nacks == 0 || probe.nacks > 0;
-  if (!evidence) ++counters_.accusations_withheld;
+  if (!evidence) {
+    ++counters_.accusations_withheld;
+    cut_off_ = true;
+  }
   const Members::Record& record = members_.record(probe.target);
   if (record.status == Status::kOnline && evidence) {
     ++counters_.suspicions_raised;
-    StartSuspicion(now, probe.target, config_.name, /*own_evidence=*/true);
+    StartSuspicion(now, probe.target, config_.name, SuspicionSource::kOwnProbe);
     Transition(now, probe.target, Status::kSuspect, OfflineReason::kNone,
                false);
     broadcasts_.Enqueue(probe.target);

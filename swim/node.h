@@ -194,11 +194,14 @@ class Node {
                    Via via);
   void ApplyAlive(absl::Time now, const Alive& alive, absl::string_view sender,
                   absl::string_view from_address, Via via);
-  void ApplySuspect(absl::Time now, const Suspect& suspect);
+  // `offline_news`: the suspicion stands for an OFFLINE declaration heard
+  // in a full-state exchange.
+  void ApplySuspect(absl::Time now, const Suspect& suspect,
+                    bool offline_news = false);
   void ApplyOffline(absl::Time now, absl::string_view member,
                     uint64_t incarnation, OfflineReason reason);
   void OnPing(const Ping& ping, absl::string_view from_address);
-  void OnAck(const Ack& ack);
+  void OnAck(absl::Time now, const Ack& ack);
   void OnNack(absl::Time now, const Nack& nack);
   void OnPingReq(absl::Time now, const PingReq& req,
                  absl::string_view from_address);
@@ -219,9 +222,14 @@ class Node {
   void Transition(absl::Time now, uint32_t id, Status status,
                   OfflineReason reason, bool metadata_changed);
   void Emit(uint32_t id, Status previous, bool metadata_changed);
-  // `own_evidence`: one of our probes of the member just failed.
+  // How a suspicion came about.
+  enum class SuspicionSource {
+    kOwnProbe,     // one of our probes of the member just failed
+    kGossip,       // a Suspect heard from others
+    kOfflineNews,  // an OFFLINE declaration heard in a full-state exchange
+  };
   void StartSuspicion(absl::Time now, uint32_t id, absl::string_view accuser,
-                      bool own_evidence);
+                      SuspicionSource source);
   // Counts a confirmation; true if it was independent (and counted).
   bool ConfirmSuspicion(uint32_t id, absl::string_view accuser);
   void EraseSuspicion(uint32_t id);
@@ -294,6 +302,9 @@ class Node {
   // Members we came to suspect, probed next out of turn (oldest first).
   std::deque<uint32_t> suspects_to_probe_;
   bool last_probe_out_of_turn_ = false;
+  // A probe failed without a word from any relay since we last heard an
+  // ack: we were probably cut off, and may have missed news.
+  bool cut_off_ = false;
   std::optional<Probe> probe_;
   absl::Time next_probe_at_;
   absl::Time next_gossip_at_;

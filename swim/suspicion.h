@@ -59,6 +59,9 @@ class Suspicion {
   // confirmations are in; returns whether it was counted.
   bool Confirm(absl::string_view accuser);
 
+  // Counts the suspicion as fully confirmed (someone already declared the
+  // member OFFLINE): the deadline moves to the minimum timeout.
+  void AssumeConfirmed();
   // Moves the deadline to `deadline` (a verification that could not
   // decide: the suspect answered but did not refute).
   void Postpone(absl::Time deadline) { deadline_ = deadline; }

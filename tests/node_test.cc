@@ -157,6 +157,23 @@ const U* FindUpdate(const Packet& packet, absl::string_view member) {
   return nullptr;
 }
 
+// Answers the node's datagrams as a cluster in which `silent` is dead:
+// everyone else acks, relays nack pings to it.
+void AnswerAllBut(Harness& h, absl::string_view silent) {
+  for (const Sent& s : h.Drain()) {
+    if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+      if (ping->target != silent) h.Deliver(ping->target, Ack{ping->seq});
+    } else if (const PingReq* req = std::get_if<PingReq>(&s.packet.message)) {
+      const std::string relay = s.to.substr(0, s.to.find(':'));
+      if (req->target == silent) {
+        h.Deliver(relay, Nack{req->seq});
+      } else {
+        h.Deliver(relay, Ack{req->seq});
+      }
+    }
+  }
+}
+
 // ---- Start-up, ticks and inputs. ----
 
 TEST(NodeTest, AnAccuserProbesItsSuspectAgainNextWithTheSuspicion) {
@@ -499,6 +516,58 @@ TEST(NodeTest, OfflineNewsInAFullStateExchangeOnlyRaisesASuspicion) {
   EXPECT_EQ(h.StatusOf("b"), Status::kOffline);
 }
 
+TEST(NodeTest, OfflineNewsInAFullStateExchangeIsCheckedAtOnce) {
+  // The node missed the declaration (it was cut off, say): it probes the
+  // member next and, finding it dead, agrees after the minimum timeout.
+  Harness h;
+  h.Meet({"a", "b", "c", "d", "x"});
+  h.Drain();
+  Offline offline;
+  offline.member = "x";
+  offline.incarnation = 0;
+  offline.accuser = "a";
+  h.Deliver("a", Sync{}, {offline});
+  ASSERT_EQ(h.StatusOf("x"), Status::kSuspect);
+  const absl::Time heard = h.now();
+  h.AdvanceTo(heard + h.node().config().probe_interval);
+  std::vector<Sent> pings = OfType<Ping>(h.Drain());
+  ASSERT_EQ(pings.size(), 1u);
+  EXPECT_EQ(std::get<Ping>(pings[0].packet.message).target, "x");
+  while (h.StatusOf("x") == Status::kSuspect &&
+         h.now() < heard + absl::Seconds(10)) {
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "x");
+  }
+  EXPECT_EQ(h.StatusOf("x"), Status::kOffline);
+  // min = 2 intervals; no more than the minimum passed.
+  EXPECT_LE(h.now() - heard, absl::Milliseconds(2100));
+}
+
+TEST(NodeTest, BackInTouchAfterBeingCutOffItExchangesStateAtOnce) {
+  Harness h;
+  h.Meet({"a", "b", "c", "d"});
+  h.Drain();
+  // A probe fails without a word from any relay: cut off.
+  h.Advance(absl::Seconds(2));
+  h.Drain();
+  ASSERT_EQ(h.node().counters().accusations_withheld, 1u);
+  const uint64_t digests = h.node().counters().digests_sent;
+  // The next probe is answered: a digest exchange starts right away.
+  absl::Time acked;
+  while (h.node().counters().digests_sent == digests &&
+         h.now() < kStart + absl::Seconds(30)) {
+    h.Advance(absl::Milliseconds(100));
+    for (const Sent& s : h.Drain()) {
+      if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+        h.Deliver(ping->target, Ack{ping->seq});
+        acked = h.now();
+      }
+    }
+  }
+  EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
+  EXPECT_LE(h.now() - acked, absl::Milliseconds(100));
+}
+
 TEST(NodeTest, GossipAboutUnknownMembersWithoutAddressIsIgnored) {
   Harness h;
   h.Meet({"a"});
@@ -745,23 +814,6 @@ TEST(NodeTest, ProbingASuspectTellsItSo) {
 }
 
 // ---- Suspicion. ----
-
-// Answers the node's datagrams as a cluster in which `silent` is dead:
-// everyone else acks, relays nack pings to it.
-void AnswerAllBut(Harness& h, absl::string_view silent) {
-  for (const Sent& s : h.Drain()) {
-    if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
-      if (ping->target != silent) h.Deliver(ping->target, Ack{ping->seq});
-    } else if (const PingReq* req = std::get_if<PingReq>(&s.packet.message)) {
-      const std::string relay = s.to.substr(0, s.to.find(':'));
-      if (req->target == silent) {
-        h.Deliver(relay, Nack{req->seq});
-      } else {
-        h.Deliver(relay, Ack{req->seq});
-      }
-    }
-  }
-}
 
 Config SuspicionTestConfig() {
   Config config = TestConfig("me");

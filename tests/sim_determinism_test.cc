@@ -18,7 +18,7 @@
 namespace swim::sim {
 namespace {
 
-constexpr char kGolden[] = "053ba17d8b6d0961";
+constexpr char kGolden[] = "01ad17a911387f6b";
 constexpr char kScenarioPath[] = "sim/scenarios/every_fault.txt";
 
 std::string ReadScenario() {
