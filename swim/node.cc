@@ -114,6 +114,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
   // once, and NextDeadline() stays a real time.
   last_churn_sync_ = now - config_.churn_sync_interval;
   next_gossip_at_ = now;
+  last_active_ = now;
   RunJoin(now);
 }
 
@@ -318,6 +319,7 @@ void Node::OnSyncDigest(const SyncDigest& digest,
 
 void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
                           absl::string_view datagram) {
+  last_active_ = std::max(last_active_, now);
   // Zero-copy decoding into buffers reused across datagrams: most updates
   // (say, a full-state exchange) tell us nothing new and are never copied.
   if (absl::Status opened =
@@ -1020,6 +1022,14 @@ void Node::Leave(absl::Time now) {
 
 void Node::Tick(absl::Time now) {
   if (left_) return;
+  // The shell calls us at least every (scaled) probe interval; a longer
+  // silence means this process stalled (a long pause), and what it missed
+  // meanwhile (a member declared OFFLINE, say) comes with a state exchange
+  // now rather than at the next periodic one, minutes away.
+  if (now - last_active_ > 2 * health_.Scale(config_.probe_interval)) {
+    next_sync_at_ = std::min(next_sync_at_, now);
+  }
+  last_active_ = std::max(last_active_, now);
   RunRelayTimers(now);
   RunProbeTimers(now);
   RunSuspicionTimers(now);

@@ -305,6 +305,8 @@ class Node {
   // A probe failed without a word from any relay since we last heard an
   // ack: we were probably cut off, and may have missed news.
   bool cut_off_ = false;
+  // The last input (tick or datagram), to notice a stalled process.
+  absl::Time last_active_;
   std::optional<Probe> probe_;
   absl::Time next_probe_at_;
   absl::Time next_gossip_at_;

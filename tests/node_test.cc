@@ -568,6 +568,25 @@ TEST(NodeTest, BackInTouchAfterBeingCutOffItExchangesStateAtOnce) {
   EXPECT_LE(h.now() - acked, absl::Milliseconds(100));
 }
 
+TEST(NodeTest, AfterAStallItExchangesStateAtOnce) {
+  // A long pause (no ticks, input dropped) may have hidden news.
+  Config config = TestConfig("me");
+  config.sync_interval = absl::Hours(1);  // keep the periodic one away
+  Harness h(config);
+  h.Meet({"a", "b", "c"});
+  for (int i = 0; i < 30; ++i) {
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "");
+  }
+  const uint64_t digests = h.node().counters().digests_sent;
+  h.node().Tick(h.now() + absl::Seconds(1));  // on time: nothing special
+  AnswerAllBut(h, "");
+  EXPECT_EQ(h.node().counters().digests_sent, digests);
+  h.node().Tick(h.now() + absl::Seconds(20));  // 20 s without a tick
+  EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
+  EXPECT_EQ(OfType<SyncDigest>(h.Drain()).size(), 1u);
+}
+
 TEST(NodeTest, GossipAboutUnknownMembersWithoutAddressIsIgnored) {
   Harness h;
   h.Meet({"a"});

@@ -18,7 +18,7 @@
 namespace swim::sim {
 namespace {
 
-constexpr char kGolden[] = "01ad17a911387f6b";
+constexpr char kGolden[] = "8b38f973532d6b08";
 constexpr char kScenarioPath[] = "sim/scenarios/every_fault.txt";
 
 std::string ReadScenario() {
