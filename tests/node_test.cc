@@ -174,6 +174,19 @@ void AnswerAllBut(Harness& h, absl::string_view silent) {
   }
 }
 
+// Plays AnswerAllBut(h, silent) in 100 ms steps while `member` is in
+// `status`, for at most `limit`; returns how long that took.
+absl::Duration RunWhileStatus(Harness& h, absl::string_view member,
+                              Status status, absl::string_view silent,
+                              absl::Duration limit) {
+  const absl::Time start = h.now();
+  while (h.StatusOf(member) == status && h.now() < start + limit) {
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, silent);
+  }
+  return h.now() - start;
+}
+
 // ---- Start-up, ticks and inputs. ----
 
 TEST(NodeTest, AnAccuserProbesItsSuspectAgainNextWithTheSuspicion) {
@@ -533,11 +546,7 @@ TEST(NodeTest, OfflineNewsInAFullStateExchangeIsCheckedAtOnce) {
   std::vector<Sent> pings = OfType<Ping>(h.Drain());
   ASSERT_EQ(pings.size(), 1u);
   EXPECT_EQ(std::get<Ping>(pings[0].packet.message).target, "x");
-  while (h.StatusOf("x") == Status::kSuspect &&
-         h.now() < heard + absl::Seconds(10)) {
-    h.Advance(absl::Milliseconds(100));
-    AnswerAllBut(h, "x");
-  }
+  RunWhileStatus(h, "x", Status::kSuspect, "x", absl::Seconds(10));
   EXPECT_EQ(h.StatusOf("x"), Status::kOffline);
   // min = 2 intervals; no more than the minimum passed.
   EXPECT_LE(h.now() - heard, absl::Milliseconds(2100));
@@ -884,16 +893,12 @@ TEST(NodeTest, HeardSuspicionTimesOutSoonerWithConfirmationsThenIsVerified) {
   EXPECT_EQ(h.StatusOf("m5"), Status::kSuspect);
   // Now m5 is dead: by the postponed deadline our own probes have found
   // it so (or the next verification does), and it is condemned.
-  const absl::Time died = h.now();
-  while (h.StatusOf("m5") == Status::kSuspect &&
-         h.now() < died + absl::Seconds(30)) {
-    h.Advance(absl::Milliseconds(100));
-    AnswerAllBut(h, "m5");
-  }
+  const absl::Duration took =
+      RunWhileStatus(h, "m5", Status::kSuspect, "m5", absl::Seconds(30));
   EXPECT_EQ(h.StatusOf("m5"), Status::kOffline);
   // At worst: the rest of the postponement (4 s), a wait for a probe slot
   // and the probe (an interval each).
-  EXPECT_LE(h.now() - died, absl::Seconds(6));
+  EXPECT_LE(took, absl::Seconds(6));
   EXPECT_EQ(h.node().members().Find("m5")->offline_reason,
             OfflineReason::kFailed);
   EXPECT_EQ(h.node().counters().members_declared_offline, 1u);
