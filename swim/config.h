@@ -112,9 +112,9 @@ struct Config {
   // independent confirmations arrive, reaching min at
   // suspicion_confirmations (Lifeguard). When it expires, a member that has
   // itself failed to reach the suspect declares it OFFLINE; any other
-  // probes it once more first. Unlike memberlist's (4 × log10 N intervals,
-  // 12 s at N = 1,000) the minimum does not grow with the cluster: a
-  // refutation need not reach every member before anyone may declare, only
+  // probes it first (twice in a row must fail). Unlike memberlist's (4 × log10
+  // N intervals, 12 s at N = 1,000) the minimum does not grow with the cluster:
+  // a refutation need not reach every member before anyone may declare, only
   // the accusers, whose next probe carries the suspicion to the suspect.
   int suspicion_min_intervals = 2;
   int suspicion_max_mult = 9;

@@ -19,6 +19,9 @@ constexpr size_t kGossipCandidates = 64;
 // Members that, on average, probe a suspect out of turn when they hear of
 // the suspicion (see StartSuspicion).
 constexpr uint64_t kEarlyCheckers = 4;
+// Failed probes, in a row, after which a member that only heard of a
+// suspicion agrees with it (see OnSuspectProbed).
+constexpr int kFailedVerificationsToDeclare = 2;
 // A fetch gives up after this many silent attempts; the next announcement
 // of the member's metadata starts a new one.
 constexpr int kMaxFetchAttempts = 8;
@@ -942,12 +945,19 @@ void Node::OnSuspectProbed(absl::Time now, uint32_t id, bool failed) {
   auto it = suspicions_.find(id);
   if (it == suspicions_.end()) return;
   Suspicion& suspicion = it->second;
+  if (failed && suspicion.verifying()) {
+    // One failed probe is 1 in ~800 at 10% loss on every link, and
+    // verifications are of members that may well be alive (whose
+    // refutation we missed): condemn only after two in a row.
+    if (suspicion.AddFailedVerification() >= kFailedVerificationsToDeclare) {
+      DeclareOffline(now, id);
+    } else {
+      suspects_to_probe_.push_front(id);
+    }
+    return;
+  }
   if (failed) {
     suspicion.AddOwnEvidence();
-    if (suspicion.verifying()) {
-      DeclareOffline(now, id);
-      return;
-    }
     if (ConfirmSuspicion(id, config_.name)) broadcasts_.Enqueue(id);
     return;
   }

@@ -70,7 +70,9 @@ class Suspicion {
   void AddOwnEvidence() { own_evidence_ = true; }
   bool has_own_evidence() const { return own_evidence_; }
   // Expired without own evidence: first a grace period (for the
-  // accuser's OFFLINE to arrive), then a last probe.
+  // accuser's OFFLINE to arrive), then last probes; returns the failed
+  // ones so far.
+  int AddFailedVerification() { return ++failed_verifications_; }
   void set_grace_taken() { grace_taken_ = true; }
   bool grace_taken() const { return grace_taken_; }
   void set_verifying(bool verifying) { verifying_ = verifying; }
@@ -91,6 +93,7 @@ class Suspicion {
   int confirmations_ = 0;
   bool own_evidence_ = false;
   bool grace_taken_ = false;
+  int failed_verifications_ = 0;
   bool verifying_ = false;
   std::vector<std::string> accusers_;  // at most k + 1, so a vector is fine
 };

@@ -904,6 +904,32 @@ TEST(NodeTest, HeardSuspicionTimesOutSoonerWithConfirmationsThenIsVerified) {
   EXPECT_EQ(h.node().counters().members_declared_offline, 1u);
 }
 
+TEST(NodeTest, AVerificationCondemnsOnlyAfterTwoFailedProbesInARow) {
+  Harness h(SuspicionTestConfig());
+  std::vector<std::string> names;
+  for (int i = 0; i < 9; ++i) names.push_back(absl::StrCat("m", i));
+  h.Meet(names);
+  h.Deliver("m1", Gossip{}, {Suspect{"m5", 0, "m1"}});
+  // m5 answers (without refuting) until the node starts verifying it.
+  while (h.node().counters().suspicions_verified == 0 &&
+         h.now() < kStart + absl::Minutes(1)) {
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "");
+  }
+  ASSERT_EQ(h.node().counters().suspicions_verified, 1u);
+  // Then it is silent; relays nack. The first failed probe is not enough.
+  int failed_probes = 0;
+  while (h.StatusOf("m5") == Status::kSuspect &&
+         h.now() < kStart + absl::Minutes(2)) {
+    const uint64_t before = h.node().counters().probes_failed;
+    h.Advance(absl::Milliseconds(100));
+    AnswerAllBut(h, "m5");
+    if (h.node().counters().probes_failed > before) ++failed_probes;
+  }
+  EXPECT_EQ(h.StatusOf("m5"), Status::kOffline);
+  EXPECT_EQ(failed_probes, 2);
+}
+
 TEST(NodeTest, AnAccuserDeclaresOfflineAtTheDeadlineWithoutVerifying) {
   Harness h(SuspicionTestConfig());
   std::vector<std::string> names;

@@ -18,7 +18,7 @@
 namespace swim::sim {
 namespace {
 
-constexpr char kGolden[] = "8b38f973532d6b08";
+constexpr char kGolden[] = "c70c5feaabce8c7d";
 constexpr char kScenarioPath[] = "sim/scenarios/every_fault.txt";
 
 std::string ReadScenario() {
