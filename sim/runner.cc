@@ -317,16 +317,11 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
       PerNodeSecondMilli(st.datagrams_sent, so.nodes, end);
   s.bytes_per_node_second_milli =
       PerNodeSecondMilli(st.bytes_sent, so.nodes, end);
-  const Counters totals = sim.TotalCounters();
+  s.counters = sim.TotalCounters();
   for (size_t i = 0; i < kMessageTypeCount; ++i) {
     s.bytes_by_message_milli[i] =
-        PerNodeSecondMilli(totals.bytes_out[i], so.nodes, end);
+        PerNodeSecondMilli(s.counters.bytes_out[i], so.nodes, end);
   }
-  s.suspicions_raised = totals.suspicions_raised;
-  s.accusations_withheld = totals.accusations_withheld;
-  s.suspicions_verified = totals.suspicions_verified;
-  s.refutations = totals.refutations;
-  s.offline_declarations = totals.members_declared_offline;
   if (scenario.steady_from >= 0 && scenario.steady_from < end) {
     s.steady_from = scenario.steady_from;
     s.steady_until = scenario.steady_until >= 0

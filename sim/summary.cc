@@ -110,10 +110,11 @@ std::string FormatSummaryText(const RunSummary& s) {
   }
   absl::StrAppend(&out, " bytes per node per second\n");
   absl::StrAppend(
-      &out, "protocol        ", s.suspicions_raised, " suspicions raised, ",
-      s.accusations_withheld, " withheld (no relay answered), ",
-      s.suspicions_verified, " verified by a last probe, ", s.refutations,
-      " refutations, ", s.offline_declarations, " OFFLINE declarations\n");
+      &out, "protocol        ", s.counters.suspicions_raised,
+      " suspicions raised, ", s.counters.accusations_withheld,
+      " withheld (no relay answered), ", s.counters.suspicions_verified,
+      " verified by a last probe, ", s.counters.refutations, " refutations, ",
+      s.counters.members_declared_offline, " OFFLINE declarations\n");
   if (s.steady_from >= 0) {
     absl::StrAppend(
         &out, "  steady        ",
@@ -189,11 +190,12 @@ std::string FormatSummaryJson(const RunSummary& s) {
   }
   by_message += "}";
   field("bytes_per_node_second_by_message", by_message);
-  field("suspicions_raised", absl::StrCat(s.suspicions_raised));
-  field("accusations_withheld", absl::StrCat(s.accusations_withheld));
-  field("suspicions_verified", absl::StrCat(s.suspicions_verified));
-  field("refutations", absl::StrCat(s.refutations));
-  field("offline_declarations", absl::StrCat(s.offline_declarations));
+  field("suspicions_raised", absl::StrCat(s.counters.suspicions_raised));
+  field("accusations_withheld", absl::StrCat(s.counters.accusations_withheld));
+  field("suspicions_verified", absl::StrCat(s.counters.suspicions_verified));
+  field("refutations", absl::StrCat(s.counters.refutations));
+  field("offline_declarations",
+        absl::StrCat(s.counters.members_declared_offline));
   field("steady_from_ms", JsonMs(s.steady_from));
   field("steady_until_ms", JsonMs(s.steady_until));
   field("steady_datagrams_per_node_second",

@@ -19,6 +19,7 @@
 #include "sim/metrics.h"
 #include "sim/oracle.h"
 #include "sim/sim_time.h"
+#include "swim/counters.h"
 #include "swim/message.h"
 
 namespace swim::sim {
@@ -68,12 +69,8 @@ struct RunSummary {
   // Bytes sent per node per second (thousandths) by the message each
   // datagram carried (swim::MessageTypeName), over the whole run.
   std::array<uint64_t, kMessageTypeCount> bytes_by_message_milli{};
-  // The nodes' protocol counters, added up (swim/counters.h).
-  uint64_t suspicions_raised = 0;
-  uint64_t accusations_withheld = 0;
-  uint64_t suspicions_verified = 0;
-  uint64_t refutations = 0;
-  uint64_t offline_declarations = 0;
+  // Every node's protocol counters added up, crashed lives included.
+  Counters counters;
 
   // Oracles.
   std::vector<std::string> oracles_run;
