@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <utility>
 
 namespace swim {
@@ -14,6 +15,8 @@ const Metadata& EmptyMetadata() {
 
 }  // namespace
 
+static_assert(sizeof(Members::Record) == 64, "a record is one cache line");
+
 Members::Members(absl::string_view local_name, absl::string_view local_address,
                  uint64_t incarnation)
     : index_(0, NameHash{this}, NameEq{this}) {
@@ -22,27 +25,32 @@ Members::Members(absl::string_view local_name, absl::string_view local_address,
   (void)id;  // always kLocalId
 }
 
-std::unique_ptr<char[]> Members::PackStrings(absl::string_view name,
-                                             absl::string_view address) {
+void Members::SetStrings(Record& record, absl::string_view name,
+                         absl::string_view address) {
   const size_t name_size = std::min<size_t>(name.size(), kMaxNameBytes);
   const size_t address_size = std::min<size_t>(address.size(), kMaxNameBytes);
-  auto strings = std::make_unique<char[]>(2 + name_size + address_size);
-  strings[0] = static_cast<char>(name_size);
-  strings[1] = static_cast<char>(address_size);
-  std::memcpy(strings.get() + 2, name.data(), name_size);
-  std::memcpy(strings.get() + 2 + name_size, address.data(), address_size);
-  return strings;
+  char* out = record.inline_strings;
+  if (name_size + address_size > Record::kInlineBytes) {
+    record.long_strings = std::make_unique<char[]>(name_size + address_size);
+    out = record.long_strings.get();
+  } else {
+    record.long_strings.reset();
+  }
+  std::memcpy(out, name.data(), name_size);
+  std::memcpy(out + name_size, address.data(), address_size);
+  record.name_size = static_cast<uint8_t>(name_size);
+  record.address_size = static_cast<uint8_t>(address_size);
 }
 
 absl::string_view Members::NameOf(uint32_t id) const {
-  const char* s = records_[id].strings.get();
-  return absl::string_view(s + 2, static_cast<uint8_t>(s[0]));
+  const Record& record = records_[id];
+  return absl::string_view(record.strings(), record.name_size);
 }
 
 absl::string_view Members::AddressOf(uint32_t id) const {
-  const char* s = records_[id].strings.get();
-  return absl::string_view(s + 2 + static_cast<uint8_t>(s[0]),
-                           static_cast<uint8_t>(s[1]));
+  const Record& record = records_[id];
+  return absl::string_view(record.strings() + record.name_size,
+                           record.address_size);
 }
 
 void Members::CountStatus(Status status, int delta) {
@@ -72,7 +80,7 @@ uint32_t Members::Add(absl::string_view name, absl::string_view address,
     records_.emplace_back();
   }
   Record& record = records_[id];
-  record.strings = PackStrings(name, address);
+  SetStrings(record, name, address);
   record.incarnation = incarnation;
   record.metadata_version = 0;
   record.metadata_size = 0;
@@ -84,6 +92,8 @@ uint32_t Members::Add(absl::string_view name, absl::string_view address,
   return id;
 }
 
+void Members::Reserve(size_t members) { index_.reserve(members); }
+
 std::optional<uint32_t> Members::IdOf(absl::string_view name) const {
   auto it = index_.find(name);
   if (it == index_.end()) return std::nullopt;
@@ -93,7 +103,8 @@ std::optional<uint32_t> Members::IdOf(absl::string_view name) const {
 void Members::SetAddress(uint32_t id, absl::string_view address) {
   if (AddressOf(id) == address) return;
   // The name keeps its bytes, so the index needs no update.
-  records_[id].strings = PackStrings(NameOf(id), address);
+  const std::string name(NameOf(id));
+  SetStrings(records_[id], name, address);
 }
 
 void Members::SetStatus(uint32_t id, Status status, OfflineReason reason) {

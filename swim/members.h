@@ -11,10 +11,10 @@
 //   if (std::optional<MemberView> b = members.Find("node-b"))
 //     Use(b->metadata->at("role"));
 //
-// Memory: a member costs a 32-byte record, one heap block holding its name
-// and address, and a 4-byte slot in the name index; non-empty metadata,
-// suspicions and queued gossip live in side tables that are empty for most
-// members.
+// Memory: a member costs a 64-byte record (holding its name and address
+// unless they are long) and a 4-byte slot in the name index; non-empty
+// metadata, suspicions and queued gossip live in side tables that are empty
+// for most members.
 #ifndef SWIM_MEMBERS_H_
 #define SWIM_MEMBERS_H_
 
@@ -77,18 +77,29 @@ class Members {
 
   // ---- Maintenance, for swim::Node. ----
 
-  // One member's fixed-size state.
+  // One member's fixed-size state: one cache line, its name and address
+  // included when they fit (as typical "host:port" ones do), so that a
+  // lookup by name touches the index and this record only.
   struct Record {
-    // [name size][address size][name][address]; null for a free id.
-    std::unique_ptr<char[]> strings;
+    static constexpr size_t kInlineBytes = 31;
+
     uint64_t incarnation = 0;
     uint64_t metadata_version = 0;  // announced by the member
-    uint32_t metadata_size = 0;     // of the announced version, encoded
+    // Name then address, when together longer than kInlineBytes.
+    std::unique_ptr<char[]> long_strings;
+    uint32_t metadata_size = 0;  // of the announced version, encoded
     Status status = Status::kUnknown;
     OfflineReason offline_reason = OfflineReason::kNone;
     // We hold the announced version's map and it is empty (the common
     // case, which then costs no side-table entry).
     bool holds_empty_metadata = false;
+    uint8_t name_size = 0;  // 0 for a free id (names are never empty)
+    uint8_t address_size = 0;
+    char inline_strings[kInlineBytes] = {};  // name then address
+
+    const char* strings() const {
+      return long_strings != nullptr ? long_strings.get() : inline_strings;
+    }
   };
 
   // The member's metadata map as far as we have it.
@@ -102,10 +113,13 @@ class Members {
   uint32_t Add(absl::string_view name, absl::string_view address, Status status,
                uint64_t incarnation);
   std::optional<uint32_t> IdOf(absl::string_view name) const;
+  // Makes room in the index for `members` members in all, so that adding
+  // many at once does not rehash over and over.
+  void Reserve(size_t members);
   // Ids are below this bound; some may be free.
   uint32_t id_bound() const { return static_cast<uint32_t>(records_.size()); }
   bool InUse(uint32_t id) const {
-    return id < records_.size() && records_[id].strings != nullptr;
+    return id < records_.size() && records_[id].name_size != 0;
   }
   const Record& record(uint32_t id) const { return records_[id]; }
   Record& mutable_record(uint32_t id) { return records_[id]; }
@@ -154,8 +168,8 @@ class Members {
     }
   };
 
-  static std::unique_ptr<char[]> PackStrings(absl::string_view name,
-                                             absl::string_view address);
+  static void SetStrings(Record& record, absl::string_view name,
+                         absl::string_view address);
   void CountStatus(Status status, int delta);
   std::vector<MemberView> SortedViews(Status query, bool with_local) const;
 

@@ -98,7 +98,29 @@ TEST(MembersTest, MetadataLivesOutOfLine) {
   const uint32_t b = m.Add("b", "b:1", Status::kOnline, 0);
   EXPECT_EQ(b, a);
   EXPECT_TRUE(m.Find("b")->metadata->empty());  // not inherited
-  EXPECT_EQ(sizeof(Members::Record), 32u);
+  EXPECT_EQ(sizeof(Members::Record), 64u);
+}
+
+TEST(MembersTest, LongNamesAndAddressesLiveOutOfLine) {
+  Members m("me", "me:1", 0);
+  const std::string long_name(200, 'n');
+  const std::string long_address = std::string(40, 'h') + ":7946";
+  const uint32_t a = m.Add(long_name, "a:1", Status::kOnline, 0);
+  const uint32_t b = m.Add("b", "b:1", Status::kOnline, 0);
+  EXPECT_EQ(m.NameOf(a), long_name);
+  EXPECT_EQ(m.AddressOf(a), "a:1");
+  EXPECT_NE(m.record(a).long_strings, nullptr);
+  EXPECT_EQ(m.record(b).long_strings, nullptr);
+  // Moving between inline and out of line keeps the name found.
+  m.SetAddress(b, long_address);
+  EXPECT_EQ(m.Find("b")->address, long_address);
+  m.SetAddress(b, "b:2");
+  EXPECT_EQ(m.Find("b")->address, "b:2");
+  EXPECT_EQ(m.record(b).long_strings, nullptr);
+  EXPECT_EQ(m.IdOf(long_name), a);
+  m.Forget(a);
+  EXPECT_FALSE(m.InUse(a));
+  EXPECT_FALSE(m.IdOf(long_name).has_value());
 }
 
 }  // namespace
