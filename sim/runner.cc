@@ -175,6 +175,7 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   so.network = scenario.network;
   so.start_spread = scenario.start_spread;
   so.seed_peers = scenario.seed_peers;
+  so.formed = scenario.formed;
   for (const auto& [key, value] : scenario.config) {
     if (absl::Status s = ApplyConfig(key, value, so.base_config); !s.ok()) {
       return s;

@@ -513,6 +513,9 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text) {
     } else if (kw == "spread") {
       SIM_RETURN_IF_ERROR(one_arg());
       SIM_RETURN_IF_ERROR(dur(1, &sc.start_spread));
+    } else if (kw == "formed") {
+      if (t.size() != 1) return LineError(line_no, "formed takes no argument");
+      sc.formed = true;
     } else if (kw == "seeds") {
       SIM_RETURN_IF_ERROR(one_arg());
       if (!absl::SimpleAtoi(t[1], &sc.seed_peers) || sc.seed_peers < 1) {

@@ -99,6 +99,7 @@ struct Scenario {
   SimTime duration = Seconds(120);
   SimTime start_spread = Seconds(1);
   int seed_peers = 1;
+  bool formed = false;  // "formed": SimOptions::formed
   NetworkParams network;
   // "config KEY VALUE" lines, applied in order by ApplyConfig.
   std::vector<std::pair<std::string, std::string>> config;

@@ -31,6 +31,15 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(
   if (absl::Status s = sim->NodeConfig(0, false).Validate(); !s.ok()) {
     return s;
   }
+  if (sim->options_.formed) {
+    sim->announcements_.reserve(sim->slots_.size());
+    for (uint32_t i = 0; i < sim->slots_.size(); ++i) {
+      absl::StatusOr<Alive> alive =
+          Node::Announcement(sim->NodeConfig(i, false));
+      if (!alive.ok()) return alive.status();
+      sim->announcements_.push_back(std::move(*alive));
+    }
+  }
   return sim;
 }
 
@@ -39,13 +48,11 @@ Simulator::Simulator(SimOptions options)
       network_(options_.nodes, options_.seed, options_.network),
       slots_(static_cast<size_t>(options_.nodes)) {
   by_address_.reserve(slots_.size());
-  by_name_.reserve(slots_.size());
   for (uint32_t i = 0; i < slots_.size(); ++i) {
     Slot& s = slots_[i];
     s.name = absl::StrCat("n", i);
     s.address = absl::StrCat(s.name, ":7946");
     by_address_[s.address] = i;
-    by_name_[s.name] = i;
     SimTime at = 0;
     if (i > 0 && options_.start_spread > 0) {
       at = static_cast<SimTime>(
@@ -57,9 +64,18 @@ Simulator::Simulator(SimOptions options)
 }
 
 std::optional<uint32_t> Simulator::IndexOfName(absl::string_view name) const {
-  auto it = by_name_.find(name);
-  if (it == by_name_.end()) return std::nullopt;
-  return it->second;
+  // Parsed rather than looked up, as this runs for every membership event
+  // (10^8 when 10,000 nodes form): names are exactly "n<i>", without
+  // leading zeros, for i below size().
+  if (name.size() < 2 || name.size() > 8 || name[0] != 'n') return std::nullopt;
+  if (name[1] == '0' && name.size() > 2) return std::nullopt;
+  uint64_t index = 0;
+  for (char c : name.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (index >= slots_.size()) return std::nullopt;
+  return static_cast<uint32_t>(index);
 }
 
 Config Simulator::NodeConfig(uint32_t node, bool restart) const {
@@ -74,7 +90,11 @@ Config Simulator::NodeConfig(uint32_t node, bool restart) const {
                   (uint64_t{node} << 20) | static_cast<uint64_t>(s.epoch))
                .Next();
   c.seed_peers.clear();
-  const int peers = restart ? options_.restart_seed_peers : options_.seed_peers;
+  // A formed cluster's nodes know everyone from the start: a join would
+  // only fetch node 0's whole state again.
+  const int peers = restart           ? options_.restart_seed_peers
+                    : options_.formed ? 0
+                                      : options_.seed_peers;
   for (int p = 0; p < peers && p < size(); ++p) {
     if (static_cast<uint32_t>(p) == node) continue;
     c.seed_peers.push_back(slots_[p].address);
@@ -91,6 +111,13 @@ absl::Status Simulator::StartNode(uint32_t node, bool restart) {
       Node::Create(NodeConfig(node, restart), NodeNow(node));
   if (!created.ok()) return created.status();
   s.node = std::move(*created);
+  if (options_.formed && !restart) {
+    if (absl::Status known =
+            s.node->AddKnownMembers(NodeNow(node), announcements_);
+        !known.ok()) {
+      return known;
+    }
+  }
   s.left = false;
   s.paused = false;
   s.busy_until = 0;

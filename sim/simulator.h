@@ -4,10 +4,11 @@
 // Each node gets the name "n<i>", the address "n<i>:7946" and a seed drawn
 // from the run's seed; node i boots at a random offset within
 // options.start_spread and joins through the first options.seed_peers
-// nodes. The simulator feeds nodes exactly what the UDP adapter would
-// (HandleDatagram with the sender's address, Tick at NextDeadline), drains
-// their transmits into the NetworkModel and their events into observers
-// and the trace digest. Faults are applied between RunUntil calls:
+// nodes (or, with options.formed, boots knowing every node already). The
+// simulator feeds nodes exactly what the UDP adapter would (HandleDatagram with
+// the sender's address, Tick at NextDeadline), drains their transmits into the
+// NetworkModel and their events into observers and the trace digest. Faults are
+// applied between RunUntil calls:
 //
 //   SimOptions options;
 //   options.nodes = 100;
@@ -63,6 +64,14 @@ struct SimOptions {
   // nodes 0 .. restart_seed_peers - 1 (itself excluded).
   int seed_peers = 1;
   int restart_seed_peers = 3;
+  // Start formed: each node boots knowing every node's first Alive
+  // (Node::AddKnownMembers with Node::Announcement of each config), as a
+  // cluster restored from saved views would, rather than joining through
+  // seed peers. Restarted nodes still join. For runs about a cluster's
+  // life rather than its formation (a join storm of 10,000 nodes moves
+  // 10^8 member records); keep start_spread within a probe interval, or
+  // early nodes will probe members that have not booted yet.
+  bool formed = false;
 };
 
 // Fault codes in the trace (the first argument of a kFault record).
@@ -218,9 +227,9 @@ class Simulator {
   Counters crashed_counters_;  // of lives ended by Crash
   SimTime now_ = 0;
   std::vector<Slot> slots_;
+  std::vector<Alive> announcements_;  // every node's, with options.formed
   // Looked up only, never iterated: no hash order reaches the output.
   absl::flat_hash_map<std::string, uint32_t> by_address_;
-  absl::flat_hash_map<std::string, uint32_t> by_name_;
   std::vector<Datagram> datagrams_;
   std::vector<uint32_t> free_datagrams_;
   std::vector<SimObserver*> observers_;

@@ -58,6 +58,12 @@ bool IsWellFormed(const PacketView& packet) {
   return true;
 }
 
+// The local metadata's first version; versions start at 1 so that a member
+// we hold no map for (version 0) always lacks it.
+uint64_t FirstMetadataVersion(const Config& config) {
+  return config.initial_incarnation + 1;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Node>> Node::Create(Config config,
@@ -93,10 +99,8 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
   envelope_.require_encryption = config_.require_encryption;
   envelope_.max_datagram_bytes = config_.max_datagram_bytes;
 
-  // The local metadata; versions start at 1 so that a member we hold no
-  // map for (version 0) always lacks it.
   Members::MetadataEntry local;
-  local.version = config_.initial_incarnation + 1;
+  local.version = FirstMetadataVersion(config_);
   local.encoded = EncodeMetadata(config_.metadata).value();  // validated
   local.map = std::move(config_.metadata);
   config_.metadata.clear();
@@ -466,6 +470,7 @@ void Node::ApplyAlive(absl::Time now, const Alive& alive,
     OnAnnouncedMetadata(now, id, alive, from_address, &metadata_changed);
     AddToProbeOrder(id);
     Emit(id, Status::kUnknown, metadata_changed);
+    if (via == Via::kKnown) return;
     // A full state exchange introduces many members at once; most of them
     // the cluster already knows, so they are gossiped only in the room
     // fresher news leaves, twice. The exchange's sender is real news.
@@ -640,6 +645,48 @@ void Node::OnPingReq(absl::Time now, const PingReq& req,
 }
 
 // -------------------------------------------------------------- metadata
+
+absl::StatusOr<Alive> Node::Announcement(const Config& config) {
+  if (absl::Status status = config.Validate(); !status.ok()) return status;
+  absl::StatusOr<std::string> encoded = EncodeMetadata(config.metadata);
+  if (!encoded.ok()) return encoded.status();
+  Alive alive;
+  alive.member = config.name;
+  alive.address = config.address;
+  alive.incarnation = config.initial_incarnation;
+  alive.metadata_version = FirstMetadataVersion(config);
+  alive.metadata_size = static_cast<uint32_t>(encoded->size());
+  if (encoded->size() <= config.metadata_inline_max_bytes) {
+    alive.metadata = config.metadata;
+  }
+  return alive;
+}
+
+absl::Status Node::AddKnownMembers(absl::Time now,
+                                   absl::Span<const Alive> members) {
+  if (left_) {
+    return absl::FailedPreconditionError("AddKnownMembers: the node has left");
+  }
+  for (size_t i = 0; i < members.size(); ++i) {
+    const Alive& alive = members[i];
+    if (!IsValidMemberName(alive.member) ||
+        !ParseAddress(alive.address, nullptr, nullptr)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "AddKnownMembers: entry ", i, " has an invalid name or address"));
+    }
+    if (alive.metadata.has_value() && !alive.metadata->empty() &&
+        !EncodeMetadata(*alive.metadata).ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "AddKnownMembers: entry ", i, " has metadata that cannot be sent"));
+    }
+  }
+  last_active_ = std::max(last_active_, now);
+  members_.Reserve(members_.size() + members.size());
+  for (const Alive& alive : members) {
+    ApplyAlive(now, alive, /*sender=*/"", alive.address, Via::kKnown);
+  }
+  return absl::OkStatus();
+}
 
 absl::Status Node::SetMetadata(absl::Time now, Metadata metadata) {
   if (left_) {
@@ -1245,7 +1292,10 @@ void Node::AddToProbeOrder(uint32_t id) {
 void Node::SetAwaitingProbe(uint32_t id, bool awaiting) {
   if (id >= awaiting_probe_.size()) {
     if (!awaiting) return;
-    awaiting_probe_.resize(members_.id_bound(), false);
+    // Doubling: ids arrive one by one, thousands at a time in a join.
+    awaiting_probe_.resize(
+        std::max<size_t>(members_.id_bound(), 2 * awaiting_probe_.size()),
+        false);
   }
   awaiting_probe_[id] = awaiting;
 }

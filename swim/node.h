@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "swim/broadcast_queue.h"
 #include "swim/codec.h"
 #include "swim/config.h"
@@ -99,6 +100,24 @@ class Node {
   // after Leave.
   absl::Status SetMetadata(absl::Time now, Metadata metadata);
 
+  // Adds members this node knows of from outside the protocol: a view
+  // saved before a restart, a deployment manifest, a simulator's formed
+  // cluster (Announcement() gives each member's first Alive). They are
+  // merged as a full-state exchange would merge them (events, probing,
+  // metadata fetched from the member if not inline), except that members
+  // new to this node are old news: not gossiped and not counted as churn,
+  // since the cluster presumably knows them already. An entry for the
+  // local member only matters if it holds a later incarnation (a previous
+  // life), which the node then out-incarnates. InvalidArgument, and
+  // nothing added, if an entry's name, address or metadata is invalid;
+  // FailedPrecondition after Leave.
+  absl::Status AddKnownMembers(absl::Time now, absl::Span<const Alive> members);
+
+  // The Alive a node created from `config` announces itself with, which
+  // every member holds of it until it changes. The config's errors, as
+  // Create's.
+  static absl::StatusOr<Alive> Announcement(const Config& config);
+
   // Leaves the cluster gracefully: tells config.leave_fanout members
   // directly and gossips the news. Afterwards the node only answers pings
   // (with the news); keep running it for a few probe intervals before
@@ -160,7 +179,8 @@ class Node {
     absl::Time deadline;
   };
   // Where an update came from, which decides what is re-gossiped.
-  enum class Via { kGossip, kSync };
+  // kKnown: AddKnownMembers.
+  enum class Via { kGossip, kSync, kKnown };
 
   Node(Config config, Keyring keyring, absl::Time now);
 

@@ -654,6 +654,83 @@ TEST(NodeTest, ChurnStartsFullStateExchangesThenSettles) {
   EXPECT_EQ(h.node().counters().churn_syncs, 2u);
 }
 
+TEST(NodeTest, KnownMembersAreAddedAsOldNewsAndProbed) {
+  Config config = TestConfig("me");
+  config.sync_interval = absl::Hours(1);  // keep the periodic one away
+  Harness h(config);
+  h.Events();
+  std::vector<Alive> known;
+  for (int i = 0; i < 10; ++i) {  // 10 >= churn_sync_threshold
+    Config other = TestConfig(absl::StrCat("k", i));
+    if (i == 3) other.metadata = {{"role", "db"}};
+    known.push_back(Node::Announcement(other).value());
+  }
+  known.push_back(Node::Announcement(TestConfig("me")).value());  // ignored
+  ASSERT_TRUE(h.node().AddKnownMembers(h.now(), known).ok());
+  EXPECT_EQ(h.node().members().size(), 11u);
+  EXPECT_EQ(h.Events().size(), 10u);  // one per new member, ONLINE
+  EXPECT_EQ(h.node().members().Find("k3")->metadata->at("role"), "db");
+  EXPECT_EQ(h.LocalIncarnation(), 0u);
+  // Old news: nothing to gossip, no churn exchange; but each is probed.
+  EXPECT_EQ(h.node().pending_gossip(), 0u);
+  std::set<std::string> probed;
+  const absl::Time start = h.now();
+  while (h.now() < start + absl::Seconds(12)) {
+    h.Advance(absl::Milliseconds(100));
+    for (const Sent& s : h.Drain()) {
+      EXPECT_FALSE(std::holds_alternative<Sync>(s.packet.message));
+      EXPECT_TRUE(s.packet.updates.empty());
+      if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+        probed.insert(ping->target);
+        h.Deliver(ping->target, Ack{ping->seq});
+      }
+    }
+  }
+  EXPECT_EQ(probed.size(), 10u);
+  EXPECT_EQ(h.node().counters().churn_syncs, 0u);
+}
+
+TEST(NodeTest, KnownMembersAreCheckedFirstAndAddedWholeOrNotAtAll) {
+  Harness h;
+  std::vector<Alive> known = {Harness::AliveOf("a", 0),
+                              Harness::AliveOf("b", 0)};
+  known[1].address = "no port";
+  absl::Status bad = h.node().AddKnownMembers(h.now(), known);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(bad.message(), "entry 1")) << bad;
+  known[1] = Harness::AliveOf("bad name", 0);
+  EXPECT_FALSE(h.node().AddKnownMembers(h.now(), known).ok());
+  known[1] = Harness::AliveOf("b", 0);
+  known[1].metadata = Metadata{{std::string(300, 'k'), "v"}};  // key too long
+  EXPECT_FALSE(h.node().AddKnownMembers(h.now(), known).ok());
+  EXPECT_EQ(h.node().members().size(), 1u);
+  // A saved view of a previous life of ours: out-incarnated.
+  known[1] = Harness::AliveOf("me", 5);
+  ASSERT_TRUE(h.node().AddKnownMembers(h.now(), known).ok());
+  EXPECT_EQ(h.node().members().size(), 2u);
+  EXPECT_GT(h.LocalIncarnation(), 5u);
+  h.node().Leave(h.now());
+  EXPECT_EQ(h.node().AddKnownMembers(h.now(), known).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(NodeTest, AnnouncementIsWhatOthersHoldOfANewNode) {
+  Config config = TestConfig("x");
+  config.initial_incarnation = 7;
+  config.metadata = {{"zone", "b"}};
+  const Alive alive = Node::Announcement(config).value();
+  Harness h(config);
+  const MemberView local = h.node().members().local();
+  EXPECT_EQ(alive.member, "x");
+  EXPECT_EQ(alive.address, local.address);
+  EXPECT_EQ(alive.incarnation, local.incarnation);
+  EXPECT_EQ(alive.metadata_version, local.metadata_version);
+  EXPECT_EQ(alive.metadata, std::optional<Metadata>(*local.metadata));
+  config.name = "";
+  EXPECT_EQ(Node::Announcement(config).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 // ---- Probing. ----
 
 TEST(NodeTest, IndirectProbesNeverGoToTheTargetOrItself) {

@@ -106,6 +106,7 @@ TEST(ScenarioTest, ParsesSetsPercentagesAndUndoActions) {
     nodes 10
     duration 1m
     loss 2.5%
+    formed
     at 10s partition {0%..50%} {50%..100%} for 5s
     at 20s crash {1,3..4}
     every 10s from 30s until 50s cut-inbound 7 for 2s
@@ -114,6 +115,7 @@ TEST(ScenarioTest, ParsesSetsPercentagesAndUndoActions) {
   ASSERT_TRUE(sc.ok()) << sc.status();
   EXPECT_EQ(sc->nodes, 10);
   EXPECT_EQ(sc->network.loss_ppm, 25000u);
+  EXPECT_TRUE(sc->formed);
   EXPECT_EQ(sc->liveness_at(), Seconds(40));
   ASSERT_EQ(sc->actions.size(), 8u);
   EXPECT_EQ(sc->actions[0].kind, ActionKind::kPartition);
@@ -133,7 +135,7 @@ TEST(ScenarioTest, ParsesSetsPercentagesAndUndoActions) {
 TEST(ScenarioTest, RejectsMistakesWithTheLineNumber) {
   for (const char* bad : {"nodes x", "at 10s explode 3", "at 10s crash {1..}",
                           "loss 120%", "at 10s pause 3", "config nope 1",
-                          "at soon heal", "at 10s clog 1 -> 2"}) {
+                          "at soon heal", "at 10s clog 1 -> 2", "formed yes"}) {
     absl::StatusOr<Scenario> sc = ParseScenario(absl::StrCat("\n", bad));
     EXPECT_FALSE(sc.ok()) << bad;
     if (!sc.ok()) {
@@ -181,6 +183,34 @@ TEST(SimulatorTest, ClusterFormsAndDetectsACrash) {
   for (uint32_t i = 0; i < 10; ++i) {
     EXPECT_EQ(s.node(i)->members().Count(Status::kOnline), 10u) << i;
   }
+}
+
+TEST(SimulatorTest, FormedClusterStartsWithFullViewsAndNoExchange) {
+  SimOptions options = Small(20);
+  options.formed = true;
+  options.start_spread = Milliseconds(500);
+  absl::StatusOr<std::unique_ptr<Simulator>> sim = Simulator::Create(options);
+  ASSERT_TRUE(sim.ok()) << sim.status();
+  Simulator& s = **sim;
+  s.RunUntil(Milliseconds(500));
+  for (uint32_t i = 0; i < 20; ++i) {
+    ASSERT_NE(s.node(i), nullptr);
+    EXPECT_EQ(s.node(i)->members().Count(Status::kOnline), 20u) << i;
+  }
+  s.Crash(4);
+  s.RunUntil(Seconds(30));
+  const Counters total = s.TotalCounters();
+  // Nobody joined (a join is a full-state exchange) and the crash was
+  // found as in any cluster.
+  EXPECT_EQ(total.datagrams_out[MessageTypeIndex<Sync>()], 0u);
+  for (uint32_t i = 0; i < 20; ++i) {
+    if (i == 4) continue;
+    EXPECT_EQ(s.node(i)->members().Find("n4")->status, Status::kOffline) << i;
+  }
+  // A restarted node joins as usual.
+  ASSERT_TRUE(s.Restart(4).ok());
+  s.RunUntil(Seconds(40));
+  EXPECT_EQ(s.node(4)->members().Count(Status::kOnline), 20u);
 }
 
 TEST(SimulatorTest, PausedNodeQueuesOrDropsItsInput) {
