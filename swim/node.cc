@@ -548,7 +548,19 @@ void Node::ApplySuspect(absl::Time now, const Suspect& suspect,
 void Node::ApplyOffline(absl::Time now, absl::string_view member,
                         uint64_t incarnation, OfflineReason reason) {
   if (member == config_.name) {
-    if (!left_) RebutAccusation(incarnation);
+    if (left_) return;
+    const uint64_t before = members_.record(Members::kLocalId).incarnation;
+    RebutAccusation(incarnation);
+    if (reason == OfflineReason::kFailed &&
+        members_.record(Members::kLocalId).incarnation > before) {
+      // We were declared OFFLINE (and just refuted it): others stopped
+      // gossiping to us and probing us for a while, so the news of that
+      // time (refutations of members we still hold OFFLINE, say) has
+      // passed us by. Catch up with a state exchange now rather than at
+      // the next periodic one, minutes away. Once per declaration: later
+      // copies of it are stale.
+      next_sync_at_ = std::min(next_sync_at_, now);
+    }
     return;
   }
   std::optional<uint32_t> found = members_.IdOf(member);

@@ -577,16 +577,21 @@ TEST(NodeTest, BackInTouchAfterBeingCutOffItExchangesStateAtOnce) {
   EXPECT_LE(h.now() - acked, absl::Milliseconds(100));
 }
 
-TEST(NodeTest, AfterAStallItExchangesStateAtOnce) {
-  // A long pause (no ticks, input dropped) may have hidden news.
-  Config config = TestConfig("me");
-  config.sync_interval = absl::Hours(1);  // keep the periodic one away
-  Harness h(config);
+// Meets a, b and c, then probes them (all answer) for three seconds.
+void MeetThreeAndRunThreeSeconds(Harness& h) {
   h.Meet({"a", "b", "c"});
   for (int i = 0; i < 30; ++i) {
     h.Advance(absl::Milliseconds(100));
     AnswerAllBut(h, "");
   }
+}
+
+TEST(NodeTest, AfterAStallItExchangesStateAtOnce) {
+  // A long pause (no ticks, input dropped) may have hidden news.
+  Config config = TestConfig("me");
+  config.sync_interval = absl::Hours(1);  // keep the periodic one away
+  Harness h(config);
+  MeetThreeAndRunThreeSeconds(h);
   const uint64_t digests = h.node().counters().digests_sent;
   h.node().Tick(h.now() + absl::Seconds(1));  // on time: nothing special
   AnswerAllBut(h, "");
@@ -594,6 +599,38 @@ TEST(NodeTest, AfterAStallItExchangesStateAtOnce) {
   h.node().Tick(h.now() + absl::Seconds(20));  // 20 s without a tick
   EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
   EXPECT_EQ(OfType<SyncDigest>(h.Drain()).size(), 1u);
+}
+
+TEST(NodeTest, DeclaredOfflineItRefutesThenExchangesStateAtOnce) {
+  // While the cluster held it OFFLINE nobody gossiped to it: news of that
+  // time (refutations, say) must come some other way.
+  Config config = TestConfig("me");
+  config.sync_interval = absl::Hours(1);  // keep the periodic one away
+  Harness h(config);
+  MeetThreeAndRunThreeSeconds(h);
+  const uint64_t digests = h.node().counters().digests_sent;
+  Suspect suspect;  // a mere suspicion is only refuted
+  suspect.member = "me";
+  suspect.accuser = "a";
+  h.Deliver("a", Gossip{}, {suspect});
+  h.Advance(absl::Milliseconds(10));
+  EXPECT_EQ(h.node().counters().digests_sent, digests);
+  EXPECT_EQ(h.LocalIncarnation(), 1u);
+  h.Drain();
+  Offline offline;
+  offline.member = "me";
+  offline.incarnation = 1;
+  offline.accuser = "b";
+  h.Deliver("b", Gossip{}, {offline});
+  h.Advance(absl::Milliseconds(10));
+  EXPECT_EQ(h.LocalIncarnation(), 2u);
+  EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
+  EXPECT_EQ(OfType<SyncDigest>(h.Drain()).size(), 1u);
+  // An old declaration, already refuted, starts nothing.
+  offline.incarnation = 0;
+  h.Deliver("c", Gossip{}, {offline});
+  h.Advance(absl::Milliseconds(10));
+  EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
 }
 
 TEST(NodeTest, GossipAboutUnknownMembersWithoutAddressIsIgnored) {
