@@ -5,10 +5,10 @@
 // from the run's seed; node i boots at a random offset within
 // options.start_spread and joins through the first options.seed_peers
 // nodes (or, with options.formed, boots knowing every node already). The
-// simulator feeds nodes exactly what the UDP adapter would (HandleDatagram with
-// the sender's address, Tick at NextDeadline), drains their transmits into the
-// NetworkModel and their events into observers and the trace digest. Faults are
-// applied between RunUntil calls:
+// simulator feeds nodes exactly what the UDP adapter would (HandleDatagram
+// with the sender's address, Tick at NextDeadline), drains their transmits
+// into the NetworkModel and their events into observers and the trace
+// digest. Faults are applied between RunUntil calls:
 //
 //   SimOptions options;
 //   options.nodes = 100;
