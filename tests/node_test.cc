@@ -633,6 +633,26 @@ TEST(NodeTest, DeclaredOfflineItRefutesThenExchangesStateAtOnce) {
   EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
 }
 
+TEST(NodeTest, ANodeThatNeverRefutesNeverCatchesUpOnEachDeclaration) {
+  // Every copy of the declaration stays current for it: exchanging state
+  // at each would flood the cluster (the refutation-off canary did).
+  Config config = TestConfig("me");
+  config.sync_interval = absl::Hours(1);  // keep the periodic one away
+  config.testing.disable_refutation = true;
+  Harness h(config);
+  MeetThreeAndRunThreeSeconds(h);
+  const uint64_t digests = h.node().counters().digests_sent;
+  Offline offline;
+  offline.member = "me";
+  offline.accuser = "b";
+  for (int i = 0; i < 5; ++i) {
+    h.Deliver("b", Gossip{}, {offline});
+    h.Advance(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(h.LocalIncarnation(), 0u);
+  EXPECT_EQ(h.node().counters().digests_sent, digests);
+}
+
 TEST(NodeTest, GossipAboutUnknownMembersWithoutAddressIsIgnored) {
   Harness h;
   h.Meet({"a"});
