@@ -102,7 +102,8 @@ std::optional<uint32_t> Members::IdOf(absl::string_view name) const {
 
 void Members::SetAddress(uint32_t id, absl::string_view address) {
   if (AddressOf(id) == address) return;
-  // The name keeps its bytes, so the index needs no update.
+  // The name keeps its bytes, so the index needs no update. Copied first:
+  // it may live in the very buffer SetStrings rewrites.
   const std::string name(NameOf(id));
   SetStrings(records_[id], name, address);
 }

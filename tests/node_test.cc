@@ -586,11 +586,17 @@ void MeetThreeAndRunThreeSeconds(Harness& h) {
   }
 }
 
+// A config whose periodic exchange is an hour away: any exchange in the
+// test's minutes has another cause.
+Config WithoutPeriodicSync() {
+  Config config = TestConfig("me");
+  config.sync_interval = absl::Hours(1);
+  return config;
+}
+
 TEST(NodeTest, AfterAStallItExchangesStateAtOnce) {
   // A long pause (no ticks, input dropped) may have hidden news.
-  Config config = TestConfig("me");
-  config.sync_interval = absl::Hours(1);  // keep the periodic one away
-  Harness h(config);
+  Harness h(WithoutPeriodicSync());
   MeetThreeAndRunThreeSeconds(h);
   const uint64_t digests = h.node().counters().digests_sent;
   h.node().Tick(h.now() + absl::Seconds(1));  // on time: nothing special
@@ -604,9 +610,7 @@ TEST(NodeTest, AfterAStallItExchangesStateAtOnce) {
 TEST(NodeTest, DeclaredOfflineItRefutesThenExchangesStateAtOnce) {
   // While the cluster held it OFFLINE nobody gossiped to it: news of that
   // time (refutations, say) must come some other way.
-  Config config = TestConfig("me");
-  config.sync_interval = absl::Hours(1);  // keep the periodic one away
-  Harness h(config);
+  Harness h(WithoutPeriodicSync());
   MeetThreeAndRunThreeSeconds(h);
   const uint64_t digests = h.node().counters().digests_sent;
   Suspect suspect;  // a mere suspicion is only refuted
@@ -636,8 +640,7 @@ TEST(NodeTest, DeclaredOfflineItRefutesThenExchangesStateAtOnce) {
 TEST(NodeTest, ANodeThatNeverRefutesNeverCatchesUpOnEachDeclaration) {
   // Every copy of the declaration stays current for it: exchanging state
   // at each would flood the cluster (the refutation-off canary did).
-  Config config = TestConfig("me");
-  config.sync_interval = absl::Hours(1);  // keep the periodic one away
+  Config config = WithoutPeriodicSync();
   config.testing.disable_refutation = true;
   Harness h(config);
   MeetThreeAndRunThreeSeconds(h);
@@ -669,9 +672,7 @@ TEST(NodeTest, GossipAboutUnknownMembersWithoutAddressIsIgnored) {
 }
 
 TEST(NodeTest, ChurnStartsFullStateExchangesThenSettles) {
-  Config config = TestConfig("me");
-  config.sync_interval = absl::Hours(1);  // keep the periodic one away
-  Harness h(config);
+  Harness h(WithoutPeriodicSync());
   h.Meet({"a"});
   h.Drain();
   std::vector<Update> news;
@@ -712,9 +713,7 @@ TEST(NodeTest, ChurnStartsFullStateExchangesThenSettles) {
 }
 
 TEST(NodeTest, KnownMembersAreAddedAsOldNewsAndProbed) {
-  Config config = TestConfig("me");
-  config.sync_interval = absl::Hours(1);  // keep the periodic one away
-  Harness h(config);
+  Harness h(WithoutPeriodicSync());
   h.Events();
   std::vector<Alive> known;
   for (int i = 0; i < 10; ++i) {  // 10 >= churn_sync_threshold
