@@ -144,6 +144,16 @@ void Members::SetMetadata(uint32_t id, MetadataEntry entry) {
   metadata_[id] = std::make_unique<MetadataEntry>(std::move(entry));
 }
 
+void Members::InstallMetadata(uint32_t id, MetadataEntry entry) {
+  Announce(id, entry.version, static_cast<uint32_t>(entry.encoded.size()));
+  SetMetadata(id, std::move(entry));
+}
+
+const Metadata& Members::HeldMap(uint32_t id) const {
+  const MetadataEntry* entry = MetadataOf(id);
+  return entry != nullptr ? entry->map : EmptyMetadata();
+}
+
 uint64_t Members::HeldMetadataVersion(uint32_t id) const {
   if (const MetadataEntry* entry = MetadataOf(id)) return entry->version;
   const Record& record = records_[id];

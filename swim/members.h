@@ -136,8 +136,13 @@ class Members {
   // Stores the member's map at entry.version (which must be the announced
   // version for the local member).
   void SetMetadata(uint32_t id, MetadataEntry entry);
+  // Announces entry.version at the size of entry.encoded, then stores the
+  // map: what learning a member's whole map at once comes to.
+  void InstallMetadata(uint32_t id, MetadataEntry entry);
   // nullptr if we hold no non-empty map for the member.
   const MetadataEntry* MetadataOf(uint32_t id) const;
+  // The map we hold for the member (empty if none).
+  const Metadata& HeldMap(uint32_t id) const;
   // The version of the map we hold; 0 if none.
   uint64_t HeldMetadataVersion(uint32_t id) const;
 

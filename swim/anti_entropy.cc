@@ -1,0 +1,196 @@
+#include "swim/anti_entropy.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "swim/codec.h"
+#include "swim/fixed_log.h"
+#include "swim/state_digest.h"
+
+namespace swim {
+
+AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox,
+                         PeerSampler& sampler, absl::Time now)
+    : ctx_(ctx), outbox_(outbox), sampler_(sampler) {
+  const Config& config = ctx.config;
+  // Spread the first exchanges over an interval so that nodes started
+  // together do not sync in lockstep.
+  const int64_t jitter_permille = static_cast<int64_t>(ctx.rng.Uniform(1000));
+  next_sync_at_ = now + config.sync_interval * jitter_permille / 1000;
+  join_backoff_ = config.join_retry_initial;
+  next_join_at_ = now;
+  // As if the last churn exchange were an interval ago: one may start at
+  // once, and NextDeadline() stays a real time.
+  last_churn_sync_ = now - config.churn_sync_interval;
+}
+
+absl::Duration AntiEntropy::CurrentSyncInterval() const {
+  // memberlist's pushPullScale: one more interval per doubling past 32.
+  constexpr uint64_t kScaleThreshold = 32;
+  const uint64_t n = ctx_.members.Count(Status::kAvailable);
+  if (n <= kScaleThreshold) return ctx_.config.sync_interval;
+  const int64_t excess = Log2Fixed(n) - Log2Fixed(kScaleThreshold);
+  const int64_t one = int64_t{1} << kLog2FractionBits;
+  const int64_t multiplier = (excess + one - 1) / one + 1;
+  return ctx_.config.sync_interval * multiplier;
+}
+
+void AntiEntropy::SendState(absl::string_view to_address, bool reply_wanted,
+                            const std::vector<bool>& buckets) {
+  const Members& members = ctx_.members;
+  ++ctx_.counters.syncs_sent;
+  // A full exchange brings whatever news gossip was still carrying.
+  if (reply_wanted) new_members_since_sync_ = 0;
+  const auto wanted = [&](uint32_t id) {
+    return buckets.empty() ||
+           buckets[DigestBucketOf(members.NameOf(id), buckets.size())];
+  };
+  std::vector<uint32_t> ids;
+  ids.reserve(members.size());
+  for (uint32_t id = 1; id < members.id_bound(); ++id) {
+    if (members.InUse(id) && wanted(id)) ids.push_back(id);
+  }
+  // In a random order after our own entry: the receiver queues what was
+  // news to it in this order for piggybacking, and varied orders spread
+  // different members first (and a lost datagram loses different ones).
+  ctx_.rng.Shuffle(ids);
+  if (wanted(Members::kLocalId)) ids.insert(ids.begin(), Members::kLocalId);
+  // Only the first datagram asks for a reply: one exchange, not one per
+  // datagram. Every datagram is useful on its own.
+  Sync sync;
+  sync.reply_wanted = reply_wanted;
+  std::optional<PacketWriter> writer;
+  for (uint32_t id : ids) {
+    // Inline metadata, in this datagram or a fresh one; else without.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (!writer.has_value()) {
+        absl::StatusOr<PacketWriter> started = outbox_.StartPacket(sync);
+        if (!started.ok()) return;
+        writer.emplace(std::move(*started));
+        sync.reply_wanted = false;
+      }
+      if (writer->Add(outbox_.UpdateFor(id, /*inline_metadata=*/attempt < 2))) {
+        break;
+      }
+      if (writer->update_count() > 0) {
+        outbox_.Send(to_address, std::move(*writer).Finish(),
+                     MessageTypeIndex<Sync>());
+        writer.reset();
+      }
+    }
+  }
+  if (writer.has_value()) {
+    outbox_.Send(to_address, std::move(*writer).Finish(),
+                 MessageTypeIndex<Sync>());
+  }
+}
+
+void AntiEntropy::SendDigest(absl::string_view to_address, bool reply_wanted) {
+  ++ctx_.counters.digests_sent;
+  SyncDigest digest;
+  digest.reply_wanted = reply_wanted;
+  digest.buckets = ComputeDigest(
+      ctx_.members, static_cast<size_t>(ctx_.config.sync_digest_buckets));
+  outbox_.SendWithGossip(to_address, digest);
+}
+
+void AntiEntropy::OnSync(const Sync& sync, absl::string_view from_address) {
+  if (sync.reply_wanted) SendState(from_address, /*reply_wanted=*/false);
+}
+
+void AntiEntropy::OnSyncDigest(const SyncDigest& digest,
+                               absl::string_view from_address) {
+  // Compare at the sender's bucket count, so that nodes configured
+  // differently still understand each other.
+  const std::vector<uint64_t> mine =
+      ComputeDigest(ctx_.members, digest.buckets.size());
+  std::vector<bool> differs(mine.size(), false);
+  bool any = false;
+  for (size_t b = 0; b < mine.size(); ++b) {
+    differs[b] = mine[b] != digest.buckets[b];
+    any = any || differs[b];
+  }
+  if (!any) return;
+  SendState(from_address, /*reply_wanted=*/false, differs);
+  // Our digest lets the sender send what we lack in those buckets.
+  if (digest.reply_wanted) SendDigest(from_address, /*reply_wanted=*/false);
+}
+
+void AntiEntropy::SyncNoLaterThan(absl::Time now) {
+  next_sync_at_ = std::min(next_sync_at_, now);
+}
+
+void AntiEntropy::RunJoin(absl::Time now) {
+  const Config& config = ctx_.config;
+  if (config.seed_peers.empty() || now < next_join_at_) return;
+  if (ctx_.members.Count(Status::kAvailable) > 1) {
+    // Joined; should every member vanish, start over quickly.
+    join_backoff_ = config.join_retry_initial;
+    next_join_at_ = now + join_backoff_;
+    return;
+  }
+  for (const std::string& peer : config.seed_peers) {
+    if (peer == config.address) continue;
+    SendState(peer, /*reply_wanted=*/true);
+  }
+  next_join_at_ = now + join_backoff_;
+  join_backoff_ = std::min(join_backoff_ * 2, config.join_retry_max);
+}
+
+void AntiEntropy::RunSync(absl::Time now) {
+  if (now < next_sync_at_) return;
+  next_sync_at_ = now + CurrentSyncInterval();
+  std::vector<uint32_t> peer = sampler_.Draw(1, Status::kOnline, std::nullopt);
+  if (peer.empty()) return;
+  SendDigest(ctx_.members.AddressOf(peer[0]), /*reply_wanted=*/true);
+}
+
+void AntiEntropy::RunChurnSync(absl::Time now) {
+  const Config& config = ctx_.config;
+  const bool churning =
+      new_members_since_sync_ >= config.churn_sync_threshold &&
+      now >= last_churn_sync_ + config.churn_sync_interval;
+  const bool settling = now >= settle_sync_at_;
+  if (!churning && !settling) return;
+  std::vector<uint32_t> peer = sampler_.Draw(1, Status::kOnline, std::nullopt);
+  if (peer.empty()) {
+    settle_sync_at_ = absl::InfiniteFuture();
+    new_members_since_sync_ = 0;
+    return;
+  }
+  last_churn_sync_ = now;
+  // One last exchange once the churn is over (each new one postpones it).
+  settle_sync_at_ =
+      churning ? now + config.churn_settle_delay : absl::InfiniteFuture();
+  ++ctx_.counters.churn_syncs;
+  const absl::string_view address = ctx_.members.AddressOf(peer[0]);
+  if (!churning) {
+    // Settling: gossip has carried most of the storm, so compare digests
+    // and exchange only the buckets that differ.
+    SendDigest(address, /*reply_wanted=*/true);
+    return;
+  }
+  SendState(address, /*reply_wanted=*/true);
+}
+
+absl::Time AntiEntropy::NextDeadline() const {
+  const Config& config = ctx_.config;
+  absl::Time next = absl::InfiniteFuture();
+  if (ctx_.members.Count(Status::kOnline) > 1) {
+    next = std::min(next, next_sync_at_);
+    if (new_members_since_sync_ >= config.churn_sync_threshold) {
+      next = std::min(next, last_churn_sync_ + config.churn_sync_interval);
+    }
+    next = std::min(next, settle_sync_at_);
+  }
+  if (!config.seed_peers.empty() &&
+      ctx_.members.Count(Status::kAvailable) <= 1) {
+    next = std::min(next, next_join_at_);
+  }
+  return next;
+}
+
+}  // namespace swim

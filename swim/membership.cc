@@ -1,0 +1,285 @@
+#include "swim/membership.h"
+
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "swim/precedence.h"
+
+namespace swim {
+namespace {
+
+// An announcement of the life and metadata version we hold of a member
+// that is not OFFLINE: it does not win, but may tell of metadata we lack
+// (a fetch that gave up, say).
+bool IsSameLife(uint64_t incarnation, uint64_t metadata_version,
+                const Members::Record& record) {
+  return incarnation == record.incarnation &&
+         metadata_version == record.metadata_version &&
+         record.status != Status::kOffline;
+}
+
+}  // namespace
+
+bool Membership::TellsNothingNew(const AliveView& alive) const {
+  if (alive.member == ctx_.config.name) return false;
+  std::optional<uint32_t> id = ctx_.members.IdOf(alive.member);
+  if (!id.has_value()) return false;
+  const Members::Record& record = ctx_.members.record(*id);
+  if (Supersedes(UpdateKind::kAlive, alive.incarnation, record.status,
+                 record.offline_reason, record.incarnation)) {
+    return false;
+  }
+  if (!IsSameLife(alive.incarnation, alive.metadata_version, record)) {
+    return true;
+  }
+  return ctx_.members.HeldMetadataVersion(*id) == alive.metadata_version &&
+         record.metadata_size == alive.metadata_size;
+}
+
+void Membership::Apply(absl::Time now, const Update& update,
+                       absl::string_view sender,
+                       absl::string_view from_address, Via via) {
+  if (const Alive* alive = std::get_if<Alive>(&update)) {
+    ApplyAlive(now, *alive, sender, from_address, via);
+  } else if (const Suspect* suspect = std::get_if<Suspect>(&update)) {
+    ApplySuspect(now, *suspect);
+  } else if (const Offline* offline = std::get_if<Offline>(&update)) {
+    if (via == Via::kSync && offline->member != ctx_.config.name) {
+      // Full-state exchanges carry old news (and the other side of a
+      // partition); like memberlist, suspect rather than condemn, which
+      // gives the member time to refute.
+      Suspect suspect;
+      suspect.member = offline->member;
+      suspect.incarnation = offline->incarnation;
+      suspect.accuser = offline->accuser;
+      ApplySuspect(now, suspect, /*offline_news=*/true);
+      return;
+    }
+    ApplyOffline(now, offline->member, offline->incarnation,
+                 OfflineReason::kFailed);
+  } else if (const Left* left = std::get_if<Left>(&update)) {
+    ApplyOffline(now, left->member, left->incarnation, OfflineReason::kLeft);
+  }
+}
+
+void Membership::ApplyAlive(absl::Time now, const Alive& alive,
+                            absl::string_view sender,
+                            absl::string_view from_address, Via via) {
+  if (alive.member == ctx_.config.name) {
+    // Someone holds a newer incarnation of us than we do: a previous life
+    // of this member. Out-incarnate it.
+    if (alive.incarnation > parts_.local.incarnation()) {
+      parts_.local.Refute(alive.incarnation);
+    }
+    return;
+  }
+  Members& members = ctx_.members;
+  std::optional<uint32_t> found = members.IdOf(alive.member);
+  if (!found.has_value()) {
+    const uint32_t id = members.Add(alive.member, alive.address,
+                                    Status::kOnline, alive.incarnation);
+    const bool metadata_changed =
+        parts_.fetcher.OnAnnounced(now, id, alive, from_address);
+    parts_.prober.Add(id);
+    ctx_.Emit(id, Status::kUnknown, metadata_changed);
+    if (via == Via::kKnown) return;
+    // A full state exchange introduces many members at once; most of them
+    // the cluster already knows, so they are gossiped only in the room
+    // fresher news leaves, twice. The exchange's sender is real news.
+    if (via == Via::kGossip || alive.member == sender) {
+      parts_.outbox.Enqueue(id);
+    } else {
+      parts_.outbox.AddToBacklog(id);
+    }
+    // Churn: enough new members (from any source) since our last exchange
+    // start another one; exchanges continue while they bring news.
+    parts_.anti_entropy.NoteNewMember();
+    return;
+  }
+  const uint32_t id = *found;
+  const Members::Record& record = members.record(id);
+  if (!Supersedes(UpdateKind::kAlive, alive.incarnation, record.status,
+                  record.offline_reason, record.incarnation)) {
+    if (IsSameLife(alive.incarnation, alive.metadata_version, record) &&
+        parts_.fetcher.OnAnnounced(now, id, alive, from_address)) {
+      ctx_.Emit(id, record.status, true);
+    }
+    return;
+  }
+  const Status previous = record.status;
+  members.SetAddress(id, alive.address);
+  members.mutable_record(id).incarnation = alive.incarnation;
+  const bool metadata_changed =
+      parts_.fetcher.OnAnnounced(now, id, alive, from_address);
+  if (previous == Status::kOffline) parts_.prober.Add(id);
+  Transition(now, id, Status::kOnline, OfflineReason::kNone, metadata_changed);
+  parts_.outbox.Enqueue(id);
+}
+
+void Membership::ApplySuspect(absl::Time now, const Suspect& suspect,
+                              bool offline_news) {
+  if (suspect.member == ctx_.config.name) {
+    // The local member never suspects itself.
+    OnAccused(now, suspect.incarnation, OfflineReason::kNone);
+    return;
+  }
+  std::optional<uint32_t> found = ctx_.members.IdOf(suspect.member);
+  if (!found.has_value()) return;  // no address to probe it at
+  const uint32_t id = *found;
+  const Members::Record& record = ctx_.members.record(id);
+  if (Supersedes(UpdateKind::kSuspect, suspect.incarnation, record.status,
+                 record.offline_reason, record.incarnation)) {
+    ctx_.members.mutable_record(id).incarnation = suspect.incarnation;
+    parts_.suspicions.Start(now, id, suspect.accuser,
+                            offline_news ? Suspicions::Source::kOfflineNews
+                                         : Suspicions::Source::kGossip);
+    Transition(now, id, Status::kSuspect, OfflineReason::kNone, false);
+    parts_.outbox.Enqueue(id);
+    return;
+  }
+  if (record.status == Status::kOnline &&
+      suspect.incarnation < record.incarnation) {
+    RespondToStale(id);
+    return;
+  }
+  if (record.status == Status::kSuspect &&
+      suspect.incarnation == record.incarnation &&
+      suspect.accuser != suspect.member &&
+      parts_.suspicions.Confirm(id, suspect.accuser)) {
+    ++ctx_.counters.suspicion_confirmations;
+    parts_.outbox.Enqueue(id);  // pass the confirmation on
+  }
+}
+
+void Membership::ApplyOffline(absl::Time now, absl::string_view member,
+                              uint64_t incarnation, OfflineReason reason) {
+  if (member == ctx_.config.name) {
+    OnAccused(now, incarnation, reason);
+    return;
+  }
+  std::optional<uint32_t> found = ctx_.members.IdOf(member);
+  if (!found.has_value()) return;
+  const uint32_t id = *found;
+  const Members::Record& record = ctx_.members.record(id);
+  const UpdateKind kind =
+      reason == OfflineReason::kLeft ? UpdateKind::kLeft : UpdateKind::kOffline;
+  if (!Supersedes(kind, incarnation, record.status, record.offline_reason,
+                  record.incarnation)) {
+    if (record.status == Status::kOnline && incarnation < record.incarnation) {
+      RespondToStale(id);
+    }
+    return;
+  }
+  ctx_.members.mutable_record(id).incarnation = incarnation;
+  Transition(now, id, Status::kOffline, reason, false);
+  parts_.outbox.Enqueue(id);
+}
+
+void Membership::OnAccused(absl::Time now, uint64_t incarnation,
+                           OfflineReason reason) {
+  if (ctx_.left) return;
+  const uint64_t before = parts_.local.incarnation();
+  parts_.local.Rebut(incarnation);
+  if (reason == OfflineReason::kFailed &&
+      parts_.local.incarnation() > before) {
+    // We were declared OFFLINE (and just refuted it): others stopped
+    // gossiping to us and probing us for a while, so the news of that
+    // time (refutations of members we still hold OFFLINE, say) has
+    // passed us by. Catch up with a state exchange now rather than at the
+    // next periodic one, minutes away. Once per declaration: later copies
+    // of it are stale.
+    parts_.anti_entropy.SyncNoLaterThan(now);
+  }
+}
+
+void Membership::RespondToStale(uint32_t id) {
+  // Someone still spreads an accusation the member has since refuted
+  // (refutations can miss a few members on a lossy network). Gossip the
+  // refutation again, so that our next packets (the reply to the stale
+  // sender's packet first) carry it.
+  if (!parts_.outbox.IsQueued(id)) parts_.outbox.Enqueue(id);
+}
+
+void Membership::OnProbeEnded(absl::Time now, const Prober::Outcome& outcome) {
+  const Status status = ctx_.members.record(outcome.target).status;
+  if (outcome.acked) {
+    if (status == Status::kSuspect) {
+      OnSuspectProbed(now, outcome.target, /*failed=*/false);
+    }
+    return;
+  }
+  if (status == Status::kOnline && outcome.evidence) {
+    RaiseSuspicion(now, outcome.target);
+  } else if (status == Status::kSuspect) {
+    OnSuspectProbed(now, outcome.target, outcome.evidence);
+  }
+}
+
+void Membership::RaiseSuspicion(absl::Time now, uint32_t id) {
+  ++ctx_.counters.suspicions_raised;
+  parts_.suspicions.Start(now, id, ctx_.config.name,
+                          Suspicions::Source::kOwnProbe);
+  Transition(now, id, Status::kSuspect, OfflineReason::kNone, false);
+  parts_.outbox.Enqueue(id);
+}
+
+void Membership::OnSuspectProbed(absl::Time now, uint32_t id, bool failed) {
+  switch (parts_.suspicions.OnProbed(now, id, failed)) {
+    case Suspicions::Verdict::kDeclareOffline:
+      DeclareOffline(now, id);
+      break;
+    case Suspicions::Verdict::kSpreadConfirmation:
+      parts_.outbox.Enqueue(id);
+      break;
+    case Suspicions::Verdict::kNone:
+      break;
+  }
+}
+
+void Membership::ExpireSuspicions(absl::Time now) {
+  for (uint32_t id : parts_.suspicions.Expire(now)) DeclareOffline(now, id);
+}
+
+void Membership::DeclareOffline(absl::Time now, uint32_t id) {
+  ++ctx_.counters.members_declared_offline;
+  Transition(now, id, Status::kOffline, OfflineReason::kFailed, false);
+  parts_.outbox.Enqueue(id);
+}
+
+void Membership::Transition(absl::Time now, uint32_t id, Status status,
+                            OfflineReason reason, bool metadata_changed) {
+  const Members::Record& record = ctx_.members.record(id);
+  const Status previous = record.status;
+  const OfflineReason previous_reason = record.offline_reason;
+  if (previous == Status::kOffline && status != Status::kOffline) {
+    parts_.offline.Remove(id);
+  }
+  if (status != Status::kSuspect) parts_.suspicions.Erase(id);
+  if (status == Status::kOffline) {
+    parts_.fetcher.Cancel(id);
+    if (previous != Status::kOffline) parts_.offline.Add(now, id);
+  }
+  ctx_.members.SetStatus(id, status, reason);
+  if (previous != status || previous_reason != reason || metadata_changed) {
+    ctx_.Emit(id, previous, metadata_changed);
+  }
+}
+
+void Membership::Reap(absl::Time now) {
+  while (std::optional<uint32_t> id = parts_.offline.NextToForget(now)) {
+    Forget(*id);
+  }
+}
+
+void Membership::Forget(uint32_t id) {
+  parts_.offline.Remove(id);
+  parts_.suspicions.Erase(id);
+  parts_.fetcher.Cancel(id);
+  parts_.outbox.Forget(id);
+  parts_.prober.Remove(id);
+  ctx_.EmitForgotten(id);
+  ctx_.members.Forget(id);
+}
+
+}  // namespace swim

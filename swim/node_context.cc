@@ -1,0 +1,50 @@
+#include "swim/node_context.h"
+
+#include <string>
+#include <utility>
+
+namespace swim {
+namespace {
+
+// The stream of the config seed that protocol choices draw from.
+constexpr uint64_t kProtocolStream = 1;
+
+}  // namespace
+
+NodeContext::NodeContext(Config node_config)
+    : config(std::move(node_config)),
+      members(config.name, config.address, config.initial_incarnation),
+      rng(Prng(config.seed).Split(kProtocolStream)),
+      health(config.health_max) {}
+
+void NodeContext::UpdateHealth(int delta) {
+  health.Apply(delta);
+  counters.health_score = health.score();
+}
+
+MemberEvent NodeContext::EventOf(uint32_t id) const {
+  MemberEvent event;
+  event.member = std::string(members.NameOf(id));
+  const Members::Record& record = members.record(id);
+  event.current = record.status;
+  event.offline_reason = record.offline_reason;
+  event.incarnation = record.incarnation;
+  return event;
+}
+
+void NodeContext::Emit(uint32_t id, Status previous, bool metadata_changed) {
+  MemberEvent event = EventOf(id);
+  event.previous = previous;
+  event.metadata_changed = metadata_changed;
+  events.push_back(std::move(event));
+}
+
+void NodeContext::EmitForgotten(uint32_t id) {
+  MemberEvent event = EventOf(id);
+  event.previous = event.current;
+  event.current = Status::kUnknown;
+  event.forgotten = true;
+  events.push_back(std::move(event));
+}
+
+}  // namespace swim

@@ -1,0 +1,64 @@
+// What the parts of a swim::Node share: its config, the member table, the
+// counters, the protocol PRNG, Lifeguard's health score and the queue of
+// membership events.
+//
+// Node owns one NodeContext and hands each part (prober, suspicions,
+// outbox, ...) a reference to it. Every part draws from the one `rng`, in
+// the order the node's inputs make them run, which is what keeps a run
+// reproducible from its seed.
+//
+//   NodeContext ctx(std::move(config));
+//   const uint32_t seq = ctx.NextSeq();
+//   ctx.UpdateHealth(+1);          // a probe failed
+//   ctx.Emit(id, Status::kOnline, /*metadata_changed=*/false);
+#ifndef SWIM_NODE_CONTEXT_H_
+#define SWIM_NODE_CONTEXT_H_
+
+#include <cstdint>
+#include <deque>
+#include <utility>
+
+#include "swim/config.h"
+#include "swim/counters.h"
+#include "swim/health.h"
+#include "swim/member_event.h"
+#include "swim/members.h"
+#include "swim/prng.h"
+#include "swim/status.h"
+
+namespace swim {
+
+struct NodeContext {
+  explicit NodeContext(Config node_config);
+
+  NodeContext(const NodeContext&) = delete;
+  NodeContext& operator=(const NodeContext&) = delete;
+
+  // A new sequence number for a ping (probes, relays, offline probes).
+  uint32_t NextSeq() { return ++last_seq; }
+  // Applies a Lifeguard health change and mirrors it in the counters.
+  void UpdateHealth(int delta);
+  // Reports the member's current state; it was `previous` before.
+  void Emit(uint32_t id, Status previous, bool metadata_changed);
+  // Reports that the member is about to be forgotten.
+  void EmitForgotten(uint32_t id);
+
+  // The node's config, minus its keys (held by the keyring only) and
+  // initial metadata (held in `members`).
+  Config config;
+  Members members;
+  Counters counters;
+  Prng rng;  // protocol choices
+  LocalHealth health;
+  std::deque<MemberEvent> events;
+  bool left = false;
+  uint32_t last_seq = 0;
+
+ private:
+  // The member as it stands now, as an event.
+  MemberEvent EventOf(uint32_t id) const;
+};
+
+}  // namespace swim
+
+#endif  // SWIM_NODE_CONTEXT_H_

@@ -1,0 +1,186 @@
+#include "swim/outbox.h"
+
+#include <utility>
+
+#include "swim/fixed_log.h"
+
+namespace swim {
+namespace {
+
+// Gossip candidates looked at per packet.
+constexpr size_t kGossipCandidates = 64;
+// The stream of the config seed that envelope nonces draw from.
+constexpr uint64_t kNonceStream = 2;
+
+EnvelopeOptions EnvelopeOptionsOf(const Config& config) {
+  EnvelopeOptions options;
+  options.encrypt = config.encrypt;
+  options.require_encryption = config.require_encryption;
+  options.max_datagram_bytes = config.max_datagram_bytes;
+  return options;
+}
+
+}  // namespace
+
+Outbox::Outbox(NodeContext& ctx, const Keyring& keyring,
+               const Suspicions& suspicions, PeerSampler& sampler,
+               absl::Time now)
+    : ctx_(ctx),
+      keyring_(keyring),
+      suspicions_(suspicions),
+      sampler_(sampler),
+      envelope_(EnvelopeOptionsOf(ctx.config)),
+      body_budget_(MaxEnvelopeBodyBytes(ctx.config.max_datagram_bytes)),
+      nonce_rng_(Prng(ctx.config.seed).Split(kNonceStream)),
+      nonce_source_(ctx.config.nonce_source != nullptr ? ctx.config.nonce_source
+                                                       : &nonce_rng_),
+      next_gossip_at_(now) {}
+
+int Outbox::RetransmitLimit() const {
+  if (ctx_.config.testing.zero_retransmits) return 0;
+  return ctx_.config.retransmit_mult * DecimalDigits(ctx_.members.size());
+}
+
+absl::StatusOr<PacketWriter> Outbox::StartPacket(const Message& message) const {
+  return PacketWriter::Start(body_budget_, ctx_.config.name, message);
+}
+
+void Outbox::Send(absl::string_view to_address, std::string body,
+                  size_t type) {
+  Transmit transmit;
+  transmit.to_address = std::string(to_address);
+  absl::Status sealed = SealDatagram(keyring_, envelope_, body, *nonce_source_,
+                                     &transmit.datagram);
+  if (!sealed.ok()) return;  // cannot happen: bodies are built in budget
+  if (type < kMessageTypeCount) {
+    ++ctx_.counters.datagrams_out[type];
+    ctx_.counters.bytes_out[type] += transmit.datagram.size();
+  }
+  transmits_.push_back(std::move(transmit));
+}
+
+void Outbox::SendWithGossip(absl::string_view to_address,
+                            const Message& message,
+                            std::optional<uint32_t> buddy) {
+  absl::StatusOr<PacketWriter> writer = StartPacket(message);
+  if (!writer.ok()) return;
+  AddGossip(*writer, buddy);
+  Send(to_address, std::move(*writer).Finish(), message.index());
+}
+
+bool Outbox::SendGossip(absl::string_view to_address,
+                        std::optional<uint32_t> lead) {
+  absl::StatusOr<PacketWriter> writer = StartPacket(Gossip{});
+  if (!writer.ok()) return false;
+  if (lead.has_value()) writer->Add(UpdateFor(*lead));
+  AddGossip(*writer, std::nullopt);
+  if (writer->update_count() == 0) return false;  // every update ran out
+  Send(to_address, std::move(*writer).Finish(), MessageTypeIndex<Gossip>());
+  return true;
+}
+
+Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
+  const Members& members = ctx_.members;
+  const Members::Record& record = members.record(id);
+  const absl::string_view name = members.NameOf(id);
+  switch (record.status) {
+    case Status::kSuspect: {
+      Suspect suspect;
+      suspect.member = std::string(name);
+      suspect.incarnation = record.incarnation;
+      const Suspicion* suspicion = suspicions_.Find(id);
+      suspect.accuser = suspicion != nullptr ? suspicion->latest_accuser()
+                                             : ctx_.config.name;
+      return suspect;
+    }
+    case Status::kOffline: {
+      if (record.offline_reason == OfflineReason::kLeft) {
+        Left left;
+        left.member = std::string(name);
+        left.incarnation = record.incarnation;
+        return left;
+      }
+      Offline offline;
+      offline.member = std::string(name);
+      offline.incarnation = record.incarnation;
+      offline.accuser = ctx_.config.name;
+      return offline;
+    }
+    default: {
+      Alive alive;
+      alive.member = std::string(name);
+      alive.address = std::string(members.AddressOf(id));
+      alive.incarnation = record.incarnation;
+      alive.metadata_version = record.metadata_version;
+      alive.metadata_size = record.metadata_size;
+      if (inline_metadata &&
+          record.metadata_size <= ctx_.config.metadata_inline_max_bytes &&
+          members.HeldMetadataVersion(id) == record.metadata_version) {
+        alive.metadata = members.HeldMap(id);
+      }
+      return alive;
+    }
+  }
+}
+
+void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
+  if (buddy.has_value()) writer.Add(UpdateFor(*buddy));
+  const int limit = RetransmitLimit();
+  if (limit <= 0 || broadcasts_.empty()) return;
+  std::vector<uint32_t> sent;
+  for (uint32_t id : broadcasts_.InSendOrder(kGossipCandidates)) {
+    if (buddy.has_value() && id == *buddy) continue;
+    if (writer.Add(UpdateFor(id))) {
+      sent.push_back(id);
+    } else if (writer.update_count() == 0 &&
+               writer.Add(UpdateFor(id, /*inline_metadata=*/false))) {
+      // Too big for any packet with its map inline; receivers fetch it.
+      sent.push_back(id);
+    }
+  }
+  for (uint32_t id : sent) broadcasts_.MarkSent(id, limit);
+  ctx_.counters.updates_sent += sent.size();
+  // Then the backlog, in whatever room is left.
+  while (std::optional<uint32_t> id = broadcasts_.BacklogFront()) {
+    if (!ctx_.members.InUse(*id) || broadcasts_.Contains(*id)) {
+      broadcasts_.PopBacklog(/*sent=*/false);  // gone, or fresher news
+      continue;
+    }
+    // Full: keep the FIFO order; the next packet has room.
+    if (!writer.Add(UpdateFor(*id))) break;
+    broadcasts_.PopBacklog(/*sent=*/true);
+    ++ctx_.counters.updates_sent;
+  }
+}
+
+bool Outbox::HasGossipToSend() const {
+  return ctx_.config.gossip_fanout > 0 && broadcasts_.queued() > 0 &&
+         RetransmitLimit() > 0;
+}
+
+void Outbox::RunGossip(absl::Time now) {
+  if (now < next_gossip_at_) return;
+  // Nothing to tell: the timer stays due, so that news goes out as soon as
+  // it arrives.
+  if (!HasGossipToSend()) return;
+  next_gossip_at_ = now + ctx_.config.gossip_interval;
+  const std::vector<uint32_t> peers =
+      sampler_.Draw(static_cast<size_t>(ctx_.config.gossip_fanout),
+                    Status::kAvailable, std::nullopt);
+  for (uint32_t peer : peers) {
+    if (!SendGossip(ctx_.members.AddressOf(peer), std::nullopt)) return;
+  }
+}
+
+absl::Time Outbox::NextDeadline() const {
+  return HasGossipToSend() ? next_gossip_at_ : absl::InfiniteFuture();
+}
+
+std::optional<Transmit> Outbox::Poll() {
+  if (transmits_.empty()) return std::nullopt;
+  Transmit transmit = std::move(transmits_.front());
+  transmits_.pop_front();
+  return transmit;
+}
+
+}  // namespace swim

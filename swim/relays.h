@@ -1,0 +1,57 @@
+// The pings a node sends on behalf of others (SWIM's indirect probes):
+// on a PingReq it pings the target, forwards the target's ack to the
+// requester, or sends a Nack (Lifeguard) when none came in time, so the
+// requester can tell a dead target from its own bad network.
+//
+//   relays.OnPingReq(now, req, from_address);
+//   if (!prober.OnAck(ack)) relays.OnAck(ack);  // forwards it, if ours
+//   relays.RunTimers(now);                      // nacks the overdue
+#ifndef SWIM_RELAYS_H_
+#define SWIM_RELAYS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "swim/message.h"
+#include "swim/node_context.h"
+#include "swim/outbox.h"
+
+namespace swim {
+
+class Relays {
+ public:
+  Relays(NodeContext& ctx, Outbox& outbox) : ctx_(ctx), outbox_(outbox) {}
+
+  Relays(const Relays&) = delete;
+  Relays& operator=(const Relays&) = delete;
+
+  // Acks a request that names the local member; otherwise pings the
+  // target for the requester (up to a bound on relays in flight).
+  void OnPingReq(absl::Time now, const PingReq& req,
+                 absl::string_view from_address);
+  // Forwards the ack of one of our relayed pings; false if it was none.
+  bool OnAck(const Ack& ack);
+  // Nacks the requests whose target has not answered in time.
+  void RunTimers(absl::Time now);
+  void Clear() { relays_.clear(); }
+
+  absl::Time NextDeadline() const;
+
+ private:
+  struct Relay {
+    std::string requester_address;
+    uint32_t requester_seq = 0;
+    absl::Time nack_at;
+  };
+
+  NodeContext& ctx_;
+  Outbox& outbox_;
+  std::map<uint32_t, Relay> relays_;  // by our ping's seq
+};
+
+}  // namespace swim
+
+#endif  // SWIM_RELAYS_H_
