@@ -12,8 +12,8 @@
 
 namespace swim {
 
-AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox,
-                         PeerSampler& sampler, absl::Time now)
+AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
+                         absl::Time now)
     : ctx_(ctx), outbox_(outbox), sampler_(sampler) {
   const Config& config = ctx.config;
   // Spread the first exchanges over an interval so that nodes started

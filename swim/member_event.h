@@ -2,8 +2,9 @@
 //
 //   while (std::optional<MemberEvent> e = node->PollEvent()) {
 //     if (e->forgotten) Drop(e->member);
-//     else if (e->current != e->previous) Log(e->member, StatusName(e->current));
-//     if (e->metadata_changed) Reload(node->members().Find(e->member));
+//     else if (e->current != e->previous) Log(e->member,
+//     StatusName(e->current)); if (e->metadata_changed)
+//     Reload(node->members().Find(e->member));
 //   }
 #ifndef SWIM_MEMBER_EVENT_H_
 #define SWIM_MEMBER_EVENT_H_

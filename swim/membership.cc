@@ -38,8 +38,8 @@ bool Membership::TellsNothingNew(const AliveView& alive) const {
 }
 
 void Membership::Apply(absl::Time now, const Update& update,
-                       absl::string_view sender,
-                       absl::string_view from_address, Via via) {
+                       absl::string_view sender, absl::string_view from_address,
+                       Via via) {
   if (const Alive* alive = std::get_if<Alive>(&update)) {
     ApplyAlive(now, *alive, sender, from_address, via);
   } else if (const Suspect* suspect = std::get_if<Suspect>(&update)) {
@@ -181,8 +181,7 @@ void Membership::OnAccused(absl::Time now, uint64_t incarnation,
   if (ctx_.left) return;
   const uint64_t before = parts_.local.incarnation();
   parts_.local.Rebut(incarnation);
-  if (reason == OfflineReason::kFailed &&
-      parts_.local.incarnation() > before) {
+  if (reason == OfflineReason::kFailed && parts_.local.incarnation() > before) {
     // We were declared OFFLINE (and just refuted it): others stopped
     // gossiping to us and probing us for a while, so the news of that
     // time (refutations of members we still hold OFFLINE, say) has

@@ -174,7 +174,8 @@ void MetadataFetcher::RunTimers(absl::Time now) {
 
 absl::Time MetadataFetcher::NextDeadline() const {
   absl::Time next = absl::InfiniteFuture();
-  for (const auto& [id, fetch] : fetches_) next = std::min(next, fetch.deadline);
+  for (const auto& [id, fetch] : fetches_)
+    next = std::min(next, fetch.deadline);
   return next;
 }
 

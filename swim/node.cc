@@ -74,9 +74,9 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       anti_entropy_(ctx_, outbox_, sampler_, now),
       offline_(ctx_, outbox_, now),
       local_(ctx_, outbox_),
-      membership_(ctx_, Membership::Parts{outbox_, prober_, suspicions_,
-                                          fetcher_, anti_entropy_, offline_,
-                                          local_}),
+      membership_(ctx_,
+                  Membership::Parts{outbox_, prober_, suspicions_, fetcher_,
+                                    anti_entropy_, offline_, local_}),
       last_active_(now) {
   Metadata metadata = std::move(ctx_.config.metadata);
   ctx_.config.metadata.clear();
@@ -129,8 +129,8 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
 bool Node::Receive(absl::string_view datagram) {
   // Zero-copy decoding into buffers reused across datagrams: most updates
   // (say, a full-state exchange) tell us nothing new and are never copied.
-  if (absl::Status opened = OpenDatagram(keyring_, outbox_.envelope(),
-                                         datagram, &received_body_);
+  if (absl::Status opened =
+          OpenDatagram(keyring_, outbox_.envelope(), datagram, &received_body_);
       !opened.ok()) {
     CountDrop(ctx_.counters, opened);
     return false;

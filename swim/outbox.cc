@@ -45,8 +45,7 @@ absl::StatusOr<PacketWriter> Outbox::StartPacket(const Message& message) const {
   return PacketWriter::Start(body_budget_, ctx_.config.name, message);
 }
 
-void Outbox::Send(absl::string_view to_address, std::string body,
-                  size_t type) {
+void Outbox::Send(absl::string_view to_address, std::string body, size_t type) {
   Transmit transmit;
   transmit.to_address = std::string(to_address);
   absl::Status sealed = SealDatagram(keyring_, envelope_, body, *nonce_source_,
@@ -89,8 +88,8 @@ Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
       suspect.member = std::string(name);
       suspect.incarnation = record.incarnation;
       const Suspicion* suspicion = suspicions_.Find(id);
-      suspect.accuser = suspicion != nullptr ? suspicion->latest_accuser()
-                                             : ctx_.config.name;
+      suspect.accuser =
+          suspicion != nullptr ? suspicion->latest_accuser() : ctx_.config.name;
       return suspect;
     }
     case Status::kOffline: {

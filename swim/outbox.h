@@ -47,8 +47,8 @@ struct Transmit {
 class Outbox {
  public:
   // `suspicions` names the accuser in Suspect updates.
-  Outbox(NodeContext& ctx, const Keyring& keyring,
-         const Suspicions& suspicions, PeerSampler& sampler, absl::Time now);
+  Outbox(NodeContext& ctx, const Keyring& keyring, const Suspicions& suspicions,
+         PeerSampler& sampler, absl::Time now);
 
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;

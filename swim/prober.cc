@@ -198,8 +198,7 @@ void Prober::SetAwaiting(uint32_t id, bool awaiting) {
     if (!awaiting) return;
     // Doubling: ids arrive one by one, thousands at a time in a join.
     awaiting_.resize(
-        std::max<size_t>(ctx_.members.id_bound(), 2 * awaiting_.size()),
-        false);
+        std::max<size_t>(ctx_.members.id_bound(), 2 * awaiting_.size()), false);
   }
   awaiting_[id] = awaiting;
 }
