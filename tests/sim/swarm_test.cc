@@ -3,12 +3,14 @@
 // oracle. GoogleTest honours TEST_TOTAL_SHARDS / TEST_SHARD_INDEX, so
 // Bazel spreads the seeds over shards (and remote executors):
 //
-//   bazel test //tests:sim_swarm_test                          # CI: 24 seeds
-//   bazel test //tests:sim_swarm_test --test_env=SWIM_SWARM_SEEDS=5000
+//   bazel test //tests/sim:swarm_test                          # CI: 24 seeds
+//   bazel test //tests/sim:swarm_test --test_env=SWIM_SWARM_SEEDS=5000
 //       --test_env=SWIM_SWARM_FIRST_SEED=1000   (one command line)
 //
 // SWIM_SWARM_MAX_NODES (default 48) bounds the node count. A failure
 // prints the plan and the command that replays it.
+#include "sim/swarm.h"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -21,7 +23,6 @@
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/summary.h"
-#include "sim/swarm.h"
 
 namespace swim::sim {
 

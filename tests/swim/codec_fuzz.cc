@@ -1,7 +1,8 @@
 // libFuzzer target: decode-and-verify, the path every received datagram
 // takes. Build and run with
 //
-//   bazel run --config=fuzz //tests:codec_fuzz -- $PWD/tests/fuzz_corpus
+//   bazel run --config=fuzz //tests/swim:codec_fuzz --
+//       $PWD/tests/swim/codec_fuzz_corpus   (one command line)
 //
 // The input is tried twice: as a datagram (OpenDatagram, then DecodePacket
 // if it authenticates) and as a body (DecodePacket alone, since random bytes

@@ -1,5 +1,5 @@
 // Every scripted scenario in sim/scenarios/ runs and passes its oracles.
-// The scenario files are passed as arguments (see tests/BUILD.bazel).
+// The scenario files are passed as arguments (see tests/sim/BUILD.bazel).
 #include <fstream>
 #include <sstream>
 #include <string>

@@ -1,0 +1,174 @@
+// Anti-entropy: churn exchanges, catch-up after a cut-off or stall, join.
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "swim/config.h"
+#include "swim/message.h"
+#include "swim/node.h"
+#include "swim/status.h"
+#include "tests/testing/fake_network.h"
+#include "tests/testing/node_harness.h"
+
+namespace swim {
+namespace {
+
+using ::swim::testing::AnswerAllBut;
+using ::swim::testing::Harness;
+using ::swim::testing::kStart;
+using ::swim::testing::MeetThreeAndRunThreeSeconds;
+using ::swim::testing::OfType;
+using ::swim::testing::Sent;
+using ::swim::testing::TestAddress;
+using ::swim::testing::TestConfig;
+using ::swim::testing::WithoutPeriodicSync;
+
+TEST(NodeTest, NextDeadlineIsARealTimeWhenAChurnExchangeIsDue) {
+  // Gossip of many new members at once makes a churn exchange due at once;
+  // the deadline must say "now", not absl::InfinitePast(), on which a shell
+  // computing a wait overflows.
+  Harness h;
+  h.Deliver("a", Gossip{},
+            {Harness::AliveOf("a", 0), Harness::AliveOf("b", 0),
+             Harness::AliveOf("c", 0), Harness::AliveOf("d", 0),
+             Harness::AliveOf("e", 0), Harness::AliveOf("f", 0),
+             Harness::AliveOf("g", 0), Harness::AliveOf("h", 0),
+             Harness::AliveOf("i", 0), Harness::AliveOf("j", 0)});
+  EXPECT_GE(h.node().NextDeadline(), kStart - absl::Seconds(1));
+  EXPECT_LE(h.node().NextDeadline(), h.now());
+}
+
+TEST(NodeTest, BackInTouchAfterBeingCutOffItExchangesStateAtOnce) {
+  Harness h;
+  h.Meet({"a", "b", "c", "d"});
+  h.Drain();
+  // A probe fails without a word from any relay: cut off.
+  h.Advance(absl::Seconds(2));
+  h.Drain();
+  ASSERT_EQ(h.node().counters().accusations_withheld, 1u);
+  const uint64_t digests = h.node().counters().digests_sent;
+  // The next probe is answered: a digest exchange starts right away.
+  absl::Time acked;
+  while (h.node().counters().digests_sent == digests &&
+         h.now() < kStart + absl::Seconds(30)) {
+    h.Advance(absl::Milliseconds(100));
+    for (const Sent& s : h.Drain()) {
+      if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+        h.Deliver(ping->target, Ack{ping->seq});
+        acked = h.now();
+      }
+    }
+  }
+  EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
+  EXPECT_LE(h.now() - acked, absl::Milliseconds(100));
+}
+
+TEST(NodeTest, AfterAStallItExchangesStateAtOnce) {
+  // A long pause (no ticks, input dropped) may have hidden news.
+  Harness h(WithoutPeriodicSync());
+  MeetThreeAndRunThreeSeconds(h);
+  const uint64_t digests = h.node().counters().digests_sent;
+  h.node().Tick(h.now() + absl::Seconds(1));  // on time: nothing special
+  AnswerAllBut(h, "");
+  EXPECT_EQ(h.node().counters().digests_sent, digests);
+  h.node().Tick(h.now() + absl::Seconds(20));  // 20 s without a tick
+  EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
+  EXPECT_EQ(OfType<SyncDigest>(h.Drain()).size(), 1u);
+}
+
+TEST(NodeTest, ChurnStartsFullStateExchangesThenSettles) {
+  Harness h(WithoutPeriodicSync());
+  h.Meet({"a"});
+  h.Drain();
+  std::vector<Update> news;
+  for (int i = 0; i < 10; ++i) {
+    news.push_back(Harness::AliveOf(absl::StrCat("new-", i), 0));
+  }
+  h.Deliver("a", Gossip{}, news);  // 10 >= churn_sync_threshold
+  std::vector<absl::Duration> syncs;
+  std::vector<absl::Duration> settles;
+  const absl::Time start = h.now();
+  while (h.now() < start + absl::Seconds(20)) {
+    h.Advance(absl::Milliseconds(100));
+    for (const Sent& s : h.Drain()) {
+      if (std::holds_alternative<Sync>(s.packet.message)) {
+        if (std::get<Sync>(s.packet.message).reply_wanted) {
+          syncs.push_back(h.now() - start);
+        }
+      } else if (std::holds_alternative<SyncDigest>(s.packet.message)) {
+        if (std::get<SyncDigest>(s.packet.message).reply_wanted) {
+          settles.push_back(h.now() - start);
+        }
+      } else if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+        Ack ack;
+        ack.seq = ping->seq;
+        h.Deliver(ping->target, ack);
+      }
+    }
+  }
+  // One full exchange at once (churn), one digest exchange when it has
+  // settled (gossip has carried most of it), and none otherwise.
+  ASSERT_EQ(syncs.size(), 1u);
+  EXPECT_LE(syncs[0], absl::Milliseconds(100));
+  ASSERT_EQ(settles.size(), 1u);
+  // (Times are when the harness looked: within 100 ms.)
+  EXPECT_GE(settles[0] - syncs[0], absl::Milliseconds(7900));
+  EXPECT_LE(settles[0] - syncs[0], absl::Milliseconds(8100));
+  EXPECT_EQ(h.node().counters().churn_syncs, 2u);
+}
+
+TEST(NodeTest, JoinRetriesSeedPeersWithBackoffUntilItKnowsSomeone) {
+  Config config =
+      TestConfig("me", {TestAddress("seed1"), TestAddress("seed2")});
+  Harness h(config);
+  std::vector<absl::Duration> attempts;
+  auto record = [&] {
+    for (const Sent& s : h.Drain()) {
+      if (std::holds_alternative<Sync>(s.packet.message) &&
+          s.to == TestAddress("seed1")) {
+        EXPECT_TRUE(std::get<Sync>(s.packet.message).reply_wanted);
+        attempts.push_back(h.now() - kStart);
+      }
+    }
+  };
+  record();
+  while (h.now() < kStart + absl::Seconds(100)) {
+    h.Advance(absl::Milliseconds(500));
+    record();
+  }
+  ASSERT_GE(attempts.size(), 6u);
+  EXPECT_EQ(attempts[0], absl::ZeroDuration());
+  EXPECT_EQ(attempts[1], absl::Seconds(1));
+  EXPECT_EQ(attempts[2], absl::Seconds(3));
+  EXPECT_EQ(attempts[3], absl::Seconds(7));
+  EXPECT_EQ(attempts[4], absl::Seconds(15));
+  EXPECT_EQ(attempts[5], absl::Seconds(31));
+  EXPECT_EQ(attempts[6], absl::Seconds(61));  // capped at 30 s
+  // Once it knows a live member, it stops.
+  h.Meet({"seed1"});
+  h.Drain();
+  attempts.clear();
+  const absl::Time met = h.now();
+  while (h.now() < met + absl::Seconds(120)) {
+    h.Advance(absl::Milliseconds(100));
+    for (const Sent& s : h.Drain()) {
+      if (std::holds_alternative<Sync>(s.packet.message)) {
+        attempts.push_back(h.now() - kStart);
+      }
+      if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+        Ack ack;
+        ack.seq = ping->seq;
+        h.Deliver(ping->target, ack);
+      }
+    }
+  }
+  // Only the periodic push-pull with the member it knows (every 30 s).
+  EXPECT_LE(attempts.size(), 4u);
+  EXPECT_EQ(h.StatusOf("seed1"), Status::kOnline);
+}
+
+}  // namespace
+}  // namespace swim
