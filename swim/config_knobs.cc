@@ -127,8 +127,8 @@ std::vector<ConfigKnob> MakeKnobs() {
           "timeout."),
       IntKnob<&C::health_max>(
           "health_max",
-          "Local health scores range over [0, health_max); probes slow down "
-          "by score + 1."),
+          "Local health scores stay below this; probe interval and timeout "
+          "are multiplied by score + 1."),
       IntKnob<&C::retransmit_mult>(
           "retransmit_mult",
           "Gossip retransmissions, times log10 of the cluster size."),
