@@ -20,9 +20,12 @@ absl::Status BadValue(absl::string_view value, absl::string_view what) {
 // Whole nanoseconds, as the simulator's integer clock keeps them.
 absl::Status ParseDurationValue(absl::string_view value, absl::Duration& out) {
   absl::Duration d;
-  if (!absl::ParseDuration(value, &d) || d < absl::ZeroDuration() ||
-      d == absl::InfiniteDuration()) {
+  if (!absl::ParseDuration(value, &d)) {
     return BadValue(value, "a duration like 30s or 1m30s");
+  }
+  if (d < absl::ZeroDuration() || d == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", value, "\" is negative or infinite"));
   }
   out = absl::Nanoseconds(absl::ToInt64Nanoseconds(d));
   return absl::OkStatus();
