@@ -60,7 +60,8 @@ absl::Status ParseBytesValue(absl::string_view value, size_t& out) {
 
 // One knob per Config field; kField is a pointer to that field.
 template <absl::Duration Config::*kField>
-ConfigKnob DurationKnob(absl::string_view name, absl::string_view description) {
+constexpr ConfigKnob DurationKnob(absl::string_view name,
+                                  absl::string_view description) {
   return {name, ConfigKnobKind::kDuration, description,
           [](Config& c, absl::string_view v) {
             return ParseDurationValue(v, c.*kField);
@@ -69,7 +70,8 @@ ConfigKnob DurationKnob(absl::string_view name, absl::string_view description) {
 }
 
 template <int Config::*kField>
-ConfigKnob IntKnob(absl::string_view name, absl::string_view description) {
+constexpr ConfigKnob IntKnob(absl::string_view name,
+                             absl::string_view description) {
   return {name, ConfigKnobKind::kInt, description,
           [](Config& c, absl::string_view v) {
             return ParseIntValue(v, c.*kField);
@@ -78,7 +80,8 @@ ConfigKnob IntKnob(absl::string_view name, absl::string_view description) {
 }
 
 template <bool Config::*kField>
-ConfigKnob BoolKnob(absl::string_view name, absl::string_view description) {
+constexpr ConfigKnob BoolKnob(absl::string_view name,
+                              absl::string_view description) {
   return {name, ConfigKnobKind::kBool, description,
           [](Config& c, absl::string_view v) {
             return ParseBoolValue(v, c.*kField);
@@ -89,7 +92,8 @@ ConfigKnob BoolKnob(absl::string_view name, absl::string_view description) {
 }
 
 template <size_t Config::*kField>
-ConfigKnob BytesKnob(absl::string_view name, absl::string_view description) {
+constexpr ConfigKnob BytesKnob(absl::string_view name,
+                               absl::string_view description) {
   return {name, ConfigKnobKind::kBytes, description,
           [](Config& c, absl::string_view v) {
             return ParseBytesValue(v, c.*kField);
@@ -98,7 +102,8 @@ ConfigKnob BytesKnob(absl::string_view name, absl::string_view description) {
 }
 
 template <bool Config::Testing::*kField>
-ConfigKnob TestingKnob(absl::string_view name, absl::string_view description) {
+constexpr ConfigKnob TestingKnob(absl::string_view name,
+                                 absl::string_view description) {
   return {name, ConfigKnobKind::kBool, description,
           [](Config& c, absl::string_view v) {
             return ParseBoolValue(v, c.testing.*kField);
@@ -108,89 +113,88 @@ ConfigKnob TestingKnob(absl::string_view name, absl::string_view description) {
           }};
 }
 
-std::vector<ConfigKnob> MakeKnobs() {
-  using C = Config;
-  return {
-      DurationKnob<&C::probe_interval>("probe_interval",
-                                       "One member is probed per interval."),
-      DurationKnob<&C::probe_timeout>(
-          "probe_timeout",
-          "Wait this long for a direct ack before asking relays."),
-      IntKnob<&C::indirect_checks>("indirect_checks",
-                                   "Relays asked to ping a silent member."),
-      IntKnob<&C::suspicion_min_intervals>(
-          "suspicion_min_intervals",
-          "Shortest suspicion timeout, in probe intervals."),
-      IntKnob<&C::suspicion_max_mult>(
-          "suspicion_max_mult",
-          "Longest suspicion timeout, as a multiple of the shortest."),
-      IntKnob<&C::suspicion_confirmations>(
-          "suspicion_confirmations",
-          "Independent confirmations that bring a suspicion to its shortest "
-          "timeout."),
-      IntKnob<&C::health_max>(
-          "health_max",
-          "Local health scores stay below this; probe interval and timeout "
-          "are multiplied by score + 1."),
-      IntKnob<&C::retransmit_mult>(
-          "retransmit_mult",
-          "Gossip retransmissions, times log10 of the cluster size."),
-      DurationKnob<&C::gossip_interval>(
-          "gossip_interval", "While news waits, gossip it this often."),
-      IntKnob<&C::gossip_fanout>(
-          "gossip_fanout",
-          "Members each gossip round goes to (0: piggyback only)."),
-      DurationKnob<&C::sync_interval>(
-          "sync_interval", "Full state exchange with one member this often."),
-      IntKnob<&C::sync_digest_buckets>(
-          "sync_digest_buckets",
-          "Buckets of the digest that periodic exchanges start with."),
-      IntKnob<&C::churn_sync_threshold>(
-          "churn_sync_threshold",
-          "New members heard of that start a churn exchange."),
-      DurationKnob<&C::churn_sync_interval>(
-          "churn_sync_interval", "Churn exchanges at most this often."),
-      DurationKnob<&C::churn_settle_delay>(
-          "churn_settle_delay",
-          "One more exchange this long after the last churn exchange."),
-      DurationKnob<&C::join_retry_initial>(
-          "join_retry_initial",
-          "First wait before asking the peers again while alone."),
-      DurationKnob<&C::join_retry_max>("join_retry_max",
-                                       "Longest wait between join attempts."),
-      IntKnob<&C::leave_fanout>(
-          "leave_fanout", "Members told directly, besides gossip, of a leave."),
-      DurationKnob<&C::offline_probe_interval>(
-          "offline_probe_interval",
-          "One remembered offline member is pinged this often."),
-      DurationKnob<&C::offline_retention>(
-          "offline_retention",
-          "Offline members are forgotten after this long."),
-      BytesKnob<&C::max_datagram_bytes>(
-          "max_datagram_bytes",
-          "The largest datagram sent or accepted, envelope included."),
-      BoolKnob<&C::encrypt>("encrypt", "Encrypt datagram bodies."),
-      BoolKnob<&C::require_encryption>(
-          "require_encryption", "Drop datagrams that are not encrypted."),
-      BytesKnob<&C::max_metadata_bytes>(
-          "max_metadata_bytes", "Largest encoded metadata map of a member."),
-      BytesKnob<&C::metadata_inline_max_bytes>(
-          "metadata_inline_max_bytes",
-          "Metadata up to this size rides inline in Alive updates."),
-      IntKnob<&C::metadata_chunks_per_request>(
-          "metadata_chunks_per_request",
-          "MetaChunk datagrams sent per MetaRequest."),
-      DurationKnob<&C::metadata_fetch_timeout>(
-          "metadata_fetch_timeout",
-          "A metadata fetch without progress this long asks again."),
-      TestingKnob<&C::Testing::disable_refutation>(
-          "disable_refutation",
-          "Test only: never refute suspicions or declarations of this node."),
-      TestingKnob<&C::Testing::zero_retransmits>(
-          "zero_retransmits",
-          "Test only: never gossip, piggybacked or in rounds."),
-  };
-}
+using C = Config;
+
+// Every knob, in the README's order.
+constexpr ConfigKnob kKnobs[] = {
+    DurationKnob<&C::probe_interval>("probe_interval",
+                                     "One member is probed per interval."),
+    DurationKnob<&C::probe_timeout>(
+        "probe_timeout",
+        "Wait this long for a direct ack before asking relays."),
+    IntKnob<&C::indirect_checks>("indirect_checks",
+                                 "Relays asked to ping a silent member."),
+    IntKnob<&C::suspicion_min_intervals>(
+        "suspicion_min_intervals",
+        "Shortest suspicion timeout, in probe intervals."),
+    IntKnob<&C::suspicion_max_mult>(
+        "suspicion_max_mult",
+        "Longest suspicion timeout, as a multiple of the shortest."),
+    IntKnob<&C::suspicion_confirmations>(
+        "suspicion_confirmations",
+        "Independent confirmations that bring a suspicion to its shortest "
+        "timeout."),
+    IntKnob<&C::health_max>(
+        "health_max",
+        "Local health scores stay below this; probe interval and timeout "
+        "are multiplied by score + 1."),
+    IntKnob<&C::retransmit_mult>(
+        "retransmit_mult",
+        "Gossip retransmissions, times log10 of the cluster size."),
+    DurationKnob<&C::gossip_interval>(
+        "gossip_interval", "While news waits, gossip it this often."),
+    IntKnob<&C::gossip_fanout>(
+        "gossip_fanout",
+        "Members each gossip round goes to (0: piggyback only)."),
+    DurationKnob<&C::sync_interval>(
+        "sync_interval", "Full state exchange with one member this often."),
+    IntKnob<&C::sync_digest_buckets>(
+        "sync_digest_buckets",
+        "Buckets of the digest that periodic exchanges start with."),
+    IntKnob<&C::churn_sync_threshold>(
+        "churn_sync_threshold",
+        "New members heard of that start a churn exchange."),
+    DurationKnob<&C::churn_sync_interval>(
+        "churn_sync_interval", "Churn exchanges at most this often."),
+    DurationKnob<&C::churn_settle_delay>(
+        "churn_settle_delay",
+        "One more exchange this long after the last churn exchange."),
+    DurationKnob<&C::join_retry_initial>(
+        "join_retry_initial",
+        "First wait before asking the peers again while alone."),
+    DurationKnob<&C::join_retry_max>("join_retry_max",
+                                     "Longest wait between join attempts."),
+    IntKnob<&C::leave_fanout>(
+        "leave_fanout", "Members told directly, besides gossip, of a leave."),
+    DurationKnob<&C::offline_probe_interval>(
+        "offline_probe_interval",
+        "One remembered offline member is pinged this often."),
+    DurationKnob<&C::offline_retention>(
+        "offline_retention", "Offline members are forgotten after this long."),
+    BytesKnob<&C::max_datagram_bytes>(
+        "max_datagram_bytes",
+        "The largest datagram sent or accepted, envelope included."),
+    BoolKnob<&C::encrypt>("encrypt", "Encrypt datagram bodies."),
+    BoolKnob<&C::require_encryption>("require_encryption",
+                                     "Drop datagrams that are not encrypted."),
+    BytesKnob<&C::max_metadata_bytes>(
+        "max_metadata_bytes", "Largest encoded metadata map of a member."),
+    BytesKnob<&C::metadata_inline_max_bytes>(
+        "metadata_inline_max_bytes",
+        "Metadata up to this size rides inline in Alive updates."),
+    IntKnob<&C::metadata_chunks_per_request>(
+        "metadata_chunks_per_request",
+        "MetaChunk datagrams sent per MetaRequest."),
+    DurationKnob<&C::metadata_fetch_timeout>(
+        "metadata_fetch_timeout",
+        "A metadata fetch without progress this long asks again."),
+    TestingKnob<&C::Testing::disable_refutation>(
+        "disable_refutation",
+        "Test only: never refute suspicions or declarations of this node."),
+    TestingKnob<&C::Testing::zero_retransmits>(
+        "zero_retransmits",
+        "Test only: never gossip, piggybacked or in rounds."),
+};
 
 std::string ValidKeys() {
   std::vector<absl::string_view> names;
@@ -214,11 +218,7 @@ absl::string_view ConfigKnobKindName(ConfigKnobKind kind) {
   return "?";
 }
 
-absl::Span<const ConfigKnob> ConfigKnobs() {
-  static const std::vector<ConfigKnob>* const kKnobs =
-      new std::vector<ConfigKnob>(MakeKnobs());
-  return *kKnobs;
-}
+absl::Span<const ConfigKnob> ConfigKnobs() { return kKnobs; }
 
 const ConfigKnob* FindConfigKnob(absl::string_view name) {
   for (const ConfigKnob& knob : ConfigKnobs()) {
