@@ -35,7 +35,6 @@
 #include "absl/strings/string_view.h"
 #include "sim/network.h"
 #include "sim/sim_time.h"
-#include "swim/config.h"
 
 namespace swim::sim {
 

@@ -4,6 +4,7 @@
 // Internal to //sim.
 //
 //   TokenCursor in(tokens, /*next=*/2, line);   // "at 30s isolate 7 for 10s"
+//   absl::string_view verb;
 //   NodeSet set;
 //   SimTime undo_after = 0;
 //   SIM_RETURN_IF_ERROR(in.Word("an action", verb));

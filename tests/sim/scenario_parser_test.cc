@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sim/scenario.h"
+#include "swim/config.h"
 #include "swim/config_knobs.h"
 
 namespace swim::sim {
