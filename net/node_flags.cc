@@ -15,21 +15,28 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "net/node_settings.h"
 #include "net/udp_node.h"
 #include "swim/config.h"
+#include "swim/config_knobs.h"
 
 namespace {
 // The defaults of the flags below: the library's LAN profile.
 const swim::Config& Defaults() {
   static const swim::Config* const kDefaults = new swim::Config();
   return *kDefaults;
+}
+// The help of a knob's flag: the knob's description.
+absl::string_view KnobHelp(absl::string_view knob) {
+  return swim::FindConfigKnob(knob)->description;
 }
 }  // namespace
 
@@ -56,40 +63,41 @@ ABSL_FLAG(std::vector<std::string>, metadata, {},
 ABSL_FLAG(std::string, cluster, "",
           "The cluster's name: members of differently named clusters ignore "
           "each other.");
+// The timing knobs: Config fields, described, parsed and set by the knob
+// table (swim/config_knobs.h); NodeKnobFlags() lists them.
 ABSL_FLAG(bool, encrypt, false, "Encrypt datagrams (and require encryption).");
 ABSL_FLAG(absl::Duration, probe_interval, Defaults().probe_interval,
-          "One member is probed per interval.");
+          KnobHelp("probe_interval"));
 ABSL_FLAG(absl::Duration, probe_timeout, Defaults().probe_timeout,
-          "Wait this long for a direct ack before asking relays.");
+          KnobHelp("probe_timeout"));
 ABSL_FLAG(int32_t, indirect_checks, Defaults().indirect_checks,
-          "Relays asked to ping a silent member.");
+          KnobHelp("indirect_checks"));
 ABSL_FLAG(int32_t, suspicion_min_intervals, Defaults().suspicion_min_intervals,
-          "Shortest suspicion timeout, in probe intervals.");
+          KnobHelp("suspicion_min_intervals"));
 ABSL_FLAG(int32_t, suspicion_max_mult, Defaults().suspicion_max_mult,
-          "Longest suspicion timeout, as a multiple of the shortest.");
+          KnobHelp("suspicion_max_mult"));
 ABSL_FLAG(int32_t, suspicion_confirmations, Defaults().suspicion_confirmations,
-          "Independent confirmations that bring a suspicion to its shortest "
-          "timeout.");
+          KnobHelp("suspicion_confirmations"));
 ABSL_FLAG(int32_t, retransmit_mult, Defaults().retransmit_mult,
-          "Gossip retransmissions, times log10 of the size.");
+          KnobHelp("retransmit_mult"));
 ABSL_FLAG(absl::Duration, gossip_interval, Defaults().gossip_interval,
-          "While news waits, gossip it this often.");
+          KnobHelp("gossip_interval"));
 ABSL_FLAG(int32_t, gossip_fanout, Defaults().gossip_fanout,
-          "Members each gossip round goes to (0: piggyback only).");
+          KnobHelp("gossip_fanout"));
 ABSL_FLAG(absl::Duration, sync_interval, Defaults().sync_interval,
-          "Full state exchange with one member this often.");
+          KnobHelp("sync_interval"));
 ABSL_FLAG(absl::Duration, join_retry, Defaults().join_retry_initial,
-          "First wait before asking the peers again while alone.");
+          KnobHelp("join_retry_initial"));
 ABSL_FLAG(absl::Duration, join_retry_max, Defaults().join_retry_max,
-          "Longest wait between join attempts.");
+          KnobHelp("join_retry_max"));
 ABSL_FLAG(absl::Duration, offline_retention, Defaults().offline_retention,
-          "Offline members are forgotten after this long.");
+          KnobHelp("offline_retention"));
 ABSL_FLAG(absl::Duration, offline_probe_interval,
           Defaults().offline_probe_interval,
-          "One remembered offline member is pinged this often.");
+          KnobHelp("offline_probe_interval"));
 ABSL_FLAG(int64_t, max_datagram_bytes,
           static_cast<int64_t>(Defaults().max_datagram_bytes),
-          "The largest datagram sent or accepted.");
+          KnobHelp("max_datagram_bytes"));
 ABSL_FLAG(bool, leave_on_exit, true,
           "Leave the cluster gracefully when stopped (Ctrl-C, SIGTERM).");
 ABSL_FLAG(absl::Duration, leave_linger, absl::ZeroDuration(),
@@ -106,6 +114,34 @@ std::vector<std::string>& MutablePeers() {
 std::vector<std::string>& MutableMetadata() {
   static auto* const kMetadata = new std::vector<std::string>();
   return *kMetadata;
+}
+
+// Sets `knob_flag`'s knob from its flag's value, through the knob table.
+absl::Status SetKnobFromFlag(const NodeKnobFlag& knob_flag, Config& config) {
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(knob_flag.flag);
+  const ConfigKnob* knob = FindConfigKnob(knob_flag.knob);
+  if (flag == nullptr || knob == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("--", knob_flag.flag, ": no such flag or knob"));
+  }
+  const std::string value = flag->CurrentValue();
+  if (absl::Status s = knob->set(config, value); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", knob_flag.flag, "=", value, ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+// Config::Validate's "config.join_retry_initial: ..." as "--join_retry: ...".
+std::string NameFlagsIn(absl::string_view message) {
+  for (const NodeKnobFlag& knob_flag : NodeKnobFlags()) {
+    if (knob_flag.flag == knob_flag.knob) continue;
+    const std::string field = absl::StrCat("config.", knob_flag.knob, ":");
+    if (absl::ConsumePrefix(&message, field)) {
+      return absl::StrCat("--", knob_flag.flag, ":", message);
+    }
+  }
+  return std::string(message);
 }
 
 // If argv[*i] is --<flag>=v, -<flag>=v, or --<flag> v: appends v to `out`,
@@ -152,6 +188,28 @@ std::vector<char*> ParseNodeCommandLine(int argc, char** argv) {
   return absl::ParseCommandLine(static_cast<int>(rest.size()), rest.data());
 }
 
+absl::Span<const NodeKnobFlag> NodeKnobFlags() {
+  static constexpr NodeKnobFlag kKnobFlags[] = {
+      {"encrypt", "encrypt"},
+      {"probe_interval", "probe_interval"},
+      {"probe_timeout", "probe_timeout"},
+      {"indirect_checks", "indirect_checks"},
+      {"suspicion_min_intervals", "suspicion_min_intervals"},
+      {"suspicion_max_mult", "suspicion_max_mult"},
+      {"suspicion_confirmations", "suspicion_confirmations"},
+      {"retransmit_mult", "retransmit_mult"},
+      {"gossip_interval", "gossip_interval"},
+      {"gossip_fanout", "gossip_fanout"},
+      {"sync_interval", "sync_interval"},
+      {"join_retry", "join_retry_initial"},  // the seed's name
+      {"join_retry_max", "join_retry_max"},
+      {"offline_retention", "offline_retention"},
+      {"offline_probe_interval", "offline_probe_interval"},
+      {"max_datagram_bytes", "max_datagram_bytes"},
+  };
+  return kKnobFlags;
+}
+
 const std::vector<std::string>& PeerFlags() { return MutablePeers(); }
 const std::vector<std::string>& MetadataFlags() { return MutableMetadata(); }
 
@@ -171,29 +229,10 @@ absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags() {
   }
   options.bind_address = absl::GetFlag(FLAGS_bind);
   config.cluster_name = absl::GetFlag(FLAGS_cluster);
-  config.encrypt = absl::GetFlag(FLAGS_encrypt);
-  config.require_encryption = config.encrypt;
-  config.probe_interval = absl::GetFlag(FLAGS_probe_interval);
-  config.probe_timeout = absl::GetFlag(FLAGS_probe_timeout);
-  config.indirect_checks = absl::GetFlag(FLAGS_indirect_checks);
-  config.suspicion_min_intervals = absl::GetFlag(FLAGS_suspicion_min_intervals);
-  config.suspicion_max_mult = absl::GetFlag(FLAGS_suspicion_max_mult);
-  config.suspicion_confirmations = absl::GetFlag(FLAGS_suspicion_confirmations);
-  config.retransmit_mult = absl::GetFlag(FLAGS_retransmit_mult);
-  config.gossip_interval = absl::GetFlag(FLAGS_gossip_interval);
-  config.gossip_fanout = absl::GetFlag(FLAGS_gossip_fanout);
-  config.sync_interval = absl::GetFlag(FLAGS_sync_interval);
-  config.join_retry_initial = absl::GetFlag(FLAGS_join_retry);
-  config.join_retry_max = absl::GetFlag(FLAGS_join_retry_max);
-  config.offline_retention = absl::GetFlag(FLAGS_offline_retention);
-  config.offline_probe_interval = absl::GetFlag(FLAGS_offline_probe_interval);
-  int64_t max_datagram = absl::GetFlag(FLAGS_max_datagram_bytes);
-  if (max_datagram <= 0 || max_datagram > 65507) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--max_datagram_bytes=", max_datagram,
-                     ": want 1..65507 (at least the envelope's 34)"));
+  for (const NodeKnobFlag& knob_flag : NodeKnobFlags()) {
+    if (absl::Status s = SetKnobFromFlag(knob_flag, config); !s.ok()) return s;
   }
-  config.max_datagram_bytes = static_cast<size_t>(max_datagram);
+  config.require_encryption = config.encrypt;
   options.leave_on_stop = absl::GetFlag(FLAGS_leave_on_exit);
   absl::Duration linger = absl::GetFlag(FLAGS_leave_linger);
   if (linger < absl::ZeroDuration()) {
@@ -203,13 +242,14 @@ absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags() {
   if (linger > absl::ZeroDuration()) options.leave_linger = linger;
 
   // The node checks the rest; its messages name the field, which is the
-  // flag's name too (join_retry_initial is --join_retry).
+  // flag's name too, but for the flags the seed named otherwise.
   Config check = config;
   if (absl::EndsWith(check.address, ":0")) {
     check.address = "127.0.0.1:1";  // port 0 is resolved when binding
   }
   if (absl::Status s = check.Validate(); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("bad flags: ", s.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad flags: ", NameFlagsIn(s.message())));
   }
   return options;
 }

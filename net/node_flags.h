@@ -1,6 +1,8 @@
 // The command-line flags every swim program shares (the demo, the sync
 // tool, test nodes): identity as the seed knows it (net/node_settings.h)
-// plus the timing knobs, turned into UdpNodeOptions.
+// plus the timing knobs, turned into UdpNodeOptions. The knobs are set
+// through swim's knob table (swim/config_knobs.h), which also gives their
+// help; NodeKnobFlags() says which flag sets which knob.
 //
 // --peer and --metadata may be repeated (as the seed's --peer); absl flags
 // alone would keep only the last, so ParseNodeCommandLine collects them
@@ -22,7 +24,9 @@
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "net/udp_node.h"
 
 ABSL_DECLARE_FLAG(std::string, name);
@@ -49,6 +53,18 @@ const std::vector<std::string>& MetadataFlags();
 // The options the flags and the environment describe. One-line errors that
 // name the flag or variable.
 absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags();
+
+// A flag that sets a swim::Config knob (swim/config_knobs.h): named after
+// the knob, except where the seed named it otherwise (--join_retry sets
+// join_retry_initial).
+struct NodeKnobFlag {
+  absl::string_view flag;
+  absl::string_view knob;
+};
+
+// Every knob flag, in --help order; NodeOptionsFromFlags sets each knob
+// from its flag's value through the table.
+absl::Span<const NodeKnobFlag> NodeKnobFlags();
 
 // Prints "<program>: <message>" on stderr and returns the exit code for
 // configuration errors (2).

@@ -12,6 +12,7 @@
 #include "sim/datagram_size_oracle.h"
 #include "sim/dissemination_oracle.h"
 #include "sim/simulator.h"
+#include "swim/config_knobs.h"
 #include "swim/counters.h"
 
 namespace swim::sim {
@@ -177,14 +178,13 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   so.seed_peers = scenario.seed_peers;
   so.formed = scenario.formed;
   for (const auto& [key, value] : scenario.config) {
-    if (absl::Status s = ApplyConfig(key, value, so.base_config); !s.ok()) {
+    if (absl::Status s = SetConfigKnob(so.base_config, key, value); !s.ok()) {
       return s;
     }
   }
   for (const auto& [key, value] : options.extra_config) {
-    if (absl::Status s = ApplyConfig(key, value, so.base_config); !s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("config ", key, ": ", s.message()));
+    if (absl::Status s = SetConfigKnob(so.base_config, key, value); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("config: ", s.message()));
     }
   }
   // Resolve every node set before running anything.

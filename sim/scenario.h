@@ -13,14 +13,15 @@
 //   duration 3m                # simulated time; default 2m
 //   latency 500us 1ms          # minimum and jitter (uniform)
 //   loss 1%                    # global loss from the start
-//   config probe_interval 500ms   # a swim::Config field (see below)
+//   config probe_interval 500ms   # a swim::Config knob (swim/config_knobs.h)
 //   at 30s partition {0%..50%} {50%..100%}
 //   at 90s heal
 //   at 100s crash 7
 //   at 2m liveness             # faults stop, partitions heal
 //   every 40s from 10s until 2m cut-inbound {0..9} for 20s
 //
-// See sim/README.md for every statement and action.
+// See sim/README.md for every statement and action. ParseScenario is in
+// scenario_parser.cc, the actions' grammar in scenario_actions.h.
 #ifndef SIM_SCENARIO_H_
 #define SIM_SCENARIO_H_
 
@@ -34,7 +35,6 @@
 #include "absl/strings/string_view.h"
 #include "sim/network.h"
 #include "sim/sim_time.h"
-#include "swim/config.h"
 
 namespace swim::sim {
 
@@ -101,7 +101,8 @@ struct Scenario {
   int seed_peers = 1;
   bool formed = false;  // "formed": SimOptions::formed
   NetworkParams network;
-  // "config KEY VALUE" lines, applied in order by ApplyConfig.
+  // "config KEY VALUE" lines (swim/config_knobs.h), applied in order to
+  // every node's Config.
   std::vector<std::pair<std::string, std::string>> config;
   // Sorted by time (stable: same-time actions keep their order).
   std::vector<Action> actions;
@@ -127,14 +128,8 @@ struct Scenario {
 
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text);
 
-// Applies one "config KEY VALUE" setting to `config`. Keys:
-// probe_interval, probe_timeout, indirect_checks, suspicion_min_intervals,
-// suspicion_max_mult, retransmit_mult, sync_interval, churn_sync_threshold,
-// churn_sync_interval, offline_probe_interval, offline_retention,
-// max_datagram_bytes, encrypt, disable_refutation, zero_retransmits.
-absl::Status ApplyConfig(absl::string_view key, absl::string_view value,
-                         Config& config);
-
+// "7", "{1,3,10..19}", "{0%..50%}" (see NodeSet).
+absl::StatusOr<NodeSet> ParseNodeSet(absl::string_view text);
 // "10%" -> 100000 ppm; "0.25%" -> 2500. At most four decimals.
 absl::StatusOr<uint32_t> ParsePercent(absl::string_view text);
 // absl::ParseDuration, in integer nanoseconds (no floating point).

@@ -38,6 +38,8 @@
 #include "sim/scenario.h"
 #include "sim/summary.h"
 #include "sim/swarm.h"
+#include "swim/config.h"
+#include "swim/config_knobs.h"
 
 ABSL_FLAG(std::optional<int>, nodes, std::nullopt,
           "Number of simulated nodes. Default: the scenario's (1000 for the "
@@ -68,10 +70,22 @@ ABSL_FLAG(int, swarm, 0,
           "Run COUNT random fault plans (swarm mode), seeds --seed .. "
           "--seed + COUNT - 1, with 8 to --nodes nodes each; print one line "
           "per seed and the replay command of each failure.");
-ABSL_FLAG(std::vector<std::string>, config, {},
-          "Node config overrides, KEY=VALUE,... e.g. "
-          "probe_interval=500ms,suspicion_min_intervals=3 (keys: see "
-          "sim/README.md).");
+namespace {
+// The --config help, with every key of the knob table.
+std::string ConfigFlagHelp() {
+  std::vector<absl::string_view> keys;
+  for (const swim::ConfigKnob& knob : swim::ConfigKnobs()) {
+    keys.push_back(knob.name);
+  }
+  return absl::StrCat(
+      "Node config overrides, KEY=VALUE,... e.g. "
+      "probe_interval=500ms,suspicion_min_intervals=3. Keys (see "
+      "sim/README.md): ",
+      absl::StrJoin(keys, ", "), ".");
+}
+}  // namespace
+
+ABSL_FLAG(std::vector<std::string>, config, {}, ConfigFlagHelp());
 ABSL_FLAG(std::string, json, "",
           "Write the summary as JSON to this file (an array with --swarm).");
 ABSL_FLAG(std::string, trace, "",
@@ -179,6 +193,12 @@ ConfigOverrides() {
     if (parts.size() != 2) {
       return absl::InvalidArgumentError(
           absl::StrCat("--config wants KEY=VALUE, got \"", kv, "\""));
+    }
+    swim::Config scratch;
+    if (absl::Status s = swim::SetConfigKnob(scratch, parts[0], parts[1]);
+        !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--config=", kv, ": ", s.message()));
     }
     out.emplace_back(parts[0], parts[1]);
   }
