@@ -38,6 +38,7 @@
 #include "sim/scenario.h"
 #include "sim/summary.h"
 #include "sim/swarm.h"
+#include "tools/version_flag.h"
 
 ABSL_FLAG(std::optional<int>, nodes, std::nullopt,
           "Number of simulated nodes. Default: the scenario's (1000 for the "
@@ -364,6 +365,7 @@ int Main() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  swim::tools::SetVersionFlag("swim_sim");
   absl::SetProgramUsageMessage(
       "Runs the deterministic swim cluster simulator and prints a summary.\n"
       "Every run is decided by its seed; a failing run prints the command "
