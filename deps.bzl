@@ -6,10 +6,21 @@ A consumer's WORKSPACE uses swim with three statements:
     load("@swim//:deps.bzl", "swim_dependencies")
     swim_dependencies()
 
-and then depends on "@swim//swim". Every dependency is a Debian package found
-under /usr (tools/setup installs them); nothing is fetched from the network.
-Repositories the consumer already defines are left alone.
+and then depends on "@swim//swim" or "@swim//net" (README.md lists the public
+targets). swim's BUILD files use the dependencies' upstream names and labels:
+
+    @com_google_absl//absl/<package>:<target>    Abseil
+    @com_google_googletest//:gtest, :gtest_main  GoogleTest and GoogleMock
+    @com_github_google_benchmark//:benchmark, :benchmark_main
+    @boringssl//:crypto                          BoringSSL's libcrypto
+
+Each is defined here from a Debian package under /usr (tools/setup installs
+them); nothing is fetched from the network. A repository the consumer already
+defines (e.g. Abseil built from source) is left alone, and swim's targets then
+build against it.
 """
+
+load("//third_party:absl_targets.bzl", "ABSL_TARGETS")
 
 def _stand_in_rules_cc_impl(ctx):
     # @bazel_tools loads these names from @rules_cc; Debian's rules_cc is too
@@ -96,6 +107,37 @@ filegroup(name = "lcov_merger")
 
 _stand_in_coverage_tools = repository_rule(implementation = _stand_in_coverage_tools_impl)
 
+def _debian_absl_impl(ctx):
+    # Abseil in upstream's package shape (absl/strings/BUILD.bazel, ...) over
+    # Debian's libabsl-dev: every upstream cc_library, by its upstream name,
+    # links the Debian shared library that holds its code. Headers are in
+    # /usr/include/absl, on the compiler's default search path.
+    ctx.file("WORKSPACE", "workspace(name = \"com_google_absl\")\n")
+    ctx.file("BUILD.bazel", "# Abseil from Debian's libabsl-dev; see @swim//:deps.bzl.\n")
+    for package, targets in ABSL_TARGETS.items():
+        lines = [
+            "# Upstream Abseil's //%s over Debian's libabsl-dev; written by" % package,
+            "# @swim//:deps.bzl from @swim//third_party:absl_targets.bzl.",
+            "",
+        ]
+        for name in sorted(targets):
+            library, deps, public = targets[name]
+            lines.append("cc_library(")
+            lines.append("    name = %s," % repr(name))
+            if library:
+                lines.append("    linkopts = [%s]," % repr("-l" + library))
+            if deps:
+                lines.append("    deps = %s," % repr(deps))
+            if public:
+                lines.append("    visibility = [\"//visibility:public\"],")
+            else:
+                lines.append("    visibility = [\"//absl:__subpackages__\"],")
+            lines.append(")")
+            lines.append("")
+        ctx.file(package + "/BUILD.bazel", "\n".join(lines))
+
+_debian_absl = repository_rule(implementation = _debian_absl_impl)
+
 def _maybe(rule, name, **kwargs):
     if not native.existing_rule(name):
         rule(name = name, **kwargs)
@@ -105,12 +147,7 @@ def swim_dependencies():
     _maybe(_stand_in_rules_cc, "rules_cc")
     _maybe(_stand_in_rules_java, "rules_java")
     _maybe(_stand_in_coverage_tools, "remote_coverage_tools")
-    _maybe(
-        native.new_local_repository,
-        "com_google_absl",
-        path = "/usr",
-        build_file = "@swim//third_party:absl.BUILD",
-    )
+    _maybe(_debian_absl, "com_google_absl")
     _maybe(
         native.new_local_repository,
         "boringssl",
@@ -125,7 +162,7 @@ def swim_dependencies():
     )
     _maybe(
         native.new_local_repository,
-        "com_google_benchmark",
+        "com_github_google_benchmark",
         path = "/usr",
         build_file = "@swim//third_party:benchmark.BUILD",
     )

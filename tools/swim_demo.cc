@@ -46,6 +46,7 @@
 #include "net/udp_node.h"
 #include "swim/crypto_random.h"
 #include "swim/status.h"
+#include "tools/version_flag.h"
 
 ABSL_FLAG(absl::Duration, token_interval, absl::Seconds(10),
           "How often (give or take a quarter) the token metadata value is "
@@ -111,6 +112,7 @@ std::string RandomToken(swim::CryptoRandom& random) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  swim::tools::SetVersionFlag("swim_demo");
   absl::SetProgramUsageMessage(
       "The swim demo: join a cluster and watch it.\n"
       "  SWIM_SECRET=s swim_demo --name=127.0.0.1:2001 "

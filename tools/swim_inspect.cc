@@ -33,6 +33,7 @@
 #include "swim/message.h"
 #include "swim/message_text.h"
 #include "swim/prng.h"
+#include "tools/version_flag.h"
 
 ABSL_FLAG(std::string, file, "",
           "Read the raw datagram from this file ('-' for standard input). "
@@ -289,6 +290,7 @@ int Main() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  swim::tools::SetVersionFlag("swim_inspect");
   absl::SetProgramUsageMessage(
       "Decodes a swim datagram and prints it, or says why a node drops it.\n"
       "  swim_inspect --key_file=KEY [--cluster=NAME] < datagram.hex\n"

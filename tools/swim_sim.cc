@@ -40,6 +40,7 @@
 #include "sim/swarm.h"
 #include "swim/config.h"
 #include "swim/config_knobs.h"
+#include "tools/version_flag.h"
 
 ABSL_FLAG(std::optional<int>, nodes, std::nullopt,
           "Number of simulated nodes. Default: the scenario's (1000 for the "
@@ -384,6 +385,7 @@ int Main() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  swim::tools::SetVersionFlag("swim_sim");
   absl::SetProgramUsageMessage(
       "Runs the deterministic swim cluster simulator and prints a summary.\n"
       "Every run is decided by its seed; a failing run prints the command "

@@ -54,6 +54,7 @@
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
 #include "swim/status.h"
+#include "tools/version_flag.h"
 
 ABSL_FLAG(std::string, dir, "",
           "The folder to mirror the cluster into (created if missing). "
@@ -318,6 +319,7 @@ class Mirror {
 }  // namespace
 
 int main(int argc, char** argv) {
+  swim::tools::SetVersionFlag("swim_sync");
   absl::SetProgramUsageMessage(
       "Mirror a swim cluster into a folder.\n"
       "  SWIM_SECRET=s swim_sync --dir=DIR --name=127.0.0.1:2001 "
