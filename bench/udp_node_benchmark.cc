@@ -60,7 +60,11 @@ void BM_PingThroughput(benchmark::State& state) {
   }
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
   absl::StatusOr<SocketAddress> any = ParseSocketAddress("127.0.0.1:0");
-  bind(fd, any->addr(), any->size);
+  if (bind(fd, any->addr(), any->size) != 0) {
+    state.SkipWithError("bind failed");
+    close(fd);
+    return;
+  }
   absl::StatusOr<SocketAddress> to = ParseSocketAddress((*node)->address());
   absl::StatusOr<Keyring> keyring =
       Keyring::Create("", {DeriveKeyFromSecret(kSecret)});

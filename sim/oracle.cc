@@ -1,5 +1,6 @@
 #include "sim/oracle.h"
 
+#include <cstddef>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,8 +18,8 @@ void Oracle::Report(SimTime at, std::string detail) {
 
 std::string ListSome(const std::vector<std::string>& names, size_t limit) {
   if (names.size() <= limit) return absl::StrJoin(names, ", ");
-  std::vector<std::string> head(names.begin(),
-                                names.begin() + static_cast<long>(limit));
+  std::vector<std::string> head(
+      names.begin(), names.begin() + static_cast<std::ptrdiff_t>(limit));
   return absl::StrCat(absl::StrJoin(head, ", "), " ... (", names.size() - limit,
                       " more)");
 }

@@ -30,9 +30,17 @@ class Applier {
 
   absl::Status Apply(const Resolved& r) {
     const Action& a = *r.action;
-    NetworkModel& net = sim_.network();
     sim_.RecordNetworkFault(
         {static_cast<uint64_t>(a.kind), static_cast<uint64_t>(a.line)});
+    if (ApplyToNetwork(r)) return absl::OkStatus();
+    return ApplyToNodes(r);
+  }
+
+ private:
+  // Applies a network action; false if r is not one.
+  bool ApplyToNetwork(const Resolved& r) {
+    const Action& a = *r.action;
+    NetworkModel& net = sim_.network();
     auto each = [&](size_t set, auto fn) {
       for (uint32_t n : r.sets[set]) fn(n);
     };
@@ -101,6 +109,20 @@ class Applier {
       case ActionKind::kReorder:
         net.set_reorder(a.ppm, a.value);
         break;
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  // Applies an action on nodes (crash, restart, pause, ...) or the start of
+  // the liveness phase.
+  absl::Status ApplyToNodes(const Resolved& r) {
+    const Action& a = *r.action;
+    auto each = [&](size_t set, auto fn) {
+      for (uint32_t n : r.sets[set]) fn(n);
+    };
+    switch (a.kind) {
       case ActionKind::kCrash:
         each(0, [&](uint32_t n) { sim_.Crash(n); });
         break;
@@ -141,11 +163,11 @@ class Applier {
         sim_.ClearNodeFaults();
         for (Oracle* o : oracles_) o->OnLivenessStart(sim_, sim_.now());
         break;
+      default:
+        break;
     }
     return absl::OkStatus();
   }
-
- private:
   void MarkNetworkDisturbed() {
     for (uint32_t n = 0; n < static_cast<uint32_t>(sim_.size()); ++n) {
       if (sim_.network().Disturbs(n)) sim_.MarkDisturbed(n);
@@ -166,10 +188,9 @@ uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span) {
   return static_cast<uint64_t>(num / den);
 }
 
-}  // namespace
-
-absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
-                                      const RunOptions& options) {
+// The simulator's options: the scenario's, with its and the run's config.
+absl::StatusOr<SimOptions> MakeSimOptions(const Scenario& scenario,
+                                          const RunOptions& options) {
   SimOptions so;
   so.nodes = scenario.nodes;
   so.seed = scenario.seed;
@@ -187,98 +208,38 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
       return absl::InvalidArgumentError(absl::StrCat("config: ", s.message()));
     }
   }
-  // Resolve every node set before running anything.
+  return so;
+}
+
+// Every action up to the scenario's end, with its node sets resolved.
+absl::StatusOr<std::vector<Resolved>> ResolvePlan(const Scenario& scenario,
+                                                  int nodes) {
   std::vector<Resolved> plan;
   for (const Action& a : scenario.actions) {
     if (a.at > scenario.duration) continue;
     Resolved r{&a, {}};
     for (const NodeSet& set : a.sets) {
-      absl::StatusOr<std::vector<uint32_t>> nodes = set.Resolve(so.nodes);
-      if (!nodes.ok()) {
+      absl::StatusOr<std::vector<uint32_t>> resolved = set.Resolve(nodes);
+      if (!resolved.ok()) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "scenario line ", a.line, ": ", nodes.status().message()));
+            "scenario line ", a.line, ": ", resolved.status().message()));
       }
-      r.sets.push_back(*std::move(nodes));
+      r.sets.push_back(*std::move(resolved));
     }
     plan.push_back(std::move(r));
   }
-  size_t limit = so.base_config.max_datagram_bytes;
-  if (scenario.datagram_limit_bytes != 0) limit = scenario.datagram_limit_bytes;
-  if (options.datagram_limit_bytes != 0) limit = options.datagram_limit_bytes;
+  return plan;
+}
 
-  absl::StatusOr<std::unique_ptr<Simulator>> created = Simulator::Create(so);
-  if (!created.ok()) return created.status();
-  Simulator& sim = **created;
-  sim.set_trace_sink(options.trace_sink);
-
-  RunResult result;
-  result.views = std::make_unique<ViewTracker>(so.nodes);
-  result.metrics = std::make_unique<Metrics>(result.views.get(), so.nodes);
-  CompletenessOracle completeness(scenario.completeness_bound);
-  AccuracyOracle accuracy(scenario.accuracy_grace, scenario.accuracy_strict,
-                          scenario.max_false_suspicions);
-  ConvergenceOracle convergence;
-  DisseminationOracle dissemination;
-  DatagramSizeOracle datagram_size(limit);
-  std::vector<Oracle*> oracles = {&completeness, &accuracy, &convergence,
-                                  &dissemination, &datagram_size};
-  sim.AddObserver(result.views.get());
-  sim.AddObserver(result.metrics.get());
-  for (Oracle* o : oracles) sim.AddObserver(o);
-
-  Applier applier(sim, oracles);
+// The figures of a finished run, from its metrics, views and oracles.
+void SummarizeRun(const Scenario& scenario, const SimOptions& so,
+                  const Simulator& sim, const AccuracyOracle& accuracy,
+                  RunResult* result) {
   const SimTime end = scenario.duration;
-  const SimTime sample_every = std::max<SimTime>(options.sample_interval, 1);
-  SimTime next_sample = 0;
-  size_t next_action = 0;
-  for (;;) {
-    SimTime next = std::min(next_sample, end);
-    if (next_action < plan.size()) {
-      next = std::min(next, plan[next_action].action->at);
-    }
-    for (Oracle* o : oracles) next = std::min(next, o->CheckTime());
-    sim.RunUntil(next);
-    while (next_action < plan.size() &&
-           plan[next_action].action->at <= sim.now()) {
-      if (absl::Status s = applier.Apply(plan[next_action]); !s.ok()) return s;
-      ++next_action;
-    }
-    for (Oracle* o : oracles) {
-      if (o->CheckTime() <= sim.now()) o->Check(sim, sim.now());
-    }
-    if (next_sample <= sim.now()) {
-      result.metrics->TakeSample(sim.now());
-      if (options.progress) options.progress(sim.now(), end);
-      next_sample += sample_every;
-    }
-    if (sim.now() >= end && next_action >= plan.size()) break;
-    if (sim.now() >= end) {
-      // Actions past the end were filtered out above.
-      break;
-    }
-  }
-
   const SimTime liveness = scenario.liveness_at();
   const bool liveness_ran = liveness <= end;
-  RunSummary& s = result.summary;
-  completeness.Finish(sim, end);
-  accuracy.Finish(sim, end);
-  datagram_size.Finish(sim, end);
-  s.oracles_run = {
-      completeness.checked() ? "completeness" : "completeness (not reached)",
-      "accuracy", "datagram_size"};
-  if (liveness_ran) {
-    convergence.Finish(sim, end);
-    dissemination.Finish(sim, end);
-    s.oracles_run.push_back("convergence");
-    s.oracles_run.push_back("dissemination");
-  }
-  for (Oracle* o : oracles) {
-    s.violation_count += o->violation_count();
-    for (const Violation& v : o->violations()) s.violations.push_back(v);
-  }
-
-  const Metrics& m = *result.metrics;
+  RunSummary& s = result->summary;
+  const Metrics& m = *result->metrics;
   s.scenario = scenario.name;
   s.nodes = so.nodes;
   s.seed = so.seed;
@@ -298,7 +259,7 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   s.false_offlines = accuracy.false_offlines();
   s.members_falsely_offline = accuracy.members_falsely_offline();
   s.healthy_status_changes = accuracy.healthy_status_changes();
-  const SimTime since = result.views->converged_since();
+  const SimTime since = result->views->converged_since();
   if (since != kNever) {
     const SimTime from = liveness_ran ? liveness : 0;
     s.convergence = std::max<SimTime>(0, since - from);
@@ -334,6 +295,109 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
     s.steady_datagrams_per_node_second_milli = PerNodeSecondMilli(
         m.DatagramsSent(s.steady_from, s.steady_until), so.nodes, span);
   }
+}
+
+// Runs the simulation to `end`: each action at its time, the oracles' checks
+// when due, and a metrics sample every options.sample_interval.
+absl::Status RunPlan(Simulator& sim, const std::vector<Resolved>& plan,
+                     const std::vector<Oracle*>& oracles,
+                     const RunOptions& options, SimTime end, Metrics* metrics) {
+  Applier applier(sim, oracles);
+  const SimTime sample_every = std::max<SimTime>(options.sample_interval, 1);
+  SimTime next_sample = 0;
+  size_t next_action = 0;
+  for (;;) {
+    SimTime next = std::min(next_sample, end);
+    if (next_action < plan.size()) {
+      next = std::min(next, plan[next_action].action->at);
+    }
+    for (Oracle* o : oracles) next = std::min(next, o->CheckTime());
+    sim.RunUntil(next);
+    while (next_action < plan.size() &&
+           plan[next_action].action->at <= sim.now()) {
+      if (absl::Status s = applier.Apply(plan[next_action]); !s.ok()) return s;
+      ++next_action;
+    }
+    for (Oracle* o : oracles) {
+      if (o->CheckTime() <= sim.now()) o->Check(sim, sim.now());
+    }
+    if (next_sample <= sim.now()) {
+      metrics->TakeSample(sim.now());
+      if (options.progress) options.progress(sim.now(), end);
+      next_sample += sample_every;
+    }
+    if (sim.now() >= end && next_action >= plan.size()) break;
+    if (sim.now() >= end) {
+      // Actions past the end were filtered out above.
+      break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
+                                      const RunOptions& options) {
+  absl::StatusOr<SimOptions> made = MakeSimOptions(scenario, options);
+  if (!made.ok()) return made.status();
+  const SimOptions& so = *made;
+  absl::StatusOr<std::vector<Resolved>> resolved =
+      ResolvePlan(scenario, so.nodes);
+  if (!resolved.ok()) return resolved.status();
+  const std::vector<Resolved>& plan = *resolved;
+  size_t limit = so.base_config.max_datagram_bytes;
+  if (scenario.datagram_limit_bytes != 0) limit = scenario.datagram_limit_bytes;
+  if (options.datagram_limit_bytes != 0) limit = options.datagram_limit_bytes;
+
+  absl::StatusOr<std::unique_ptr<Simulator>> created = Simulator::Create(so);
+  if (!created.ok()) return created.status();
+  Simulator& sim = **created;
+  sim.set_trace_sink(options.trace_sink);
+
+  RunResult result;
+  result.views = std::make_unique<ViewTracker>(so.nodes);
+  result.metrics = std::make_unique<Metrics>(result.views.get(), so.nodes);
+  CompletenessOracle completeness(scenario.completeness_bound);
+  AccuracyOracle accuracy(scenario.accuracy_grace, scenario.accuracy_strict,
+                          scenario.max_false_suspicions);
+  ConvergenceOracle convergence;
+  DisseminationOracle dissemination;
+  DatagramSizeOracle datagram_size(limit);
+  std::vector<Oracle*> oracles = {&completeness, &accuracy, &convergence,
+                                  &dissemination, &datagram_size};
+  sim.AddObserver(result.views.get());
+  sim.AddObserver(result.metrics.get());
+  for (Oracle* o : oracles) sim.AddObserver(o);
+
+  const SimTime end = scenario.duration;
+  if (absl::Status st =
+          RunPlan(sim, plan, oracles, options, end, result.metrics.get());
+      !st.ok()) {
+    return st;
+  }
+
+  const SimTime liveness = scenario.liveness_at();
+  const bool liveness_ran = liveness <= end;
+  RunSummary& s = result.summary;
+  completeness.Finish(sim, end);
+  accuracy.Finish(sim, end);
+  datagram_size.Finish(sim, end);
+  s.oracles_run = {
+      completeness.checked() ? "completeness" : "completeness (not reached)",
+      "accuracy", "datagram_size"};
+  if (liveness_ran) {
+    convergence.Finish(sim, end);
+    dissemination.Finish(sim, end);
+    s.oracles_run.push_back("convergence");
+    s.oracles_run.push_back("dissemination");
+  }
+  for (Oracle* o : oracles) {
+    s.violation_count += o->violation_count();
+    for (const Violation& v : o->violations()) s.violations.push_back(v);
+  }
+
+  SummarizeRun(scenario, so, sim, accuracy, &result);
   return result;
 }
 

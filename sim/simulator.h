@@ -201,7 +201,7 @@ class Simulator {
   Config NodeConfig(uint32_t node, bool restart) const;
   absl::Status StartNode(uint32_t node, bool restart);
   void Process(const Event& e);
-  void Deliver(uint32_t node, uint32_t datagram);
+  void Deliver(uint32_t node, uint32_t slot);
   // Drains the node's transmits and events, and schedules its next tick.
   void Pump(uint32_t node, bool after_tick);
   void Send(uint32_t from, Transmit& transmit);

@@ -55,6 +55,58 @@ std::string PercentilesJson(const Percentiles& p) {
                       ", \"max_ms\": ", p.count ? JsonMs(p.max) : "null", "}");
 }
 
+// The traffic and protocol lines of FormatSummaryText.
+void AppendTrafficText(const RunSummary& s, std::string* out) {
+  absl::StrAppend(out, "traffic         ",
+                  Milli(s.datagrams_per_node_second_milli), " datagrams and ",
+                  Milli(s.bytes_per_node_second_milli),
+                  " bytes per node per second; largest datagram ",
+                  s.largest_datagram_bytes, " bytes; ", s.datagrams_sent,
+                  " sent, ", s.datagrams_dropped, " dropped\n");
+  absl::StrAppend(out, "  by message    ");
+  for (size_t i = 0; i < kMessageTypeCount; ++i) {
+    absl::StrAppend(out, i == 0 ? "" : ", ", MessageTypeName(i), " ",
+                    Milli(s.bytes_by_message_milli[i]));
+  }
+  absl::StrAppend(out, " bytes per node per second\n");
+  absl::StrAppend(
+      out, "protocol        ", s.counters.suspicions_raised,
+      " suspicions raised, ", s.counters.accusations_withheld,
+      " withheld (no relay answered), ", s.counters.suspicions_verified,
+      " verified by a last probe, ", s.counters.refutations, " refutations, ",
+      s.counters.members_declared_offline, " OFFLINE declarations\n");
+  if (s.steady_from >= 0) {
+    absl::StrAppend(
+        out, "  steady        ",
+        Milli(s.steady_datagrams_per_node_second_milli), " datagrams and ",
+        Milli(s.steady_bytes_per_node_second_milli),
+        " bytes per node per second over [", FormatSimTime(s.steady_from), ", ",
+        FormatSimTime(s.steady_until), ")\n");
+  }
+}
+
+// {"Ping": bytes per node per second, ...}
+std::string BytesByMessageJson(const RunSummary& s) {
+  std::string by_message = "{";
+  for (size_t i = 0; i < kMessageTypeCount; ++i) {
+    absl::StrAppend(&by_message, i == 0 ? "" : ", ", "\"", MessageTypeName(i),
+                    "\": ", Milli(s.bytes_by_message_milli[i]));
+  }
+  by_message += "}";
+  return by_message;
+}
+
+// The violations kept, as a JSON array.
+std::string ViolationsJson(const RunSummary& s) {
+  std::vector<std::string> violations;
+  for (const Violation& v : s.violations) {
+    violations.push_back(absl::StrCat(
+        "{\"oracle\": ", JsonString(v.oracle), ", \"at_ms\": ", JsonMs(v.at),
+        ", \"detail\": ", JsonString(v.detail), "}"));
+  }
+  return absl::StrCat("[", absl::StrJoin(violations, ",\n    "), "]");
+}
+
 }  // namespace
 
 std::string FormatMs(SimTime t) {
@@ -97,32 +149,7 @@ std::string FormatSummaryText(const RunSummary& s) {
                   "\n");
   absl::StrAppend(&out, "  everywhere    ",
                   PercentilesText(s.dissemination_everywhere), "\n");
-  absl::StrAppend(&out, "traffic         ",
-                  Milli(s.datagrams_per_node_second_milli), " datagrams and ",
-                  Milli(s.bytes_per_node_second_milli),
-                  " bytes per node per second; largest datagram ",
-                  s.largest_datagram_bytes, " bytes; ", s.datagrams_sent,
-                  " sent, ", s.datagrams_dropped, " dropped\n");
-  absl::StrAppend(&out, "  by message    ");
-  for (size_t i = 0; i < kMessageTypeCount; ++i) {
-    absl::StrAppend(&out, i == 0 ? "" : ", ", MessageTypeName(i), " ",
-                    Milli(s.bytes_by_message_milli[i]));
-  }
-  absl::StrAppend(&out, " bytes per node per second\n");
-  absl::StrAppend(
-      &out, "protocol        ", s.counters.suspicions_raised,
-      " suspicions raised, ", s.counters.accusations_withheld,
-      " withheld (no relay answered), ", s.counters.suspicions_verified,
-      " verified by a last probe, ", s.counters.refutations, " refutations, ",
-      s.counters.members_declared_offline, " OFFLINE declarations\n");
-  if (s.steady_from >= 0) {
-    absl::StrAppend(
-        &out, "  steady        ",
-        Milli(s.steady_datagrams_per_node_second_milli), " datagrams and ",
-        Milli(s.steady_bytes_per_node_second_milli),
-        " bytes per node per second over [", FormatSimTime(s.steady_from), ", ",
-        FormatSimTime(s.steady_until), ")\n");
-  }
+  AppendTrafficText(s, &out);
   if (s.wall_ns > 0) {
     const double wall_s = static_cast<double>(s.wall_ns) / 1e9;
     absl::StrAppend(
@@ -131,7 +158,8 @@ std::string FormatSummaryText(const RunSummary& s) {
         absl::StrFormat("%.1f", static_cast<double>(s.duration) /
                                     static_cast<double>(s.wall_ns)),
         "x; ", absl::StrFormat("%.0f", static_cast<double>(s.events) / wall_s),
-        " events/s; peak memory ", s.peak_rss_bytes / (1024 * 1024), " MiB\n");
+        " events/s; peak memory ", s.peak_rss_bytes / (int64_t{1024} * 1024),
+        " MiB\n");
   }
   absl::StrAppend(&out, "oracles         ", absl::StrJoin(s.oracles_run, ", "),
                   ": ",
@@ -183,13 +211,7 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("largest_datagram_bytes", absl::StrCat(s.largest_datagram_bytes));
   field("datagrams_per_node_second", Milli(s.datagrams_per_node_second_milli));
   field("bytes_per_node_second", Milli(s.bytes_per_node_second_milli));
-  std::string by_message = "{";
-  for (size_t i = 0; i < kMessageTypeCount; ++i) {
-    absl::StrAppend(&by_message, i == 0 ? "" : ", ", "\"", MessageTypeName(i),
-                    "\": ", Milli(s.bytes_by_message_milli[i]));
-  }
-  by_message += "}";
-  field("bytes_per_node_second_by_message", by_message);
+  field("bytes_per_node_second_by_message", BytesByMessageJson(s));
   field("suspicions_raised", absl::StrCat(s.counters.suspicions_raised));
   field("accusations_withheld", absl::StrCat(s.counters.accusations_withheld));
   field("suspicions_verified", absl::StrCat(s.counters.suspicions_verified));
@@ -220,15 +242,8 @@ std::string FormatSummaryJson(const RunSummary& s) {
   std::vector<std::string> oracles;
   for (const std::string& o : s.oracles_run) oracles.push_back(JsonString(o));
   field("oracles", absl::StrCat("[", absl::StrJoin(oracles, ", "), "]"));
-  std::vector<std::string> violations;
-  for (const Violation& v : s.violations) {
-    violations.push_back(absl::StrCat(
-        "{\"oracle\": ", JsonString(v.oracle), ", \"at_ms\": ", JsonMs(v.at),
-        ", \"detail\": ", JsonString(v.detail), "}"));
-  }
   field("violation_count", absl::StrCat(s.violation_count));
-  field("violations",
-        absl::StrCat("[", absl::StrJoin(violations, ",\n    "), "]"));
+  field("violations", ViolationsJson(s));
   field("replay_command", JsonString(s.replay_command));
   absl::StrAppend(&out, "  \"ok\": ", s.ok() ? "true" : "false", "\n}\n");
   return out;

@@ -24,6 +24,69 @@ std::string Pct(uint64_t ppm) {
   return absl::StrCat(s, "%");
 }
 
+// Appends one fault of a swarm scenario, starting `at` (ms) and lasting `d`
+// (ms), with the draws it needs; `crashed` holds the nodes crashed so far.
+template <typename Between, typename NodeDraw>
+void AppendFault(Prng& rng, Between& between, NodeDraw& node, int nodes,
+                 uint64_t at, uint64_t d, const std::string& when,
+                 std::vector<uint64_t>* crashed, std::string* out) {
+  switch (rng.Uniform(12)) {
+    case 0: {
+      const uint64_t split = between(1, 99);
+      absl::StrAppend(out, when, "partition {0%..", split, "%} {", split,
+                      "%..100%} for ", Ms(d), "\n");
+      break;
+    }
+    case 1:
+      absl::StrAppend(out, when, "isolate ", node(), " for ", Ms(d), "\n");
+      break;
+    case 2:
+      absl::StrAppend(out, when, "cut ", node(), " -> ", node(), " for ", Ms(d),
+                      "\n");
+      break;
+    case 3:
+      absl::StrAppend(out, when, "clog ", node(), " -> ", node(), " for ",
+                      Ms(d), "\n");
+      break;
+    case 4:
+      absl::StrAppend(out, when, "loss ", rng.Bernoulli(1, 2) ? "in " : "out ",
+                      node(), " ", Pct(between(100000, 900000)), " for ", Ms(d),
+                      "\n");
+      break;
+    case 5: {
+      const uint64_t victim = node();
+      if (crashed->size() * 3 >= static_cast<uint64_t>(nodes)) break;
+      crashed->push_back(victim);
+      absl::StrAppend(out, when, "crash ", victim, "\n");
+      if (rng.Bernoulli(1, 2)) {
+        absl::StrAppend(out, "at ", Ms(at + d), " restart ", victim, "\n");
+      }
+      break;
+    }
+    case 6:
+      absl::StrAppend(out, when, "pause ", node(), " for ",
+                      Ms(between(500, 20000)),
+                      rng.Bernoulli(1, 2) ? " drop" : "", "\n");
+      break;
+    case 7:
+      absl::StrAppend(out, when, "slow ", node(), " ", Ms(between(1, 50)),
+                      " for ", Ms(d), "\n");
+      break;
+    case 8:
+      absl::StrAppend(out, when, "drift ", node(),
+                      rng.Bernoulli(1, 2) ? " +" : " -",
+                      Pct(between(10000, 200000)), " for ", Ms(d), "\n");
+      break;
+    case 9:
+      absl::StrAppend(out, when, "cut-inbound ", node(), " for ", Ms(d), "\n");
+      break;
+    default:
+      absl::StrAppend(out, when, "metadata ",
+                      rng.Uniform(static_cast<uint64_t>(nodes)), "\n");
+      break;
+  }
+}
+
 }  // namespace
 
 std::string SwarmScenarioText(uint64_t seed, int max_nodes) {
@@ -42,7 +105,7 @@ std::string SwarmScenarioText(uint64_t seed, int max_nodes) {
            rng.Uniform(static_cast<uint64_t>(nodes) - first_victim);
   };
   const uint64_t safety_ms = between(60, 180) * 1000;
-  const uint64_t liveness_ms = 180 * 1000;
+  const uint64_t liveness_ms = uint64_t{180} * 1000;
 
   std::string out;
   absl::StrAppend(&out, "# swarm seed ", seed, "\n");
@@ -72,62 +135,7 @@ std::string SwarmScenarioText(uint64_t seed, int max_nodes) {
     const uint64_t at = between(5000, safety_ms - 1000);
     const std::string when = absl::StrCat("at ", Ms(at), " ");
     const uint64_t d = between(1000, 40000);
-    switch (rng.Uniform(12)) {
-      case 0: {
-        const uint64_t split = between(1, 99);
-        absl::StrAppend(&out, when, "partition {0%..", split, "%} {", split,
-                        "%..100%} for ", Ms(d), "\n");
-        break;
-      }
-      case 1:
-        absl::StrAppend(&out, when, "isolate ", node(), " for ", Ms(d), "\n");
-        break;
-      case 2:
-        absl::StrAppend(&out, when, "cut ", node(), " -> ", node(), " for ",
-                        Ms(d), "\n");
-        break;
-      case 3:
-        absl::StrAppend(&out, when, "clog ", node(), " -> ", node(), " for ",
-                        Ms(d), "\n");
-        break;
-      case 4:
-        absl::StrAppend(&out, when, "loss ",
-                        rng.Bernoulli(1, 2) ? "in " : "out ", node(), " ",
-                        Pct(between(100000, 900000)), " for ", Ms(d), "\n");
-        break;
-      case 5: {
-        const uint64_t victim = node();
-        if (crashed.size() * 3 >= static_cast<uint64_t>(nodes)) break;
-        crashed.push_back(victim);
-        absl::StrAppend(&out, when, "crash ", victim, "\n");
-        if (rng.Bernoulli(1, 2)) {
-          absl::StrAppend(&out, "at ", Ms(at + d), " restart ", victim, "\n");
-        }
-        break;
-      }
-      case 6:
-        absl::StrAppend(&out, when, "pause ", node(), " for ",
-                        Ms(between(500, 20000)),
-                        rng.Bernoulli(1, 2) ? " drop" : "", "\n");
-        break;
-      case 7:
-        absl::StrAppend(&out, when, "slow ", node(), " ", Ms(between(1, 50)),
-                        " for ", Ms(d), "\n");
-        break;
-      case 8:
-        absl::StrAppend(&out, when, "drift ", node(),
-                        rng.Bernoulli(1, 2) ? " +" : " -",
-                        Pct(between(10000, 200000)), " for ", Ms(d), "\n");
-        break;
-      case 9:
-        absl::StrAppend(&out, when, "cut-inbound ", node(), " for ", Ms(d),
-                        "\n");
-        break;
-      default:
-        absl::StrAppend(&out, when, "metadata ",
-                        rng.Uniform(static_cast<uint64_t>(nodes)), "\n");
-        break;
-    }
+    AppendFault(rng, between, node, nodes, at, d, when, &crashed, &out);
   }
   // An update during the liveness phase must reach everyone.
   absl::StrAppend(&out, "at ", Ms(safety_ms), " liveness\n");

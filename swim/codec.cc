@@ -395,6 +395,58 @@ absl::Status ReadUpdate(WireReader& in, UpdateView* update) {
   }
 }
 
+// The bodies of the two longest message types, after the sender.
+absl::Status ReadMetaChunk(WireReader& in, MetaChunkView& chunk) {
+  if (absl::Status s = ReadName(in, "member", &chunk.member); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = in.ReadVarint("version", &chunk.version); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = in.ReadVarint32("total_size", &chunk.total_size);
+      !s.ok()) {
+    return s;
+  }
+  if (chunk.total_size > kMaxMetadataBytes) {
+    return DropError(DropReason::kBadLength,
+                     absl::StrCat("total_size ", chunk.total_size,
+                                  " exceeds the limit of ", kMaxMetadataBytes));
+  }
+  if (absl::Status s = in.ReadVarint32("offset", &chunk.offset); !s.ok()) {
+    return s;
+  }
+  if (chunk.offset > chunk.total_size) {
+    return DropError(DropReason::kBadValue,
+                     absl::StrCat("offset ", chunk.offset,
+                                  " beyond total_size ", chunk.total_size));
+  }
+  return in.ReadBytesView("data", chunk.total_size - chunk.offset, &chunk.data);
+}
+
+absl::Status ReadSyncDigest(WireReader& in, SyncDigestView& digest) {
+  uint8_t flags = 0;
+  if (absl::Status s = in.ReadU8("digest flags", &flags); !s.ok()) {
+    return s;
+  }
+  if ((flags & ~kSyncReplyWanted) != 0) {
+    return DropError(DropReason::kBadValue,
+                     absl::StrCat("unknown digest flags 0x",
+                                  absl::Hex(flags, absl::kZeroPad2)));
+  }
+  digest.reply_wanted = (flags & kSyncReplyWanted) != 0;
+  uint64_t count = 0;
+  if (absl::Status s = in.ReadVarint("bucket count", &count); !s.ok()) {
+    return s;
+  }
+  if (count == 0 || count > kMaxDigestBuckets) {
+    return DropError(DropReason::kTooManyEntries,
+                     absl::StrCat("a digest has 1 to ", kMaxDigestBuckets,
+                                  " buckets, not ", count));
+  }
+  return in.ReadFixedView("buckets", count * kDigestBucketBytes,
+                          &digest.bucket_bytes);
+}
+
 absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
                          MessageView* message) {
   uint8_t type = 0;
@@ -444,59 +496,10 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
       }
       return in.ReadVarint32("offset", &req.offset);
     }
-    case kMetaChunkType: {
-      MetaChunkView& chunk = message->emplace<MetaChunkView>();
-      if (absl::Status s = ReadName(in, "member", &chunk.member); !s.ok()) {
-        return s;
-      }
-      if (absl::Status s = in.ReadVarint("version", &chunk.version); !s.ok()) {
-        return s;
-      }
-      if (absl::Status s = in.ReadVarint32("total_size", &chunk.total_size);
-          !s.ok()) {
-        return s;
-      }
-      if (chunk.total_size > kMaxMetadataBytes) {
-        return DropError(
-            DropReason::kBadLength,
-            absl::StrCat("total_size ", chunk.total_size,
-                         " exceeds the limit of ", kMaxMetadataBytes));
-      }
-      if (absl::Status s = in.ReadVarint32("offset", &chunk.offset); !s.ok()) {
-        return s;
-      }
-      if (chunk.offset > chunk.total_size) {
-        return DropError(DropReason::kBadValue,
-                         absl::StrCat("offset ", chunk.offset,
-                                      " beyond total_size ", chunk.total_size));
-      }
-      return in.ReadBytesView("data", chunk.total_size - chunk.offset,
-                              &chunk.data);
-    }
-    case kSyncDigestType: {
-      SyncDigestView& digest = message->emplace<SyncDigestView>();
-      uint8_t flags = 0;
-      if (absl::Status s = in.ReadU8("digest flags", &flags); !s.ok()) {
-        return s;
-      }
-      if ((flags & ~kSyncReplyWanted) != 0) {
-        return DropError(DropReason::kBadValue,
-                         absl::StrCat("unknown digest flags 0x",
-                                      absl::Hex(flags, absl::kZeroPad2)));
-      }
-      digest.reply_wanted = (flags & kSyncReplyWanted) != 0;
-      uint64_t count = 0;
-      if (absl::Status s = in.ReadVarint("bucket count", &count); !s.ok()) {
-        return s;
-      }
-      if (count == 0 || count > kMaxDigestBuckets) {
-        return DropError(DropReason::kTooManyEntries,
-                         absl::StrCat("a digest has 1 to ", kMaxDigestBuckets,
-                                      " buckets, not ", count));
-      }
-      return in.ReadFixedView("buckets", count * kDigestBucketBytes,
-                              &digest.bucket_bytes);
-    }
+    case kMetaChunkType:
+      return ReadMetaChunk(in, message->emplace<MetaChunkView>());
+    case kSyncDigestType:
+      return ReadSyncDigest(in, message->emplace<SyncDigestView>());
     default:
       message->emplace<Gossip>();
       return absl::OkStatus();
@@ -518,7 +521,7 @@ absl::StatusOr<PacketWriter> PacketWriter::Start(size_t budget_bytes,
                      budget_bytes));
   }
   // One allocation for the updates of a datagram-sized packet.
-  constexpr size_t kMaxReserveBytes = 64 * 1024;
+  constexpr size_t kMaxReserveBytes = size_t{64} * 1024;
   writer.updates_.reserve(std::min(budget_bytes, kMaxReserveBytes));
   return writer;
 }

@@ -37,6 +37,180 @@ absl::Status CheckRange(absl::string_view field, int64_t value, int64_t low,
   return absl::OkStatus();
 }
 
+// Config::Validate in four parts, each checking its fields in order and
+// returning the first error.
+absl::Status ValidateIdentity(const Config& c) {
+  if (c.name.empty()) return Bad("name", "must not be empty");
+  if (!IsValidMemberName(c.name)) {
+    return Bad("name", "must be 1 to 255 printable ASCII bytes, no spaces");
+  }
+  if (!ParseAddress(c.address, nullptr, nullptr)) {
+    return Bad("address", absl::StrCat("\"", absl::CHexEscape(c.address),
+                                       "\" is not host:port"));
+  }
+  for (size_t i = 0; i < c.seed_peers.size(); ++i) {
+    if (!ParseAddress(c.seed_peers[i], nullptr, nullptr)) {
+      return Bad(absl::StrCat("seed_peers[", i, "]"),
+                 absl::StrCat("\"", absl::CHexEscape(c.seed_peers[i]),
+                              "\" is not host:port"));
+    }
+  }
+  if (c.keys.empty()) return Bad("keys", "the keyring must hold a key");
+  for (size_t i = 0; i < c.keys.size(); ++i) {
+    if (c.keys[i].size() < kMinKeyBytes) {
+      return Bad(absl::StrCat("keys[", i, "]"),
+                 absl::StrCat("must be at least ", kMinKeyBytes, " bytes"));
+    }
+  }
+  if (c.cluster_name.size() > kMaxClusterNameBytes) {
+    return Bad("cluster_name", "longer than 255 bytes");
+  }
+  if (c.max_datagram_bytes < kMinDatagramBytes ||
+      c.max_datagram_bytes > kMaxDatagramBytes) {
+    return Bad("max_datagram_bytes",
+               absl::StrCat("must be in [", kMinDatagramBytes, ", ",
+                            kMaxDatagramBytes, "], is ", c.max_datagram_bytes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateProbing(const Config& c) {
+  if (absl::Status s =
+          CheckPositive("join_retry_initial", c.join_retry_initial);
+      !s.ok()) {
+    return s;
+  }
+  if (c.join_retry_max < c.join_retry_initial) {
+    return Bad("join_retry_max", "must not be shorter than join_retry_initial");
+  }
+  if (absl::Status s = CheckPositive("probe_interval", c.probe_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("probe_timeout", c.probe_timeout);
+      !s.ok()) {
+    return s;
+  }
+  if (c.probe_timeout >= c.probe_interval) {
+    return Bad("probe_timeout", "must be shorter than probe_interval");
+  }
+  if (absl::Status s = CheckRange("indirect_checks", c.indirect_checks, 0, 16);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("health_max", c.health_max, 1, 64); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("suspicion_min_intervals",
+                                  c.suspicion_min_intervals, 1, 100);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckRange("suspicion_max_mult", c.suspicion_max_mult, 1, 100);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("suspicion_confirmations",
+                                  c.suspicion_confirmations, 0, 32);
+      !s.ok()) {
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDissemination(const Config& c) {
+  if (absl::Status s = CheckRange("retransmit_mult", c.retransmit_mult, 1, 100);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("gossip_interval", c.gossip_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("gossip_fanout", c.gossip_fanout, 0, 64);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("sync_interval", c.sync_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("sync_digest_buckets", c.sync_digest_buckets,
+                                  1, static_cast<int>(kMaxDigestBuckets));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("churn_sync_threshold",
+                                  c.churn_sync_threshold, 1, 1 << 20);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckPositive("churn_sync_interval", c.churn_sync_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckPositive("churn_settle_delay", c.churn_settle_delay);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("leave_fanout", c.leave_fanout, 0, 64);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckPositive("offline_retention", c.offline_retention);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckPositive("offline_probe_interval", c.offline_probe_interval);
+      !s.ok()) {
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateMetadata(const Config& c) {
+  if (c.max_metadata_bytes > kMaxMetadataBytes) {
+    return Bad("max_metadata_bytes",
+               absl::StrCat("must be at most ", kMaxMetadataBytes));
+  }
+  if (c.metadata_inline_max_bytes > c.max_datagram_bytes / 2) {
+    return Bad("metadata_inline_max_bytes",
+               "must be at most half of max_datagram_bytes");
+  }
+  if (absl::Status s = CheckRange("metadata_chunks_per_request",
+                                  c.metadata_chunks_per_request, 1, 1024);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckPositive("metadata_fetch_timeout", c.metadata_fetch_timeout);
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& [key, value] : c.metadata) {
+    if (key.size() > kMaxMetadataKeyBytes) {
+      return Bad("metadata",
+                 absl::StrCat("key \"", absl::CHexEscape(key.substr(0, 32)),
+                              "...\" is longer than ", kMaxMetadataKeyBytes,
+                              " bytes"));
+    }
+  }
+  absl::StatusOr<std::string> encoded = EncodeMetadata(c.metadata);
+  if (!encoded.ok()) {
+    return Bad("metadata", encoded.status().message());
+  }
+  if (encoded->size() > c.max_metadata_bytes) {
+    return Bad("metadata", absl::StrCat("encodes to ", encoded->size(),
+                                        " bytes, over max_metadata_bytes (",
+                                        c.max_metadata_bytes, ")"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool IsValidMemberName(absl::string_view name) {
@@ -77,159 +251,10 @@ bool ParseAddress(absl::string_view address, absl::string_view* host,
 }
 
 absl::Status Config::Validate() const {
-  if (name.empty()) return Bad("name", "must not be empty");
-  if (!IsValidMemberName(name)) {
-    return Bad("name", "must be 1 to 255 printable ASCII bytes, no spaces");
-  }
-  if (!ParseAddress(address, nullptr, nullptr)) {
-    return Bad("address", absl::StrCat("\"", absl::CHexEscape(address),
-                                       "\" is not host:port"));
-  }
-  for (size_t i = 0; i < seed_peers.size(); ++i) {
-    if (!ParseAddress(seed_peers[i], nullptr, nullptr)) {
-      return Bad(absl::StrCat("seed_peers[", i, "]"),
-                 absl::StrCat("\"", absl::CHexEscape(seed_peers[i]),
-                              "\" is not host:port"));
-    }
-  }
-  if (keys.empty()) return Bad("keys", "the keyring must hold a key");
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i].size() < kMinKeyBytes) {
-      return Bad(absl::StrCat("keys[", i, "]"),
-                 absl::StrCat("must be at least ", kMinKeyBytes, " bytes"));
-    }
-  }
-  if (cluster_name.size() > kMaxClusterNameBytes) {
-    return Bad("cluster_name", "longer than 255 bytes");
-  }
-  if (max_datagram_bytes < kMinDatagramBytes ||
-      max_datagram_bytes > kMaxDatagramBytes) {
-    return Bad("max_datagram_bytes",
-               absl::StrCat("must be in [", kMinDatagramBytes, ", ",
-                            kMaxDatagramBytes, "], is ", max_datagram_bytes));
-  }
-  if (absl::Status s = CheckPositive("join_retry_initial", join_retry_initial);
-      !s.ok()) {
-    return s;
-  }
-  if (join_retry_max < join_retry_initial) {
-    return Bad("join_retry_max", "must not be shorter than join_retry_initial");
-  }
-  if (absl::Status s = CheckPositive("probe_interval", probe_interval);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckPositive("probe_timeout", probe_timeout); !s.ok()) {
-    return s;
-  }
-  if (probe_timeout >= probe_interval) {
-    return Bad("probe_timeout", "must be shorter than probe_interval");
-  }
-  if (absl::Status s = CheckRange("indirect_checks", indirect_checks, 0, 16);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckRange("health_max", health_max, 1, 64); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckRange("suspicion_min_intervals",
-                                  suspicion_min_intervals, 1, 100);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckRange("suspicion_max_mult", suspicion_max_mult, 1, 100);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckRange("suspicion_confirmations", suspicion_confirmations, 0, 32);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckRange("retransmit_mult", retransmit_mult, 1, 100);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckPositive("gossip_interval", gossip_interval);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckRange("gossip_fanout", gossip_fanout, 0, 64);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckPositive("sync_interval", sync_interval); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckRange("sync_digest_buckets", sync_digest_buckets, 1,
-                                  static_cast<int>(kMaxDigestBuckets));
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckRange("churn_sync_threshold", churn_sync_threshold, 1, 1 << 20);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckPositive("churn_sync_interval", churn_sync_interval);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckPositive("churn_settle_delay", churn_settle_delay);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckRange("leave_fanout", leave_fanout, 0, 64);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckPositive("offline_retention", offline_retention);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckPositive("offline_probe_interval", offline_probe_interval);
-      !s.ok()) {
-    return s;
-  }
-  if (max_metadata_bytes > kMaxMetadataBytes) {
-    return Bad("max_metadata_bytes",
-               absl::StrCat("must be at most ", kMaxMetadataBytes));
-  }
-  if (metadata_inline_max_bytes > max_datagram_bytes / 2) {
-    return Bad("metadata_inline_max_bytes",
-               "must be at most half of max_datagram_bytes");
-  }
-  if (absl::Status s = CheckRange("metadata_chunks_per_request",
-                                  metadata_chunks_per_request, 1, 1024);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckPositive("metadata_fetch_timeout", metadata_fetch_timeout);
-      !s.ok()) {
-    return s;
-  }
-  for (const auto& [key, value] : metadata) {
-    if (key.size() > kMaxMetadataKeyBytes) {
-      return Bad("metadata",
-                 absl::StrCat("key \"", absl::CHexEscape(key.substr(0, 32)),
-                              "...\" is longer than ", kMaxMetadataKeyBytes,
-                              " bytes"));
-    }
-  }
-  absl::StatusOr<std::string> encoded = EncodeMetadata(metadata);
-  if (!encoded.ok()) {
-    return Bad("metadata", encoded.status().message());
-  }
-  if (encoded->size() > max_metadata_bytes) {
-    return Bad("metadata", absl::StrCat("encodes to ", encoded->size(),
-                                        " bytes, over max_metadata_bytes (",
-                                        max_metadata_bytes, ")"));
-  }
-  return absl::OkStatus();
+  if (absl::Status s = ValidateIdentity(*this); !s.ok()) return s;
+  if (absl::Status s = ValidateProbing(*this); !s.ok()) return s;
+  if (absl::Status s = ValidateDissemination(*this); !s.ok()) return s;
+  return ValidateMetadata(*this);
 }
 
 }  // namespace swim

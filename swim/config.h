@@ -167,7 +167,7 @@ struct Config {
   // Largest encoded metadata map (swim::EncodeMetadata) of a member; at
   // most kMaxMetadataBytes. The default fits a 64 KiB value with room to
   // spare. Maps larger than a datagram travel in MetaChunk parts.
-  size_t max_metadata_bytes = 128 * 1024;
+  size_t max_metadata_bytes = size_t{128} * 1024;
   // Maps encoding to at most this many bytes ride inline in Alive updates;
   // larger ones are fetched with MetaRequest.
   size_t metadata_inline_max_bytes = 256;

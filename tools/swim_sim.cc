@@ -273,6 +273,57 @@ absl::StatusOr<RunResult> RunOne(const Scenario& sc, bool swarm, int max_nodes,
   return r;
 }
 
+// --swarm=N: N generated scenarios from consecutive seeds.
+int RunSwarm(int swarm, std::ostream* trace_sink) {
+  const int max_nodes = absl::GetFlag(FLAGS_nodes).value_or(64);
+  const uint64_t first = absl::GetFlag(FLAGS_seed).value_or(1);
+  std::vector<std::string> json;
+  int failures = 0;
+  for (int i = 0; i < swarm; ++i) {
+    const uint64_t seed = first + static_cast<uint64_t>(i);
+    const std::string text = swim::sim::SwarmScenarioText(seed, max_nodes);
+    if (absl::GetFlag(FLAGS_print_scenario)) {
+      std::cout << text;
+      continue;
+    }
+    absl::StatusOr<Scenario> sc = swim::sim::ParseScenario(text);
+    if (!sc.ok()) {
+      std::cerr << "swarm seed " << seed << ": " << sc.status() << "\n";
+      return 2;
+    }
+    absl::StatusOr<RunResult> r =
+        RunOne(*sc, /*swarm=*/true, max_nodes, trace_sink);
+    if (!r.ok()) {
+      std::cerr << "swarm seed " << seed << ": " << r.status() << "\n";
+      return 2;
+    }
+    const swim::sim::RunSummary& s = r->summary;
+    std::cout << "seed " << seed << ": " << (s.ok() ? "ok  " : "FAIL")
+              << " nodes " << s.nodes << " digest " << s.digest << " wall "
+              << absl::FormatDuration(absl::Nanoseconds(s.wall_ns)) << "\n";
+    if (!s.ok()) {
+      ++failures;
+      for (const swim::sim::Violation& v : s.violations) {
+        std::cout << "  VIOLATION [" << v.oracle << "] at "
+                  << swim::sim::FormatSimTime(v.at) << ": " << v.detail << "\n";
+      }
+      std::cout << "  replay: " << s.replay_command << "\n";
+    }
+    json.push_back(FormatSummaryJson(s));
+  }
+  if (absl::GetFlag(FLAGS_print_scenario)) return 0;
+  std::cout << swarm - failures << " of " << swarm << " swarm seeds passed\n";
+  if (const std::string j = absl::GetFlag(FLAGS_json); !j.empty()) {
+    if (absl::Status st = WriteFile(
+            Resolve(j), absl::StrCat("[\n", absl::StrJoin(json, ",\n"), "]\n"));
+        !st.ok()) {
+      std::cerr << st << "\n";
+      return 2;
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
 int Main() {
   std::unique_ptr<std::ofstream> trace_file;
   if (const std::string t = absl::GetFlag(FLAGS_trace); !t.empty()) {
@@ -282,57 +333,8 @@ int Main() {
       return 2;
     }
   }
-  const int swarm = absl::GetFlag(FLAGS_swarm);
-  if (swarm > 0) {
-    const int max_nodes = absl::GetFlag(FLAGS_nodes).value_or(64);
-    const uint64_t first = absl::GetFlag(FLAGS_seed).value_or(1);
-    std::vector<std::string> json;
-    int failures = 0;
-    for (int i = 0; i < swarm; ++i) {
-      const uint64_t seed = first + static_cast<uint64_t>(i);
-      const std::string text = swim::sim::SwarmScenarioText(seed, max_nodes);
-      if (absl::GetFlag(FLAGS_print_scenario)) {
-        std::cout << text;
-        continue;
-      }
-      absl::StatusOr<Scenario> sc = swim::sim::ParseScenario(text);
-      if (!sc.ok()) {
-        std::cerr << "swarm seed " << seed << ": " << sc.status() << "\n";
-        return 2;
-      }
-      absl::StatusOr<RunResult> r =
-          RunOne(*sc, /*swarm=*/true, max_nodes, trace_file.get());
-      if (!r.ok()) {
-        std::cerr << "swarm seed " << seed << ": " << r.status() << "\n";
-        return 2;
-      }
-      const swim::sim::RunSummary& s = r->summary;
-      std::cout << "seed " << seed << ": " << (s.ok() ? "ok  " : "FAIL")
-                << " nodes " << s.nodes << " digest " << s.digest << " wall "
-                << absl::FormatDuration(absl::Nanoseconds(s.wall_ns)) << "\n";
-      if (!s.ok()) {
-        ++failures;
-        for (const swim::sim::Violation& v : s.violations) {
-          std::cout << "  VIOLATION [" << v.oracle << "] at "
-                    << swim::sim::FormatSimTime(v.at) << ": " << v.detail
-                    << "\n";
-        }
-        std::cout << "  replay: " << s.replay_command << "\n";
-      }
-      json.push_back(FormatSummaryJson(s));
-    }
-    if (absl::GetFlag(FLAGS_print_scenario)) return 0;
-    std::cout << swarm - failures << " of " << swarm << " swarm seeds passed\n";
-    if (const std::string j = absl::GetFlag(FLAGS_json); !j.empty()) {
-      if (absl::Status st =
-              WriteFile(Resolve(j),
-                        absl::StrCat("[\n", absl::StrJoin(json, ",\n"), "]\n"));
-          !st.ok()) {
-        std::cerr << st << "\n";
-        return 2;
-      }
-    }
-    return failures == 0 ? 0 : 1;
+  if (const int swarm = absl::GetFlag(FLAGS_swarm); swarm > 0) {
+    return RunSwarm(swarm, trace_file.get());
   }
 
   std::string text = kDefaultScenario;

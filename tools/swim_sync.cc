@@ -63,8 +63,6 @@ ABSL_FLAG(std::string, on_update, "",
           "A program to run after every change, with the member's name, "
           "status and folder as arguments.");
 
-extern char** environ;
-
 namespace {
 
 using swim::net::MemberChange;
@@ -285,6 +283,7 @@ class Mirror {
     if (on_update_.empty()) return;
     std::vector<std::string> args = {on_update_, name, status, folder};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (std::string& a : args) argv.push_back(&a[0]);
     argv.push_back(nullptr);
     // The hook must not inherit the blocked signals.
