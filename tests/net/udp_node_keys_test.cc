@@ -132,8 +132,7 @@ TEST(UdpNodeKeysTest, TwoLiveNodesRotateAndShutOutTheOldKey) {
   std::unique_ptr<UdpNode> stale =
       StartNode(Options("old secret", {x->address()}));
   ASSERT_NE(stale, nullptr);
-  EXPECT_TRUE(
-      WaitFor([&] { return Drops(*x, DropReason::kUnknownKey) > 0; }));
+  EXPECT_TRUE(WaitFor([&] { return Drops(*x, DropReason::kUnknownKey) > 0; }));
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(x->Members()->Find(stale->name()), nullptr);
   EXPECT_EQ(stale->Members()->Find(x->name()), nullptr);
