@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,10 +43,12 @@
 #include "absl/time/time.h"
 #include "net/member_snapshot.h"
 #include "net/node_flags.h"
+#include "net/node_warnings.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
 #include "swim/crypto_random.h"
 #include "swim/status.h"
+#include "tools/help.h"
 
 ABSL_FLAG(absl::Duration, token_interval, absl::Seconds(10),
           "How often (give or take a quarter) the token metadata value is "
@@ -115,10 +118,17 @@ int main(int argc, char** argv) {
       "The swim demo: join a cluster and watch it.\n"
       "  SWIM_SECRET=s swim_demo --name=127.0.0.1:2001 "
       "--peer=127.0.0.1:2003 --metadata=name=one");
+  swim::tools::HandleHelp(argc, argv,
+                          {{"swim_demo flags", "tools/swim_demo.cc"},
+                           swim::tools::kNodeFlags,
+                           swim::tools::kSecretFlags});
   swim::net::ParseNodeCommandLine(argc, argv);
   absl::StatusOr<swim::net::UdpNodeOptions> options =
       swim::net::NodeOptionsFromFlags();
   if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());
+  for (const std::string& warning : swim::net::StartupWarnings(*options)) {
+    swim::net::PrintWarning(argv[0], warning);
+  }
   const absl::Duration token_interval = absl::GetFlag(FLAGS_token_interval);
   const std::string token_key = absl::GetFlag(FLAGS_token_key);
   const bool table = isatty(STDOUT_FILENO) && !absl::GetFlag(FLAGS_lines);
@@ -131,6 +141,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Before Start, which takes the options.
+  swim::net::JoinWatch join_watch(options->config, absl::Now());
   absl::StatusOr<std::unique_ptr<swim::net::UdpNode>> started =
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
@@ -169,6 +181,10 @@ int main(int argc, char** argv) {
   absl::Time token_at = next_token();
   for (;;) {
     if (table && dirty.exchange(false)) Print(Table(*node.Members()));
+    if (std::optional<std::string> warning =
+            join_watch.Check(*node.Members(), absl::Now())) {
+      swim::net::PrintWarning(argv[0], *warning);
+    }
     if (token_interval > absl::ZeroDuration() && absl::Now() >= token_at) {
       // Works without initial metadata too: the token joins whatever the
       // local member has.

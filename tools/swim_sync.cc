@@ -35,6 +35,7 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,9 +52,11 @@
 #include "absl/time/time.h"
 #include "net/member_snapshot.h"
 #include "net/node_flags.h"
+#include "net/node_warnings.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
 #include "swim/status.h"
+#include "tools/help.h"
 
 ABSL_FLAG(std::string, dir, "",
           "The folder to mirror the cluster into (created if missing). "
@@ -322,6 +325,10 @@ int main(int argc, char** argv) {
       "Mirror a swim cluster into a folder.\n"
       "  SWIM_SECRET=s swim_sync --dir=DIR --name=127.0.0.1:2001 "
       "--peer=127.0.0.1:2002 [--on_update=PROGRAM]");
+  swim::tools::HandleHelp(argc, argv,
+                          {{"swim_sync flags", "tools/swim_sync.cc"},
+                           swim::tools::kNodeFlags,
+                           swim::tools::kSecretFlags});
   std::vector<char*> args = swim::net::ParseNodeCommandLine(argc, argv);
   std::string dir = absl::GetFlag(FLAGS_dir);
   if (dir.empty() && args.size() > 1) dir = args[1];
@@ -333,6 +340,9 @@ int main(int argc, char** argv) {
   absl::StatusOr<swim::net::UdpNodeOptions> options =
       swim::net::NodeOptionsFromFlags();
   if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());
+  for (const std::string& warning : swim::net::StartupWarnings(*options)) {
+    swim::net::PrintWarning(argv[0], warning);
+  }
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -341,6 +351,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Before Start, which takes the options.
+  swim::net::JoinWatch join_watch(options->config, absl::Now());
   absl::StatusOr<std::unique_ptr<swim::net::UdpNode>> started =
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
@@ -369,6 +381,10 @@ int main(int argc, char** argv) {
     }
     for (const MemberChange& change : changes) mirror.Apply(change);
     mirror.Reap();
+    if (std::optional<std::string> warning =
+            join_watch.Check(*node.Members(), absl::Now())) {
+      swim::net::PrintWarning(argv[0], *warning);
+    }
     timespec wait = absl::ToTimespec(absl::Milliseconds(100));
     int signal = sigtimedwait(&signals, nullptr, &wait);
     if (signal == SIGINT || signal == SIGTERM) break;

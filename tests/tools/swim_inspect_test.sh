@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# End-to-end checks of the datagram inspector: it decodes what it should,
-# and rejects with the right reason and exit status what it should not.
+# End-to-end checks of the datagram inspector: it takes the cluster secret
+# as the nodes do, decodes what it should, and rejects with the right reason
+# and exit status what it should not.
 set -euo pipefail
 
 inspect="$1"
-key='an example key: never use it'
+# The README's demo secret (14 bytes: too short as a raw key) and the key
+# the nodes derive from it, SHA-256("swim secret v1" || secret).
+secret='my-demo-secret'
+key_hex="$(printf 'swim secret v1%s' "$secret" | sha256sum | cut -d' ' -f1)"
+unset SWIM_SECRET SWIM_SECRET_FILE
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
 
 fail() {
@@ -29,40 +34,55 @@ grep -q 'message: ping seq=42' "$tmp/demo" || fail "--demo did not decode"
 sed -n 2p "$tmp/demo" >"$tmp/datagram.hex"
 input="$tmp/datagram.hex"
 
-expect 0 'alive "127.0.0.1:2003" inc=3' -- --key="$key" --cluster=demo
-expect 0 'suspect "127.0.0.1:2004" inc=1' -- --key="$key" --cluster=demo
-expect 2 'drop reason: auth_failed' -- --key="$key" --cluster=prod
-expect 2 'hint: ' -- --key="$key" --cluster=prod
-expect 2 'drop reason: unknown_key' -- --key='another sixteen-byte key' --cluster=demo
-# The second key of a ring opens it too.
+# The secret, every way the nodes take it.
+expect 0 'alive "127.0.0.1:2003" inc=3' -- --secret="$secret"
+expect 0 'suspect "127.0.0.1:2004" inc=1' -- --secret="$secret"
+printf '%s\n' "$secret" >"$tmp/secret"
+expect 0 'authenticated' -- --secret_file="$tmp/secret"
+SWIM_SECRET_FILE="$tmp/secret" expect 0 'authenticated' --
+SWIM_SECRET="$secret" expect 0 'authenticated' --
+# --secret wins over the environment, as for the nodes.
+SWIM_SECRET="$secret" expect 2 'drop reason: unknown_key' -- \
+  --secret='another secret'
+SWIM_SECRET_FILE=/nonexistent expect 1 'SWIM_SECRET_FILE=/nonexistent' --
+expect 1 '--secret_file=/nonexistent' -- --secret_file=/nonexistent
+# The cluster name is part of the key.
+expect 2 'drop reason: auth_failed' -- --secret="$secret" --cluster=prod
+expect 2 'hint: ' -- --secret="$secret" --cluster=prod
+SWIM_SECRET="$secret" expect 2 'drop reason: auth_failed' -- --cluster=prod
+expect 2 'drop reason: unknown_key' -- --secret='another secret'
+# Raw keys: the derived key as hex opens it; the secret as a raw key is
+# too short; the second key of a ring opens it too.
+expect 0 'authenticated' -- --key_hex="$key_hex"
+expect 1 'at least 16' -- --key="$secret"
 expect 0 'authenticated' -- --key='another sixteen-byte key' \
-  --key_hex="$(printf '%s' "$key" | od -An -tx1 | tr -d ' \n')" --cluster=demo
-expect 2 'drop reason: not_encrypted' -- --key="$key" --cluster=demo \
+  --secret="$secret"
+expect 2 'drop reason: not_encrypted' -- --secret="$secret" \
   --require_encryption
-expect 2 'drop reason: oversized' -- --key="$key" --cluster=demo \
+expect 2 'drop reason: oversized' -- --secret="$secret" \
   --max_datagram_bytes=100
 
-# A key file with a trailing newline.
-printf '%s\n' "$key" >"$tmp/key"
-expect 0 'authenticated' -- --key_file="$tmp/key" --cluster=demo
+# A raw key file with a trailing newline.
+printf '%s\n' 'a raw sixteen-byte key' >"$tmp/key"
+expect 2 'drop reason: unknown_key' -- --key_file="$tmp/key"
 
 # Damaged input.
 head -c 40 "$tmp/datagram.hex" >"$tmp/short.hex"
 input="$tmp/short.hex"
-expect 2 'drop reason: truncated' -- --key="$key"
+expect 2 'drop reason: truncated' -- --secret="$secret"
 sed 's/^01/07/' "$tmp/datagram.hex" >"$tmp/version.hex"
 input="$tmp/version.hex"
-expect 2 'drop reason: bad_version' -- --key="$key"
+expect 2 'drop reason: bad_version' -- --secret="$secret"
 echo 'not hex at all' >"$tmp/garbage"
 input="$tmp/garbage"
-expect 1 'is not hex' -- --key="$key"
+expect 1 'is not hex' -- --secret="$secret"
 
 # Usage errors.
 input="$tmp/datagram.hex"
-expect 1 'no key' --
+expect 1 'no key: give the cluster.s secret' --
 expect 1 'at least 16' -- --key=short
-expect 1 'max_datagram_bytes' -- --key="$key" --max_datagram_bytes=0
-expect 1 'cannot read' -- --key="$key" --file=/nonexistent
+expect 1 'max_datagram_bytes' -- --secret="$secret" --max_datagram_bytes=0
+expect 1 'cannot read' -- --secret="$secret" --file=/nonexistent
 
 # A bare body: the demo's payload is its bytes 18..(end - 16), in clear.
 hex=$(cat "$tmp/datagram.hex")
