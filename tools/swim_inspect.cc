@@ -31,6 +31,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "net/secret.h"
 #include "net/secret_flags.h"
 #include "swim/codec.h"
@@ -40,6 +41,7 @@
 #include "swim/message.h"
 #include "swim/message_text.h"
 #include "swim/prng.h"
+#include "tools/capture.h"
 #include "tools/help.h"
 
 ABSL_FLAG(std::string, file, "",
@@ -62,6 +64,16 @@ ABSL_FLAG(int64_t, max_datagram_bytes, swim::kDefaultMaxDatagramBytes,
 ABSL_FLAG(bool, body, false,
           "The input is a bare packet body, not a sealed datagram: decode it "
           "without keys.");
+ABSL_FLAG(std::string, listen, "",
+          "Capture mode: receive datagrams on this host:port (e.g. "
+          "127.0.0.1:7946; port 0: any, printed on stderr) and print one line "
+          "per datagram, decoded or with why a node drops it.");
+ABSL_FLAG(int64_t, count, 0,
+          "Capture mode: stop after this many datagrams (0: no limit).");
+ABSL_FLAG(absl::Duration, duration, absl::InfiniteDuration(),
+          "Capture mode: stop after this long (inf: no limit).");
+ABSL_FLAG(bool, json, false,
+          "Capture mode: print each datagram as a JSON object, one a line.");
 ABSL_FLAG(bool, demo, false,
           "Seal a sample packet as a node with the README's demo secret "
           "(my-demo-secret) would, print it as hex, and inspect it (ignores "
@@ -245,6 +257,35 @@ absl::StatusOr<std::string> DemoDatagram(const swim::Keyring& keyring) {
   return datagram;
 }
 
+// Capture mode (tools/capture.h) with the keys the flags give.
+int Capture(std::string listen, const swim::EnvelopeOptions& envelope) {
+  swim::tools::CaptureOptions options;
+  options.listen = std::move(listen);
+  options.count = absl::GetFlag(FLAGS_count);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.json = absl::GetFlag(FLAGS_json);
+  options.envelope = envelope;
+  if (options.count < 0 || options.duration <= absl::ZeroDuration()) {
+    std::cerr << "swim_inspect: --count must not be negative and --duration "
+                 "must be positive\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::vector<std::string>> keys = KeysFromFlags();
+  absl::StatusOr<swim::Keyring> keyring =
+      keys.ok() ? swim::Keyring::Create(absl::GetFlag(FLAGS_cluster),
+                                        *std::move(keys))
+                : keys.status();
+  absl::Status captured =
+      keyring.ok()
+          ? swim::tools::Capture(*keyring, options, std::cout, std::cerr)
+          : keyring.status();
+  if (!captured.ok()) {
+    std::cerr << "swim_inspect: " << captured.message() << "\n";
+    return kExitUsage;
+  }
+  return kExitDecoded;
+}
+
 int Main() {
   swim::EnvelopeOptions options;
   const int64_t max_bytes = absl::GetFlag(FLAGS_max_datagram_bytes);
@@ -275,6 +316,10 @@ int Main() {
               << kDemoSecret << ":\n"
               << absl::BytesToHexString(*datagram) << "\n\n";
     return InspectDatagram(*keyring, swim::EnvelopeOptions(), *datagram);
+  }
+
+  if (std::string listen = absl::GetFlag(FLAGS_listen); !listen.empty()) {
+    return Capture(std::move(listen), options);
   }
 
   absl::StatusOr<std::string> input = ReadInput();
@@ -311,9 +356,11 @@ int main(int argc, char** argv) {
       "  swim_inspect --file=datagram.bin --secret_file=FILE [--cluster=NAME]\n"
       "  swim_inspect --file=datagram.bin --key_hex=RAW_KEY\n"
       "  swim_inspect --body --file=body.bin\n"
+      "  SWIM_SECRET=s swim_inspect --listen=127.0.0.1:7946 --count=10 "
+      "[--json]\n"
       "  swim_inspect --demo\n"
-      "Exit status: 0 decoded, 1 usage error, 2 rejected (the reason is\n"
-      "printed).");
+      "Exit status: 0 decoded (or captured), 1 usage error, 2 rejected (the\n"
+      "reason is printed).");
   swim::tools::HandleHelp(argc, argv,
                           {{"swim_inspect flags", "tools/swim_inspect.cc"},
                            swim::tools::kSecretFlags});

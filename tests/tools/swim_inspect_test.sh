@@ -5,6 +5,7 @@
 set -euo pipefail
 
 inspect="$1"
+demo="$2"
 # The README's demo secret (14 bytes: too short as a raw key) and the key
 # the nodes derive from it, SHA-256("swim secret v1" || secret).
 secret='my-demo-secret'
@@ -92,5 +93,58 @@ printf "$(sed 's/../\\x&/g' <<<"$body_hex")" >"$tmp/body.bin"
 expect 0 'message: ping seq=42' -- --body --file="$tmp/body.bin"
 printf '\x0a\x01a\x00' >"$tmp/bad-body.bin"
 expect 2 'drop reason: unknown_type' -- --body --file="$tmp/bad-body.bin"
+
+# Capture mode, against real swim_demo processes that take the inspector
+# for their seed peer (so they send it their join syncs).
+# shellcheck source=tests/testing/process_harness.sh
+source tests/testing/process_harness.sh swim_inspect
+demo_flags=(--name=127.0.0.1:0 --join_retry=100ms --join_retry_max=200ms
+  --lines)
+# capture NAME FLAGS...: starts a capture on a free port; sets $port.
+capture() {
+  local name="$1"
+  shift
+  "$inspect" --listen=127.0.0.1:0 --duration=20s "$@" >"$work/$name.out" \
+    2>"$work/$name.err" &
+  capture_pid=$!
+  pids+=("$capture_pid")
+  wait_for "grep -q 'listening on 127.0.0.1:' $work/$name.err"
+  port="$(sed -n 's/.*listening on 127.0.0.1://p' "$work/$name.err")"
+}
+
+# The demo's own secret, as the nodes take it: every datagram decodes.
+capture good --count=2 --json --secret="$secret"
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+  >/dev/null 2>&1 &
+demo_pid=$!
+pids+=("$demo_pid")
+wait "$capture_pid" || fail "capture exited $?"
+kill -INT "$demo_pid"
+wait "$demo_pid" || true
+[[ "$(wc -l <"$work/good.out")" == 2 ]] || fail "$(cat "$work/good.out")"
+while read -r line; do
+  grep -q '^{"from":"127.0.0.1:[0-9]*","bytes":[0-9]*,"key_id":"2cde12fc","encrypted":false,"sender":"127.0.0.1:[0-9]*","message":"sync reply_wanted=yes","updates":\["alive ' <<<"$line" ||
+    fail "not a decoded join sync: $line"
+done <"$work/good.out"
+
+# Another secret: dropped, with the reason, as text.
+capture wrong --count=1 --secret="$secret"
+SWIM_SECRET='not the demo secret' "$demo" "${demo_flags[@]}" \
+  --peer="127.0.0.1:$port" >/dev/null 2>&1 &
+demo_pid=$!
+pids+=("$demo_pid")
+wait "$capture_pid" || fail "capture exited $?"
+kill -INT "$demo_pid"
+wait "$demo_pid" || true
+grep -q '^127.0.0.1:[0-9]* [0-9]*B dropped unknown_key: ' "$work/wrong.out" ||
+  fail "no drop line: $(cat "$work/wrong.out")"
+
+# --duration bounds a quiet capture.
+SWIM_SECRET="$secret" "$inspect" --listen=127.0.0.1:0 --duration=300ms \
+  >"$work/quiet.out" 2>/dev/null || fail "quiet capture exited $?"
+[[ ! -s "$work/quiet.out" ]] || fail "quiet capture printed $(cat "$work/quiet.out")"
+expect 1 'listen=nonsense' -- --secret="$secret" --listen=nonsense
+expect 1 'duration must be positive' -- --secret="$secret" \
+  --listen=127.0.0.1:0 --duration=0s
 
 echo "swim_inspect: all checks passed"
