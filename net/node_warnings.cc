@@ -62,6 +62,12 @@ std::vector<std::string> StartupWarnings(const UdpNodeOptions& options) {
   return warnings;
 }
 
+void PrintStartupWarnings(const char* program, const UdpNodeOptions& options) {
+  for (const std::string& warning : StartupWarnings(options)) {
+    PrintWarning(program, warning);
+  }
+}
+
 JoinWatch::JoinWatch(const Config& config, absl::Time start) {
   if (config.seed_peers.empty()) {
     deadline_ = absl::InfiniteFuture();
@@ -85,6 +91,13 @@ std::optional<std::string> JoinWatch::Check(const MembersSnapshot& view,
       "warning: no seed peer answered within ", kJoinRetriesBeforeWarning,
       " join retries (", absl::FormatDuration(waited_),
       "); check --peer, the secret and --cluster (still trying)");
+}
+
+void JoinWatch::Print(const char* program, const MembersSnapshot& view,
+                      absl::Time now) {
+  if (std::optional<std::string> warning = Check(view, now)) {
+    PrintWarning(program, *warning);
+  }
 }
 
 }  // namespace swim::net

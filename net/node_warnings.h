@@ -4,13 +4,10 @@
 // which answered within a few join retries (a wrong --peer, secret or
 // cluster name looks just like that).
 //
-//   for (const std::string& w : StartupWarnings(*options)) {
-//     PrintWarning(argv[0], w);
-//   }
+//   PrintStartupWarnings(argv[0], *options);
 //   JoinWatch watch(options->config, absl::Now());
 //   for (;;) {  // the program's own loop
-//     std::optional<std::string> w = watch.Check(*node->Members(),
-//     absl::Now()); if (w.has_value()) PrintWarning(argv[0], *w);
+//     watch.Print(argv[0], *node->Members(), absl::Now());
 //   }
 #ifndef NET_NODE_WARNINGS_H_
 #define NET_NODE_WARNINGS_H_
@@ -36,6 +33,8 @@ bool IsUnspecifiedAddress(absl::string_view host_port);
 // A warning per unspecified address among the node's name, address and
 // bind address (each named by its flag).
 std::vector<std::string> StartupWarnings(const UdpNodeOptions& options);
+// Prints each with PrintWarning.
+void PrintStartupWarnings(const char* program, const UdpNodeOptions& options);
 
 // How many unanswered join retries make JoinWatch warn.
 inline constexpr int kJoinRetriesBeforeWarning = 3;
@@ -51,6 +50,8 @@ class JoinWatch {
   // had their wait (join_retry_initial, doubling up to join_retry_max);
   // nullopt otherwise, and always without seed peers.
   std::optional<std::string> Check(const MembersSnapshot& view, absl::Time now);
+  // Check, and PrintWarning the warning if there is one.
+  void Print(const char* program, const MembersSnapshot& view, absl::Time now);
 
   // When Check starts to warn; absl::InfiniteFuture() without seed peers.
   absl::Time deadline() const { return deadline_; }

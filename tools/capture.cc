@@ -76,12 +76,14 @@ std::string DatagramLine(const Keyring& keyring, const CaptureOptions& options,
     return Dropped(options, from, datagram.size(), packet.status());
 
   std::vector<std::string> updates;
+  updates.reserve(packet->updates.size());
   for (const Update& update : packet->updates) {
     updates.push_back(UpdateToText(update));
   }
   const std::string key_id = KeyIdText(header->key_id);
   if (options.json) {
     std::vector<std::string> json_updates;
+    json_updates.reserve(updates.size());
     for (const std::string& u : updates) json_updates.push_back(Json(u));
     return absl::StrCat(
         "{\"from\":", Json(from), ",\"bytes\":", datagram.size(),

@@ -25,7 +25,6 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,6 +57,13 @@ ABSL_FLAG(std::string, token_key, "token",
 ABSL_FLAG(bool, lines, false, "Print one line per change even on a terminal.");
 
 namespace {
+
+// --help: this program's flags, then the node flags it takes.
+constexpr swim::tools::HelpSection kHelpSections[] = {
+    {"swim_demo flags", "tools/swim_demo.cc"},
+    swim::tools::kNodeFlags,
+    swim::tools::kSecretFlags,
+};
 
 using swim::net::MemberInfo;
 using swim::net::MembersSnapshot;
@@ -104,6 +110,17 @@ std::string Table(const MembersSnapshot& view) {
   return out;
 }
 
+// Blocks SIGINT and SIGTERM, which main then takes synchronously; the
+// node's thread inherits the mask.
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
 std::string RandomToken(swim::CryptoRandom& random) {
   uint8_t bytes[4];
   random.Fill(absl::MakeSpan(bytes));
@@ -118,28 +135,17 @@ int main(int argc, char** argv) {
       "The swim demo: join a cluster and watch it.\n"
       "  SWIM_SECRET=s swim_demo --name=127.0.0.1:2001 "
       "--peer=127.0.0.1:2003 --metadata=name=one");
-  swim::tools::HandleHelp(argc, argv,
-                          {{"swim_demo flags", "tools/swim_demo.cc"},
-                           swim::tools::kNodeFlags,
-                           swim::tools::kSecretFlags});
+  swim::tools::HandleHelp(argc, argv, kHelpSections);
   swim::net::ParseNodeCommandLine(argc, argv);
   absl::StatusOr<swim::net::UdpNodeOptions> options =
       swim::net::NodeOptionsFromFlags();
   if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());
-  for (const std::string& warning : swim::net::StartupWarnings(*options)) {
-    swim::net::PrintWarning(argv[0], warning);
-  }
+  swim::net::PrintStartupWarnings(argv[0], *options);
   const absl::Duration token_interval = absl::GetFlag(FLAGS_token_interval);
   const std::string token_key = absl::GetFlag(FLAGS_token_key);
   const bool table = isatty(STDOUT_FILENO) && !absl::GetFlag(FLAGS_lines);
 
-  // Signals are taken synchronously by this thread; the node's thread
-  // inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = BlockStopSignals();
 
   // Before Start, which takes the options.
   swim::net::JoinWatch join_watch(options->config, absl::Now());
@@ -181,10 +187,7 @@ int main(int argc, char** argv) {
   absl::Time token_at = next_token();
   for (;;) {
     if (table && dirty.exchange(false)) Print(Table(*node.Members()));
-    if (std::optional<std::string> warning =
-            join_watch.Check(*node.Members(), absl::Now())) {
-      swim::net::PrintWarning(argv[0], *warning);
-    }
+    join_watch.Print(argv[0], *node.Members(), absl::Now());
     if (token_interval > absl::ZeroDuration() && absl::Now() >= token_at) {
       // Works without initial metadata too: the token joins whatever the
       // local member has.

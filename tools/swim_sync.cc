@@ -35,7 +35,6 @@
 #include <cstring>
 #include <deque>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +67,13 @@ ABSL_FLAG(std::string, on_update, "",
 extern char** environ;
 
 namespace {
+
+// --help: this program's flags, then the node flags it takes.
+constexpr swim::tools::HelpSection kHelpSections[] = {
+    {"swim_sync flags", "tools/swim_sync.cc"},
+    swim::tools::kNodeFlags,
+    swim::tools::kSecretFlags,
+};
 
 using swim::net::MemberChange;
 using swim::net::MemberInfo;
@@ -325,10 +331,7 @@ int main(int argc, char** argv) {
       "Mirror a swim cluster into a folder.\n"
       "  SWIM_SECRET=s swim_sync --dir=DIR --name=127.0.0.1:2001 "
       "--peer=127.0.0.1:2002 [--on_update=PROGRAM]");
-  swim::tools::HandleHelp(argc, argv,
-                          {{"swim_sync flags", "tools/swim_sync.cc"},
-                           swim::tools::kNodeFlags,
-                           swim::tools::kSecretFlags});
+  swim::tools::HandleHelp(argc, argv, kHelpSections);
   std::vector<char*> args = swim::net::ParseNodeCommandLine(argc, argv);
   std::string dir = absl::GetFlag(FLAGS_dir);
   if (dir.empty() && args.size() > 1) dir = args[1];
@@ -340,9 +343,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<swim::net::UdpNodeOptions> options =
       swim::net::NodeOptionsFromFlags();
   if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());
-  for (const std::string& warning : swim::net::StartupWarnings(*options)) {
-    swim::net::PrintWarning(argv[0], warning);
-  }
+  swim::net::PrintStartupWarnings(argv[0], *options);
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -381,10 +382,7 @@ int main(int argc, char** argv) {
     }
     for (const MemberChange& change : changes) mirror.Apply(change);
     mirror.Reap();
-    if (std::optional<std::string> warning =
-            join_watch.Check(*node.Members(), absl::Now())) {
-      swim::net::PrintWarning(argv[0], *warning);
-    }
+    join_watch.Print(argv[0], *node.Members(), absl::Now());
     timespec wait = absl::ToTimespec(absl::Milliseconds(100));
     int signal = sigtimedwait(&signals, nullptr, &wait);
     if (signal == SIGINT || signal == SIGTERM) break;

@@ -56,7 +56,7 @@ TEST(NodeWarningsTest, StartupWarningsNameTheFlag) {
   }
 }
 
-MembersSnapshot ViewOf(std::vector<std::string> names) {
+MembersSnapshot ViewOf(const std::vector<std::string>& names) {
   MembersSnapshot view;
   for (const std::string& name : names) {
     MemberInfo m;

@@ -17,8 +17,6 @@
 #include "gtest/gtest.h"
 #include "net/tsan_mutex_lock.h"
 
-extern char** environ;
-
 namespace swim::testing {
 
 using ::swim::net::TsanMutexLock;
@@ -31,6 +29,7 @@ NodeProcess::NodeProcess(const std::string& program,
   EXPECT_EQ(pipe2(out, O_CLOEXEC), 0);
   args.insert(args.begin(), program);
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& a : args) argv.push_back(&a[0]);
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
