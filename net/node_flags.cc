@@ -24,6 +24,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "net/node_settings.h"
+#include "net/secret_flags.h"
 #include "net/udp_node.h"
 #include "swim/config.h"
 #include "swim/config_knobs.h"
@@ -53,16 +54,8 @@ ABSL_FLAG(std::vector<std::string>, peer, {},
           "A member to join through, host:port; repeat for several. A DNS "
           "name stands for all its addresses. Default: $SWIM_PEERS "
           "(comma-separated).");
-ABSL_FLAG(std::string, secret, "",
-          "The cluster's shared secret. Default: the contents of "
-          "--secret_file or $SWIM_SECRET_FILE, else $SWIM_SECRET. Required.");
-ABSL_FLAG(std::string, secret_file, "",
-          "A file holding the shared secret (one trailing newline stripped).");
 ABSL_FLAG(std::vector<std::string>, metadata, {},
           "key=value metadata of this member at start; repeat for several.");
-ABSL_FLAG(std::string, cluster, "",
-          "The cluster's name: members of differently named clusters ignore "
-          "each other.");
 // The timing knobs: Config fields, described, parsed and set by the knob
 // table (swim/config_knobs.h); NodeKnobFlags() lists them.
 ABSL_FLAG(bool, encrypt, false, "Encrypt datagrams (and require encryption).");

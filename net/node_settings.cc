@@ -24,6 +24,8 @@ absl::Status Bad(absl::string_view what, absl::string_view value,
   return absl::InvalidArgumentError(absl::StrCat(what, "=", value, ": ", why));
 }
 
+}  // namespace
+
 absl::StatusOr<std::string> FindSecret(const NodeIdentityInputs& given,
                                        const EnvironmentLookup& environment) {
   if (!given.secret.empty()) return given.secret;
@@ -51,8 +53,6 @@ absl::StatusOr<std::string> FindSecret(const NodeIdentityInputs& given,
       "no secret: give --secret, --secret_file, SWIM_SECRET_FILE or "
       "SWIM_SECRET (there is no insecure default)");
 }
-
-}  // namespace
 
 std::optional<std::string> ProcessEnvironment(const char* variable) {
   const char* value = std::getenv(variable);

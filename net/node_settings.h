@@ -49,6 +49,11 @@ using EnvironmentLookup =
 // The process's environment (getenv).
 std::optional<std::string> ProcessEnvironment(const char* variable);
 
+// The secret `given` and `environment` name (in the order above), with
+// errors that name the flag or variable.
+absl::StatusOr<std::string> FindSecret(const NodeIdentityInputs& given,
+                                       const EnvironmentLookup& environment);
+
 // Fills config->name, address, seed_peers, keys and metadata from `given`
 // and `environment`. InvalidArgument (or the secret file's error) in one
 // line naming the flag or variable, e.g. "--peer=foo:99999: bad port".

@@ -28,6 +28,8 @@
 #include "net/socket_address.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_socket.h"
+#include "openssl/mem.h"
+#include "swim/keyring.h"
 #include "swim/node.h"
 
 namespace swim::net {
@@ -158,6 +160,35 @@ absl::Status UdpNode::SetMetadata(Metadata metadata) {
   });
   if (!ran) return absl::FailedPreconditionError("the node is stopped");
   return status;
+}
+
+absl::StatusOr<KeyId> UdpNode::AddKey(std::string key) {
+  absl::StatusOr<KeyId> added = absl::FailedPreconditionError("");
+  bool ran = RunOnLoop([&](absl::Time) { added = node_->AddKey(key); });
+  OPENSSL_cleanse(key.data(), key.size());
+  if (!ran) return absl::FailedPreconditionError("the node is stopped");
+  return added;
+}
+
+absl::Status UdpNode::UseKey(KeyId id) {
+  absl::Status status;
+  bool ran = RunOnLoop([&](absl::Time) { status = node_->UseKey(id); });
+  if (!ran) return absl::FailedPreconditionError("the node is stopped");
+  return status;
+}
+
+absl::Status UdpNode::RemoveKey(KeyId id) {
+  absl::Status status;
+  bool ran = RunOnLoop([&](absl::Time) { status = node_->RemoveKey(id); });
+  if (!ran) return absl::FailedPreconditionError("the node is stopped");
+  return status;
+}
+
+absl::StatusOr<std::vector<KeyId>> UdpNode::KeyIds() const {
+  std::vector<KeyId> ids;
+  bool ran = RunOnLoop([&](absl::Time) { ids = node_->key_ids(); });
+  if (!ran) return absl::FailedPreconditionError("the node is stopped");
+  return ids;
 }
 
 Subscription UdpNode::Subscribe(ChangeCallback callback, bool replay_members) {

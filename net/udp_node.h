@@ -52,6 +52,7 @@
 #include "swim/config.h"
 #include "swim/counters.h"
 #include "swim/crypto_random.h"
+#include "swim/keyring.h"
 #include "swim/message.h"
 #include "swim/node.h"
 
@@ -116,6 +117,20 @@ class UdpNode {
   // Replaces the local member's metadata (swim::Node::SetMetadata's
   // errors). FailedPrecondition once stopped.
   absl::Status SetMetadata(Metadata metadata);
+
+  // Keys at runtime, for rotating the cluster's key without a restart: on
+  // every member AddKey(new), then UseKey(its id) on every member, then
+  // RemoveKey(the old id) on every member (see net/README.md, "Rotating
+  // keys"). swim::Node::AddKey/UseKey/RemoveKey's errors (InvalidArgument
+  // for a short key, NotFound for an id not held, FailedPrecondition for
+  // removing the primary or the last key); FailedPrecondition once stopped.
+  // AddKey takes the key itself (DeriveKeyFromSecret makes one from a
+  // secret), returns its id and zeroes its copy. KeyIds lists the ids held,
+  // the primary first; the keys never leave the node.
+  absl::StatusOr<KeyId> AddKey(std::string key);
+  absl::Status UseKey(KeyId id);
+  absl::Status RemoveKey(KeyId id);
+  absl::StatusOr<std::vector<KeyId>> KeyIds() const;
 
   // Calls `callback` on the loop thread after every change of any member
   // (status, incarnation or metadata), until the Subscription goes away.

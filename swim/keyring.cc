@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "openssl/aead.h"
 #include "openssl/digest.h"
 #include "openssl/err.h"
@@ -41,6 +45,20 @@ KeyId IdOf(const Fingerprint& fingerprint) {
 }  // namespace
 
 KeyId KeyIdOf(absl::string_view key) { return IdOf(FingerprintOf(key)); }
+
+std::string KeyIdText(KeyId id) { return absl::StrFormat("%08x", id); }
+
+absl::StatusOr<KeyId> ParseKeyId(absl::string_view text) {
+  // SimpleHexAtoi alone would also take a sign, "0x" and white space.
+  KeyId id = 0;
+  if (text.empty() || text.size() > 8 ||
+      !std::all_of(text.begin(), text.end(), absl::ascii_isxdigit) ||
+      !absl::SimpleHexAtoi(text, &id)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "key id '", absl::CHexEscape(text), "': want 1 to 8 hex digits"));
+  }
+  return id;
+}
 
 struct Keyring::Key {
   Key() { EVP_AEAD_CTX_zero(&aead); }
@@ -154,8 +172,27 @@ absl::Status Keyring::Add(absl::string_view key) {
   return absl::OkStatus();
 }
 
+int Keyring::FindId(KeyId id) const {
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (keys_[i]->id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 absl::Status Keyring::SetPrimary(absl::string_view key) {
-  const int index = Find(key);
+  return SetPrimaryAt(Find(key));
+}
+
+absl::Status Keyring::SetPrimaryById(KeyId id) {
+  const int index = FindId(id);
+  if (index < 0) {
+    return absl::NotFoundError(
+        absl::StrCat("no key with id ", KeyIdText(id), " in the keyring"));
+  }
+  return SetPrimaryAt(index);
+}
+
+absl::Status Keyring::SetPrimaryAt(int index) {
   if (index < 0) return absl::NotFoundError("key is not in the keyring");
   // Keep the others in order; only the primary's position is meaningful.
   std::rotate(keys_.begin(), keys_.begin() + index, keys_.begin() + index + 1);
@@ -163,11 +200,26 @@ absl::Status Keyring::SetPrimary(absl::string_view key) {
 }
 
 absl::Status Keyring::Remove(absl::string_view key) {
-  const int index = Find(key);
+  return RemoveAt(Find(key));
+}
+
+absl::Status Keyring::RemoveById(KeyId id) {
+  const int index = FindId(id);
+  if (index < 0) {
+    return absl::NotFoundError(
+        absl::StrCat("no key with id ", KeyIdText(id), " in the keyring"));
+  }
+  return RemoveAt(index);
+}
+
+absl::Status Keyring::RemoveAt(int index) {
   if (index < 0) return absl::NotFoundError("key is not in the keyring");
   if (index == 0) {
     return absl::FailedPreconditionError(
-        "cannot remove the primary key; make another key primary first");
+        keys_.size() == 1
+            ? "cannot remove the last key; add and use another key first"
+            : "cannot remove the primary key; make another key primary "
+              "first");
   }
   keys_.erase(keys_.begin() + index);
   return absl::OkStatus();

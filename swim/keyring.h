@@ -12,6 +12,9 @@
 //   1. Add(k2) on every member (everyone still sends with k1);
 //   2. SetPrimary(k2) on every member (everyone accepts both);
 //   3. Remove(k1) on every member (nobody sends with k1 any more).
+// A running swim::Node rotates through Node::AddKey/UseKey/RemoveKey, which
+// name keys by id (the *ById methods below) so that the key bytes are only
+// ever given once.
 // A member may join mid-rotation if it holds the key the others send with
 // and its own primary is in their rings.
 //
@@ -49,6 +52,11 @@ using KeyId = uint32_t;
 // depends on the key alone, so clusters that share a key see the same id.
 KeyId KeyIdOf(absl::string_view key);
 
+// `id` as the 8 lowercase hex digits tools print, and back (InvalidArgument
+// unless `text` is 1 to 8 hex digits).
+std::string KeyIdText(KeyId id);
+absl::StatusOr<KeyId> ParseKeyId(absl::string_view text);
+
 class Keyring {
  public:
   // A keyring for the cluster called `cluster_name` (at most 255 bytes; the
@@ -75,6 +83,12 @@ class Keyring {
   // FailedPrecondition if it is the primary (SetPrimary another key first).
   absl::Status Remove(absl::string_view key);
 
+  // As SetPrimary and Remove, naming the key by its id (KeyIdOf): NotFound
+  // for an id not in the ring; RemoveById is FailedPrecondition for the
+  // primary, and so for the last key.
+  absl::Status SetPrimaryById(KeyId id);
+  absl::Status RemoveById(KeyId id);
+
   size_t size() const { return keys_.size(); }
   KeyId primary_key_id() const;
   // Ids of all keys, the primary first.
@@ -99,8 +113,11 @@ class Keyring {
 
   static absl::StatusOr<KeyPtr> NewKey(absl::string_view cluster_name,
                                        absl::string_view key);
-  // Index of the key equal to `key` in keys_, or -1.
+  // Index of the key equal to `key` (or with id `id`) in keys_, or -1.
   int Find(absl::string_view key) const;
+  int FindId(KeyId id) const;
+  absl::Status SetPrimaryAt(int index);
+  absl::Status RemoveAt(int index);
   // Why `key` cannot join the ring, or OK.
   absl::Status CheckNew(const Key& key) const;
 

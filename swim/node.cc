@@ -126,6 +126,16 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
   HandlePacket(now, from_address, received_);
 }
 
+absl::StatusOr<KeyId> Node::AddKey(absl::string_view key) {
+  absl::Status added = keyring_.Add(key);
+  if (!added.ok()) return added;
+  return KeyIdOf(key);
+}
+
+absl::Status Node::UseKey(KeyId id) { return keyring_.SetPrimaryById(id); }
+
+absl::Status Node::RemoveKey(KeyId id) { return keyring_.RemoveById(id); }
+
 bool Node::Receive(absl::string_view datagram) {
   // Zero-copy decoding into buffers reused across datagrams: most updates
   // (say, a full-state exchange) tell us nothing new and are never copied.

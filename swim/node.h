@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -106,6 +107,19 @@ class Node {
   // (with the news); keep running it for a few probe intervals before
   // closing its socket, so that nobody suspects it meanwhile.
   void Leave(absl::Time now);
+
+  // Keys at runtime, for rotating the cluster's key without a restart (the
+  // order every member goes through is in swim/keyring.h: add, use,
+  // remove). AddKey accepts `key` from now on and returns its id
+  // (InvalidArgument for a key under kMinKeyBytes, AlreadyExists for one
+  // already held); UseKey seals with key `id` from the next datagram on;
+  // RemoveKey stops accepting it (FailedPrecondition for the primary, and
+  // so for the last key). Both are NotFound for an id not held.
+  absl::StatusOr<KeyId> AddKey(absl::string_view key);
+  absl::Status UseKey(KeyId id);
+  absl::Status RemoveKey(KeyId id);
+  // The ids of the keys held, the primary first; never the keys.
+  std::vector<KeyId> key_ids() const { return keyring_.key_ids(); }
 
   // The next datagram to send, oldest first.
   std::optional<Transmit> PollTransmit();

@@ -42,10 +42,12 @@
 #include "absl/time/time.h"
 #include "net/member_snapshot.h"
 #include "net/node_flags.h"
+#include "net/node_warnings.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
 #include "swim/crypto_random.h"
 #include "swim/status.h"
+#include "tools/help.h"
 #include "tools/version_flag.h"
 
 ABSL_FLAG(absl::Duration, token_interval, absl::Seconds(10),
@@ -56,6 +58,13 @@ ABSL_FLAG(std::string, token_key, "token",
 ABSL_FLAG(bool, lines, false, "Print one line per change even on a terminal.");
 
 namespace {
+
+// --help: this program's flags, then the node flags it takes.
+constexpr swim::tools::HelpSection kHelpSections[] = {
+    {"swim_demo flags", "tools/swim_demo.cc"},
+    swim::tools::kNodeFlags,
+    swim::tools::kSecretFlags,
+};
 
 using swim::net::MemberInfo;
 using swim::net::MembersSnapshot;
@@ -102,6 +111,17 @@ std::string Table(const MembersSnapshot& view) {
   return out;
 }
 
+// Blocks SIGINT and SIGTERM, which main then takes synchronously; the
+// node's thread inherits the mask.
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
 std::string RandomToken(swim::CryptoRandom& random) {
   uint8_t bytes[4];
   random.Fill(absl::MakeSpan(bytes));
@@ -117,22 +137,20 @@ int main(int argc, char** argv) {
       "The swim demo: join a cluster and watch it.\n"
       "  SWIM_SECRET=s swim_demo --name=127.0.0.1:2001 "
       "--peer=127.0.0.1:2003 --metadata=name=one");
+  swim::tools::HandleHelp(argc, argv, kHelpSections);
   swim::net::ParseNodeCommandLine(argc, argv);
   absl::StatusOr<swim::net::UdpNodeOptions> options =
       swim::net::NodeOptionsFromFlags();
   if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());
+  swim::net::PrintStartupWarnings(argv[0], *options);
   const absl::Duration token_interval = absl::GetFlag(FLAGS_token_interval);
   const std::string token_key = absl::GetFlag(FLAGS_token_key);
   const bool table = isatty(STDOUT_FILENO) && !absl::GetFlag(FLAGS_lines);
 
-  // Signals are taken synchronously by this thread; the node's thread
-  // inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = BlockStopSignals();
 
+  // Before Start, which takes the options.
+  swim::net::JoinWatch join_watch(options->config, absl::Now());
   absl::StatusOr<std::unique_ptr<swim::net::UdpNode>> started =
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
@@ -171,6 +189,7 @@ int main(int argc, char** argv) {
   absl::Time token_at = next_token();
   for (;;) {
     if (table && dirty.exchange(false)) Print(Table(*node.Members()));
+    join_watch.Print(argv[0], *node.Members(), absl::Now());
     if (token_interval > absl::ZeroDuration() && absl::Now() >= token_at) {
       // Works without initial metadata too: the token joins whatever the
       // local member has.

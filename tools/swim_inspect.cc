@@ -2,9 +2,14 @@
 // says exactly why a node would drop it. For operators chasing dropped
 // packets; see --help.
 //
-//   echo 01000a1b2c3d... | swim_inspect --key_file=/etc/swim/key --cluster=prod
-//   swim_inspect --file=captured.bin --key=... --body   # a bare body
-//   swim_inspect --demo                                  # a sample datagram
+// It takes the cluster's secret and name as the nodes do (--secret,
+// --secret_file, $SWIM_SECRET_FILE, $SWIM_SECRET, --cluster; see
+// net/secret_flags.h), or raw envelope keys.
+//
+//   echo 01000a1b2c3d... | SWIM_SECRET=my-demo-secret swim_inspect
+//   swim_inspect --file=captured.bin --secret_file=/etc/swim/secret
+//   --cluster=prod swim_inspect --file=captured.bin --body     # a bare body
+//   swim_inspect --demo                         # a sample datagram
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +31,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "net/secret.h"
+#include "net/secret_flags.h"
 #include "swim/codec.h"
 #include "swim/drop_reason.h"
 #include "swim/envelope.h"
@@ -33,6 +41,8 @@
 #include "swim/message.h"
 #include "swim/message_text.h"
 #include "swim/prng.h"
+#include "tools/capture.h"
+#include "tools/help.h"
 #include "tools/version_flag.h"
 
 ABSL_FLAG(std::string, file, "",
@@ -40,14 +50,13 @@ ABSL_FLAG(std::string, file, "",
           "Without it, the datagram is read from standard input as hex "
           "(white space ignored).");
 ABSL_FLAG(std::string, key, "",
-          "A cluster key as text. Keys from --key, --key_file and --key_hex "
-          "are all tried, in that order.");
+          "A raw envelope key as text (not a secret: nodes derive their key "
+          "from the secret). Keys from --key, --key_file, --key_hex and the "
+          "secret are all tried, in that order.");
 ABSL_FLAG(std::vector<std::string>, key_hex, {},
           "Cluster key(s) as hex; comma-separated or repeated.");
 ABSL_FLAG(std::string, key_file, "",
           "A file holding one cluster key (a trailing newline is stripped).");
-ABSL_FLAG(std::string, cluster, "",
-          "The cluster name the keys are bound to (empty: the default).");
 ABSL_FLAG(bool, require_encryption, false,
           "Reject datagrams whose payload is not encrypted, as a node "
           "configured to require encryption does.");
@@ -56,14 +65,25 @@ ABSL_FLAG(int64_t, max_datagram_bytes, swim::kDefaultMaxDatagramBytes,
 ABSL_FLAG(bool, body, false,
           "The input is a bare packet body, not a sealed datagram: decode it "
           "without keys.");
+ABSL_FLAG(std::string, listen, "",
+          "Capture mode: receive datagrams on this host:port (e.g. "
+          "127.0.0.1:7946; port 0: any, printed on stderr) and print one line "
+          "per datagram, decoded or with why a node drops it.");
+ABSL_FLAG(int64_t, count, 0,
+          "Capture mode: stop after this many datagrams (0: no limit).");
+ABSL_FLAG(absl::Duration, duration, absl::InfiniteDuration(),
+          "Capture mode: stop after this long (inf: no limit).");
+ABSL_FLAG(bool, json, false,
+          "Capture mode: print each datagram as a JSON object, one a line.");
 ABSL_FLAG(bool, demo, false,
-          "Seal a sample packet with a sample key, print it as hex, and "
-          "inspect it (ignores the input flags).");
+          "Seal a sample packet as a node with the README's demo secret "
+          "(my-demo-secret) would, print it as hex, and inspect it (ignores "
+          "the input flags).");
 
 namespace {
 
-constexpr absl::string_view kDemoKey = "an example key: never use it";
-constexpr absl::string_view kDemoCluster = "demo";
+// The secret of the demo cluster in README.md, in the default cluster.
+constexpr absl::string_view kDemoSecret = "my-demo-secret";
 
 // Exit codes: the datagram decoded, the tool was misused (as absl's flag
 // parser exits), or the datagram was rejected.
@@ -137,15 +157,21 @@ absl::StatusOr<std::vector<std::string>> KeysFromFlags() {
     if (!key.ok()) return key.status();
     keys.push_back(*std::move(key));
   }
+  // The secret last, as the nodes find it.
+  if (swim::net::SecretGiven()) {
+    absl::StatusOr<std::string> key = swim::net::KeyFromSecretFlags();
+    if (!key.ok()) return key.status();
+    keys.push_back(*std::move(key));
+  }
   if (keys.empty()) {
     return absl::InvalidArgumentError(
-        "no key: give --key, --key_hex or --key_file (or --body for a bare "
+        "no key: give the cluster's secret as the nodes take it (--secret, "
+        "--secret_file, SWIM_SECRET_FILE or SWIM_SECRET), or a raw key with "
+        "--key, --key_hex or --key_file (or --body for a bare "
         "packet body)");
   }
   return keys;
 }
-
-std::string KeyIdText(swim::KeyId id) { return absl::StrFormat("%08x", id); }
 
 void PrintPacket(const swim::Packet& packet) {
   std::cout << "message: " << swim::MessageToText(packet.message) << "\n"
@@ -180,14 +206,14 @@ int InspectDatagram(const swim::Keyring& keyring,
   if (!header.ok()) return Rejected(header.status());
   std::cout << "envelope: version " << int{header->version} << ", "
             << (header->encrypted ? "encrypted" : "signed, not encrypted")
-            << ", key id " << KeyIdText(header->key_id) << ", payload "
+            << ", key id " << swim::KeyIdText(header->key_id) << ", payload "
             << header->payload_bytes << " bytes\n";
   absl::StatusOr<std::string> body =
       swim::OpenDatagram(keyring, options, datagram);
   if (!body.ok()) {
     const int code = Rejected(body.status());
     std::vector<std::string> ids;
-    for (swim::KeyId id : keyring.key_ids()) ids.push_back(KeyIdText(id));
+    for (swim::KeyId id : keyring.key_ids()) ids.push_back(swim::KeyIdText(id));
     std::cout << "keyring: cluster \""
               << absl::CHexEscape(keyring.cluster_name()) << "\", key ids "
               << absl::StrJoin(ids, ", ") << "\n";
@@ -198,7 +224,7 @@ int InspectDatagram(const swim::Keyring& keyring,
     }
     return code;
   }
-  std::cout << "authenticated: key id " << KeyIdText(header->key_id)
+  std::cout << "authenticated: key id " << swim::KeyIdText(header->key_id)
             << ", cluster \"" << absl::CHexEscape(keyring.cluster_name())
             << "\"\n";
   return InspectBody(*body,
@@ -232,6 +258,35 @@ absl::StatusOr<std::string> DemoDatagram(const swim::Keyring& keyring) {
   return datagram;
 }
 
+// Capture mode (tools/capture.h) with the keys the flags give.
+int Capture(std::string listen, const swim::EnvelopeOptions& envelope) {
+  swim::tools::CaptureOptions options;
+  options.listen = std::move(listen);
+  options.count = absl::GetFlag(FLAGS_count);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.json = absl::GetFlag(FLAGS_json);
+  options.envelope = envelope;
+  if (options.count < 0 || options.duration <= absl::ZeroDuration()) {
+    std::cerr << "swim_inspect: --count must not be negative and --duration "
+                 "must be positive\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::vector<std::string>> keys = KeysFromFlags();
+  absl::StatusOr<swim::Keyring> keyring =
+      keys.ok() ? swim::Keyring::Create(absl::GetFlag(FLAGS_cluster),
+                                        *std::move(keys))
+                : keys.status();
+  absl::Status captured =
+      keyring.ok()
+          ? swim::tools::Capture(*keyring, options, std::cout, std::cerr)
+          : keyring.status();
+  if (!captured.ok()) {
+    std::cerr << "swim_inspect: " << captured.message() << "\n";
+    return kExitUsage;
+  }
+  return kExitDecoded;
+}
+
 int Main() {
   swim::EnvelopeOptions options;
   const int64_t max_bytes = absl::GetFlag(FLAGS_max_datagram_bytes);
@@ -246,8 +301,8 @@ int Main() {
   options.require_encryption = absl::GetFlag(FLAGS_require_encryption);
 
   if (absl::GetFlag(FLAGS_demo)) {
-    absl::StatusOr<swim::Keyring> keyring =
-        swim::Keyring::Create(kDemoCluster, {std::string(kDemoKey)});
+    absl::StatusOr<swim::Keyring> keyring = swim::Keyring::Create(
+        "", {swim::net::DeriveKeyFromSecret(kDemoSecret)});
     if (!keyring.ok()) {
       std::cerr << "swim_inspect: " << keyring.status().message() << "\n";
       return kExitUsage;
@@ -257,10 +312,15 @@ int Main() {
       std::cerr << "swim_inspect: " << datagram.status().message() << "\n";
       return kExitUsage;
     }
-    std::cout << "A sample datagram, sealed with --key='" << kDemoKey
-              << "' --cluster=" << kDemoCluster << ":\n"
+    std::cout << "A sample datagram, sealed as swim_demo does with "
+                 "SWIM_SECRET="
+              << kDemoSecret << ":\n"
               << absl::BytesToHexString(*datagram) << "\n\n";
     return InspectDatagram(*keyring, swim::EnvelopeOptions(), *datagram);
+  }
+
+  if (std::string listen = absl::GetFlag(FLAGS_listen); !listen.empty()) {
+    return Capture(std::move(listen), options);
   }
 
   absl::StatusOr<std::string> input = ReadInput();
@@ -293,12 +353,19 @@ int main(int argc, char** argv) {
   swim::tools::SetVersionFlag("swim_inspect");
   absl::SetProgramUsageMessage(
       "Decodes a swim datagram and prints it, or says why a node drops it.\n"
-      "  swim_inspect --key_file=KEY [--cluster=NAME] < datagram.hex\n"
-      "  swim_inspect --file=datagram.bin --key=SECRET [--cluster=NAME]\n"
+      "The secret and cluster name are taken as the nodes take them.\n"
+      "  SWIM_SECRET=s swim_inspect [--cluster=NAME] < datagram.hex\n"
+      "  swim_inspect --file=datagram.bin --secret_file=FILE [--cluster=NAME]\n"
+      "  swim_inspect --file=datagram.bin --key_hex=RAW_KEY\n"
       "  swim_inspect --body --file=body.bin\n"
+      "  SWIM_SECRET=s swim_inspect --listen=127.0.0.1:7946 --count=10 "
+      "[--json]\n"
       "  swim_inspect --demo\n"
-      "Exit status: 0 decoded, 1 usage error, 2 rejected (the reason is\n"
-      "printed).");
+      "Exit status: 0 decoded (or captured), 1 usage error, 2 rejected (the\n"
+      "reason is printed).");
+  swim::tools::HandleHelp(argc, argv,
+                          {{"swim_inspect flags", "tools/swim_inspect.cc"},
+                           swim::tools::kSecretFlags});
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   if (rest.size() > 1) {
     std::cerr << "swim_inspect: unexpected argument '" << rest[1]

@@ -40,6 +40,7 @@
 #include "sim/swarm.h"
 #include "swim/config.h"
 #include "swim/config_knobs.h"
+#include "tools/help.h"
 #include "tools/version_flag.h"
 
 ABSL_FLAG(std::optional<int>, nodes, std::nullopt,
@@ -397,6 +398,8 @@ int main(int argc, char** argv) {
       "  swim_sim --nodes=200 --loss=10% --duration=10m\n"
       "  swim_sim --scenario=sim/scenarios/partition.txt\n"
       "  swim_sim --swarm=100 --seed=1\n");
+  swim::tools::HandleHelp(argc, argv,
+                          {{"swim_sim flags", "tools/swim_sim.cc"}});
   absl::ParseCommandLine(argc, argv);
   return Main();
 }

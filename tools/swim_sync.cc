@@ -51,9 +51,11 @@
 #include "absl/time/time.h"
 #include "net/member_snapshot.h"
 #include "net/node_flags.h"
+#include "net/node_warnings.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
 #include "swim/status.h"
+#include "tools/help.h"
 #include "tools/version_flag.h"
 
 ABSL_FLAG(std::string, dir, "",
@@ -64,6 +66,13 @@ ABSL_FLAG(std::string, on_update, "",
           "status and folder as arguments.");
 
 namespace {
+
+// --help: this program's flags, then the node flags it takes.
+constexpr swim::tools::HelpSection kHelpSections[] = {
+    {"swim_sync flags", "tools/swim_sync.cc"},
+    swim::tools::kNodeFlags,
+    swim::tools::kSecretFlags,
+};
 
 using swim::net::MemberChange;
 using swim::net::MemberInfo;
@@ -323,6 +332,7 @@ int main(int argc, char** argv) {
       "Mirror a swim cluster into a folder.\n"
       "  SWIM_SECRET=s swim_sync --dir=DIR --name=127.0.0.1:2001 "
       "--peer=127.0.0.1:2002 [--on_update=PROGRAM]");
+  swim::tools::HandleHelp(argc, argv, kHelpSections);
   std::vector<char*> args = swim::net::ParseNodeCommandLine(argc, argv);
   std::string dir = absl::GetFlag(FLAGS_dir);
   if (dir.empty() && args.size() > 1) dir = args[1];
@@ -334,6 +344,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<swim::net::UdpNodeOptions> options =
       swim::net::NodeOptionsFromFlags();
   if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());
+  swim::net::PrintStartupWarnings(argv[0], *options);
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -342,6 +353,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Before Start, which takes the options.
+  swim::net::JoinWatch join_watch(options->config, absl::Now());
   absl::StatusOr<std::unique_ptr<swim::net::UdpNode>> started =
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
@@ -370,6 +383,7 @@ int main(int argc, char** argv) {
     }
     for (const MemberChange& change : changes) mirror.Apply(change);
     mirror.Reap();
+    join_watch.Print(argv[0], *node.Members(), absl::Now());
     timespec wait = absl::ToTimespec(absl::Milliseconds(100));
     int signal = sigtimedwait(&signals, nullptr, &wait);
     if (signal == SIGINT || signal == SIGTERM) break;

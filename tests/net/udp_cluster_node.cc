@@ -8,6 +8,11 @@
 //   in:  meta k=v;k2=v2    replace the local metadata
 //        leave             leave gracefully, keep running
 //        stats             print a STATS line
+//        key add <secret>  hold the key derived from <secret> too
+//        key use <secret>  seal with it
+//        key remove <secret> stop accepting it
+//        keys              list the key ids held, the primary first
+//   The key commands answer "OK [<key ids>]" or "ERROR <message>".
 //        quit              stop (leaving gracefully) and exit 0
 //   End of input stops without leaving and exits, so a dying test never
 //   leaves nodes behind.
@@ -27,9 +32,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "net/node_flags.h"
+#include "net/secret.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
 #include "swim/drop_reason.h"
+#include "swim/keyring.h"
 #include "swim/status.h"
 
 namespace {
@@ -46,6 +53,34 @@ void PrintLine(const std::string& line) {
 std::string MetadataText(const swim::Metadata& metadata) {
   if (metadata.empty()) return "-";
   return absl::StrJoin(metadata, ";", absl::PairFormatter("="));
+}
+
+// Runs a key command; its answer line.
+std::string KeyCommand(swim::net::UdpNode& node, absl::string_view line) {
+  std::vector<std::string> words =
+      absl::StrSplit(line, absl::MaxSplits(' ', 2));
+  absl::Status status;
+  if (line != "keys" && words.size() != 3) {
+    status = absl::InvalidArgumentError(absl::StrCat("bad command: ", line));
+  } else if (line != "keys") {
+    const std::string key = swim::net::DeriveKeyFromSecret(words[2]);
+    const swim::KeyId id = swim::KeyIdOf(key);
+    if (words[1] == "add") {
+      status = node.AddKey(key).status();
+    } else if (words[1] == "use") {
+      status = node.UseKey(id);
+    } else if (words[1] == "remove") {
+      status = node.RemoveKey(id);
+    } else {
+      status = absl::InvalidArgumentError(absl::StrCat("bad command: ", line));
+    }
+  }
+  if (!status.ok()) return absl::StrCat("ERROR ", status.message());
+  absl::StatusOr<std::vector<swim::KeyId>> ids = node.KeyIds();
+  if (!ids.ok()) return absl::StrCat("ERROR ", ids.status().message());
+  std::vector<std::string> texts;
+  for (swim::KeyId id : *ids) texts.push_back(swim::KeyIdText(id));
+  return absl::StrCat("OK ", absl::StrJoin(texts, ","));
 }
 
 }  // namespace
@@ -84,6 +119,8 @@ int main(int argc, char** argv) {
       }
       absl::Status s = node.SetMetadata(std::move(metadata));
       if (!s.ok()) PrintLine(absl::StrCat("ERROR ", s.message()));
+    } else if (absl::StartsWith(line, "key ") || line == "keys") {
+      PrintLine(KeyCommand(node, line));
     } else if (line == "leave") {
       node.Leave();
     } else if (line == "stats") {

@@ -2,37 +2,27 @@
 // 127.0.0.1 join, detect a SIGKILLed member, take it back after a restart,
 // spread metadata, see a graceful leave, and never admit a node with the
 // wrong secret or cluster name. The node program's path is argv[1].
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "net/tsan_mutex_lock.h"
-
-extern char** environ;
+#include "tests/testing/node_process.h"
 
 namespace {
+
+using ::swim::testing::NodeProcess;
 
 std::string node_program;  // NOLINT: set once by main
 
@@ -55,170 +45,14 @@ const char* const kTimingFlags[] = {
 // The most a loaded 2-core machine is allowed to stretch a bound.
 constexpr double kLoadFactor = 2.0;
 
-// One node process, its stdin and the state its CHANGE lines describe.
-class NodeProcess {
- public:
-  NodeProcess(const std::string& name, std::vector<std::string> extra) {
-    int in[2];
-    int out[2];
-    EXPECT_EQ(pipe2(in, O_CLOEXEC), 0);
-    EXPECT_EQ(pipe2(out, O_CLOEXEC), 0);
-    std::vector<std::string> args = {node_program,
-                                     absl::StrCat("--name=", name)};
-    for (const char* flag : kTimingFlags) args.push_back(flag);
-    for (std::string& e : extra) args.push_back(std::move(e));
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(&a[0]);
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    EXPECT_EQ(
-        posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ),
-        0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(in[0]);
-    close(out[1]);
-    stdin_ = in[1];
-    stdout_ = out[0];
-    reader_ = std::thread([this] { Read(); });
-  }
-
-  ~NodeProcess() {
-    Kill();
-    reader_.join();
-    close(stdout_);
-  }
-
-  void Send(absl::string_view command) {
-    std::string line = absl::StrCat(command, "\n");
-    [[maybe_unused]] ssize_t n = write(stdin_, line.data(), line.size());
-  }
-
-  void Kill() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-      pid_ = 0;
-    }
-    if (stdin_ >= 0) {
-      close(stdin_);
-      stdin_ = -1;
-    }
-  }
-
-  // Waits for the process to exit by itself; its exit status.
-  int WaitExit() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
-    return status;
-  }
-
-  // The name from the READY line, waiting up to `timeout`.
-  std::string Name(absl::Duration timeout) {
-    std::string name;
-    Poll(
-        [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          name = ready_name_;
-          return !name.empty();
-        },
-        timeout);
-    return name;
-  }
-
-  // Waits until `done(statuses)` holds; statuses maps member to
-  // "status reason" as last reported. False after `timeout`.
-  bool WaitUntil(const std::function<
-                     bool(const std::map<std::string, std::string>&)>& done,
-                 absl::Duration timeout) {
-    return Poll(
-        [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done(statuses_); },
-        timeout);
-  }
-
-  std::string Status(const std::string& member) {
-    swim::net::TsanMutexLock lock(&mu_);
-    auto it = statuses_.find(member);
-    return it == statuses_.end() ? "" : it->second;
-  }
-  std::string Metadata(const std::string& member) {
-    swim::net::TsanMutexLock lock(&mu_);
-    auto it = metadata_.find(member);
-    return it == metadata_.end() ? "" : it->second;
-  }
-  // Every member this process ever reported.
-  bool EverSaw(const std::string& member) {
-    swim::net::TsanMutexLock lock(&mu_);
-    return statuses_.count(member) > 0;
-  }
-  std::string LastStats() {
-    swim::net::TsanMutexLock lock(&mu_);
-    return stats_;
-  }
-  // Asks for a STATS line and waits for it.
-  bool RequestStats(absl::Duration timeout) {
-    {
-      swim::net::TsanMutexLock lock(&mu_);
-      stats_.clear();
-    }
-    Send("stats");
-    return Poll(
-        [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !stats_.empty(); },
-        timeout);
-  }
-
- private:
-  // Polls `done` under the lock (the reader thread updates the state).
-  bool Poll(const std::function<bool()>& done, absl::Duration timeout) {
-    absl::Time give_up = absl::Now() + timeout;
-    for (;;) {
-      {
-        swim::net::TsanMutexLock lock(&mu_);
-        if (done()) return true;
-      }
-      if (absl::Now() >= give_up) return false;
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-  }
-
-  void Read() {
-    std::string pending;
-    char buffer[4096];
-    for (;;) {
-      ssize_t n = read(stdout_, buffer, sizeof(buffer));
-      if (n <= 0) break;
-      pending.append(buffer, static_cast<size_t>(n));
-      size_t newline;
-      while ((newline = pending.find('\n')) != std::string::npos) {
-        Parse(pending.substr(0, newline));
-        pending.erase(0, newline + 1);
-      }
-    }
-  }
-
-  void Parse(const std::string& line) {
-    std::vector<std::string> f = absl::StrSplit(line, ' ');
-    swim::net::TsanMutexLock lock(&mu_);
-    if (f.size() == 2 && f[0] == "READY") ready_name_ = f[1];
-    if (f.size() == 6 && f[0] == "CHANGE") {
-      statuses_[f[1]] = absl::StrCat(f[2], " ", f[3]);
-      metadata_[f[1]] = f[5];
-    }
-    if (!f.empty() && f[0] == "STATS") stats_ = line;
-  }
-
-  pid_t pid_ = 0;
-  int stdin_ = -1;
-  int stdout_ = -1;
-  std::thread reader_;
-  absl::Mutex mu_;
-  std::string ready_name_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::string> statuses_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::string> metadata_ ABSL_GUARDED_BY(mu_);
-  std::string stats_ ABSL_GUARDED_BY(mu_);
-};
+// A node process named `name` with the timing flags and `extra`.
+std::unique_ptr<NodeProcess> StartNode(const std::string& name,
+                                       std::vector<std::string> extra) {
+  std::vector<std::string> args = {absl::StrCat("--name=", name)};
+  for (const char* flag : kTimingFlags) args.push_back(flag);
+  for (std::string& e : extra) args.push_back(std::move(e));
+  return std::make_unique<NodeProcess>(node_program, std::move(args));
+}
 
 std::vector<std::string> Secret(absl::string_view secret) {
   return {absl::StrCat("--secret=", secret)};
@@ -254,12 +88,11 @@ TEST(UdpClusterTest, FiveProcesses) {
   std::vector<std::unique_ptr<NodeProcess>> nodes;
   std::vector<std::string> names;
   const std::vector<std::string> secret = Secret("multi-process secret");
-  nodes.push_back(std::make_unique<NodeProcess>("127.0.0.1:0", secret));
+  nodes.push_back(StartNode("127.0.0.1:0", secret));
   names.push_back(nodes[0]->Name(absl::Seconds(30)));
   ASSERT_FALSE(names[0].empty());
   for (int i = 1; i < kNodes; ++i) {
-    nodes.push_back(std::make_unique<NodeProcess>("127.0.0.1:0",
-                                                  WithPeer(secret, names[0])));
+    nodes.push_back(StartNode("127.0.0.1:0", WithPeer(secret, names[0])));
   }
   for (int i = 1; i < kNodes; ++i) {
     names.push_back(nodes[i]->Name(absl::Seconds(30)));
@@ -294,8 +127,7 @@ TEST(UdpClusterTest, FiveProcesses) {
               absl::FormatDuration(detect_bound).c_str());
 
   // 3. Restarted under the same name, it is ONLINE again everywhere.
-  nodes[3] =
-      std::make_unique<NodeProcess>(names[3], WithPeer(secret, names[0]));
+  nodes[3] = StartNode(names[3], WithPeer(secret, names[0]));
   ASSERT_EQ(nodes[3]->Name(absl::Seconds(30)), names[3]);
   absl::Time restarted = absl::Now();
   ASSERT_TRUE(AllSee(nodes, everyone, names[3], "online", absl::Seconds(10)));
@@ -327,12 +159,11 @@ TEST(UdpClusterTest, FiveProcesses) {
       AllSee(nodes, {0, 1, 3, 4}, names[2], "offline left", absl::Seconds(10)));
 
   // 6. Wrong secret, wrong cluster name: never in anyone's view.
-  auto wrong_key = std::make_unique<NodeProcess>(
-      "127.0.0.1:0", WithPeer(Secret("a different secret"), names[0]));
+  auto wrong_key = StartNode("127.0.0.1:0",
+                             WithPeer(Secret("a different secret"), names[0]));
   std::vector<std::string> cluster_flags = WithPeer(secret, names[0]);
   cluster_flags.push_back("--cluster=another");
-  auto wrong_cluster =
-      std::make_unique<NodeProcess>("127.0.0.1:0", cluster_flags);
+  auto wrong_cluster = StartNode("127.0.0.1:0", cluster_flags);
   std::string wrong_key_name = wrong_key->Name(absl::Seconds(30));
   std::string wrong_cluster_name = wrong_cluster->Name(absl::Seconds(30));
   ASSERT_FALSE(wrong_key_name.empty());

@@ -127,6 +127,38 @@ TEST(KeyringTest, RemoveForgetsTheKey) {
   EXPECT_EQ(ring->Remove(kKey2).code(), absl::StatusCode::kNotFound);
 }
 
+TEST(KeyringTest, ByIdMethodsNameKeysByTheirIds) {
+  absl::StatusOr<Keyring> ring = Keyring::Create("prod", {kKey1, kKey2});
+  ASSERT_TRUE(ring.ok());
+  ASSERT_TRUE(ring->SetPrimaryById(kKey2Id).ok());
+  EXPECT_THAT(ring->key_ids(), ElementsAre(kKey2Id, kKey1Id));
+  EXPECT_EQ(ring->SetPrimaryById(KeyIdOf(kKey3)).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ring->RemoveById(KeyIdOf(kKey3)).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ring->RemoveById(kKey2Id).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(ring->RemoveById(kKey1Id).ok());
+  EXPECT_THAT(ring->key_ids(), ElementsAre(kKey2Id));
+  absl::Status last = ring->RemoveById(kKey2Id);
+  EXPECT_EQ(last.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(last.message(), HasSubstr("last key"));
+  EXPECT_EQ(ring->size(), 1u);
+}
+
+TEST(KeyringTest, KeyIdTextRoundTrips) {
+  EXPECT_EQ(KeyIdText(kKey1Id), "4b1f9572");
+  EXPECT_EQ(KeyIdText(0x1f), "0000001f");
+  EXPECT_EQ(ParseKeyId("4b1f9572").value(), kKey1Id);
+  EXPECT_EQ(ParseKeyId("4B1F9572").value(), kKey1Id);
+  EXPECT_EQ(ParseKeyId("1f").value(), 0x1fu);
+  for (const char* bad : {"", "123456789", "0x12", "-1", " 12", "xyz"}) {
+    EXPECT_EQ(ParseKeyId(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
 TEST(KeyringTest, IsMovable) {
   absl::StatusOr<Keyring> ring = Keyring::Create("prod", {kKey1, kKey2});
   ASSERT_TRUE(ring.ok());
