@@ -45,7 +45,8 @@ absl::StatusOr<PacketWriter> Outbox::StartPacket(const Message& message) const {
   return PacketWriter::Start(body_budget_, ctx_.config.name, message);
 }
 
-void Outbox::Send(absl::string_view to_address, std::string body, size_t type) {
+void Outbox::Send(absl::string_view to_address, absl::string_view body,
+                  size_t type) {
   Transmit transmit;
   transmit.to_address = std::string(to_address);
   absl::Status sealed = SealDatagram(keyring_, envelope_, body, *nonce_source_,
@@ -129,13 +130,12 @@ void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
   std::vector<uint32_t> sent;
   for (uint32_t id : broadcasts_.InSendOrder(kGossipCandidates)) {
     if (buddy.has_value() && id == *buddy) continue;
-    if (writer.Add(UpdateFor(id))) {
-      sent.push_back(id);
-    } else if (writer.update_count() == 0 &&
-               writer.Add(UpdateFor(id, /*inline_metadata=*/false))) {
-      // Too big for any packet with its map inline; receivers fetch it.
-      sent.push_back(id);
-    }
+    // An update too big for any packet with its map inline goes without
+    // it, alone; receivers fetch the map.
+    const bool added = writer.Add(UpdateFor(id)) ||
+                       (writer.update_count() == 0 &&
+                        writer.Add(UpdateFor(id, /*inline_metadata=*/false)));
+    if (added) sent.push_back(id);
   }
   for (uint32_t id : sent) broadcasts_.MarkSent(id, limit);
   ctx_.counters.updates_sent += sent.size();

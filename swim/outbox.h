@@ -58,7 +58,7 @@ class Outbox {
   absl::StatusOr<PacketWriter> StartPacket(const Message& message) const;
   // Seals `body` (a packet whose message has type index `type`), counts
   // it and queues it for `to_address`.
-  void Send(absl::string_view to_address, std::string body, size_t type);
+  void Send(absl::string_view to_address, absl::string_view body, size_t type);
   void SendWithGossip(absl::string_view to_address, const Message& message,
                       std::optional<uint32_t> buddy = std::nullopt);
   // A Gossip datagram of queued updates, led by `lead`'s update if given;

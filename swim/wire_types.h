@@ -1,0 +1,46 @@
+// The codec's wire constants: message and update type bytes, flags and the
+// smallest sizes decoding bounds allocations by (swim/wire_format.md).
+// Private to the codec (codec.cc encodes, codec_decode.cc decodes):
+//
+//   PutU8(out, wire::kPingType);
+//   if (count > in.remaining() / wire::kMinUpdateBytes) return TooMany();
+#ifndef SWIM_WIRE_TYPES_H_
+#define SWIM_WIRE_TYPES_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace swim::wire {
+
+// Type bytes; see wire_format.md. Never renumber: they are on the wire.
+enum MessageType : uint8_t {
+  kPingType = 1,
+  kAckType = 2,
+  kNackType = 3,
+  kPingReqType = 4,
+  kSyncType = 5,
+  kMetaRequestType = 6,
+  kMetaChunkType = 7,
+  kGossipType = 8,
+  kSyncDigestType = 9,
+};
+
+enum UpdateType : uint8_t {
+  kAliveType = 1,
+  kSuspectType = 2,
+  kOfflineType = 3,
+  kLeftType = 4,
+};
+
+constexpr uint8_t kSyncReplyWanted = 0x01;
+constexpr size_t kDigestBucketBytes = 8;
+constexpr uint8_t kAliveMetadataInline = 0x01;
+
+// The smallest update: type, a one-byte name and its length, incarnation.
+constexpr size_t kMinUpdateBytes = 4;
+// The smallest metadata entry: an empty key and an empty value.
+constexpr size_t kMinMetadataEntryBytes = 2;
+
+}  // namespace swim::wire
+
+#endif  // SWIM_WIRE_TYPES_H_
