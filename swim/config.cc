@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "swim/codec.h"
 #include "swim/envelope.h"
+#include "swim/incarnation_bound.h"
 #include "swim/keyring.h"
 
 namespace swim {
@@ -91,6 +92,13 @@ absl::Status Config::Validate() const {
                  absl::StrCat("\"", absl::CHexEscape(seed_peers[i]),
                               "\" is not host:port"));
     }
+  }
+  if (initial_incarnation > kMaxIncarnationJump) {
+    // Anything higher is refused by every member that does not know us yet
+    // (swim/incarnation_bound.h).
+    return Bad("initial_incarnation",
+               absl::StrCat("must be at most 2^44 (", kMaxIncarnationJump,
+                            "), is ", initial_incarnation));
   }
   if (keys.empty()) return Bad("keys", "the keyring must hold a key");
   for (size_t i = 0; i < keys.size(); ++i) {

@@ -47,7 +47,8 @@ struct Config {
   // its previous lives (say, the Unix time in seconds, or a persisted
   // counter) makes that immediate and rules out a corner case where a
   // member that heard only an old incarnation keeps the previous life's
-  // metadata until the next exchange.
+  // metadata until the next exchange. At most 2^44 (kMaxIncarnationJump,
+  // swim/incarnation_bound.h): Unix seconds or milliseconds fit.
   uint64_t initial_incarnation = 0;
 
   // ---- Randomness. ----
