@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests //tools:swim_demo in line mode: two processes on 127.0.0.1 see each
 # other, the token changes even without --metadata, Ctrl-C leaves
-# gracefully, and bad flags get a one-line error naming them.
+# gracefully, and bad flags (a negative --token_interval, a secret file
+# over 64 KiB) get a one-line error naming them.
 # Usage: swim_demo_test.sh <swim_demo>
 set -euo pipefail
 
@@ -30,10 +31,19 @@ kill -INT "$b_pid"
 wait "$b_pid"
 wait_for "grep -q '^[0-9:.]* $b_name offline (left)' $work/a.out"
 
-for bad in --name=nope --peer=127.0.0.1:99999 --probe_timeout=5s; do
+for bad in --name=nope --peer=127.0.0.1:99999 --probe_timeout=5s \
+  --token_interval=-5s --secret_file=/dev/zero; do
   if "$demo" --name=127.0.0.1:0 "$bad" 2>"$work/err"; then exit 1; fi
   [[ "$(wc -l <"$work/err")" == 1 ]]
 done
+# The last two name what was wrong: a negative interval used to mean
+# "never", and /dev/zero was read until std::bad_alloc.
+if "$demo" --name=127.0.0.1:0 --token_interval=-5s 2>"$work/err"; then exit 1; fi
+grep -q -- '--token_interval=-5s: must be 0 (never) or a positive' "$work/err"
+if "$demo" --name=127.0.0.1:0 --secret_file=/dev/zero 2>"$work/err"; then
+  exit 1
+fi
+grep -q '/dev/zero: longer than 65536 bytes' "$work/err"
 if env -u SWIM_SECRET "$demo" --name=127.0.0.1:0 2>"$work/err"; then exit 1; fi
 grep -q SWIM_SECRET "$work/err"
 echo PASS
