@@ -202,6 +202,11 @@ absl::Status Config::Validate() const {
       !s.ok()) {
     return s;
   }
+  if (absl::Status s =
+          CheckRange("max_members", max_members, 2, int64_t{1} << 24);
+      !s.ok()) {
+    return s;
+  }
   if (max_metadata_bytes > kMaxMetadataBytes) {
     return Bad("max_metadata_bytes",
                absl::StrCat("must be at most ", kMaxMetadataBytes));

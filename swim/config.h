@@ -155,6 +155,18 @@ struct Config {
   // Members told directly, besides gossip, when this node leaves.
   int leave_fanout = 3;
 
+  // ---- Bounds on what peers can make a node hold. ----
+
+  // The most members (the local one and offline ones included) the node
+  // holds; a member never seen before is refused (counted in
+  // Counters::members_refused) while the table is full, and offline
+  // members make room as they are forgotten (offline_retention). The
+  // default is four times the few thousand members the LAN profile is
+  // sized for, and above the simulator's largest runs (10,000); it caps
+  // what a forged flood costs (about 100 bytes and one probe per interval
+  // per member). 2 to 2^24.
+  int max_members = 16384;
+
   // ---- Offline members. ----
 
   // Offline members are remembered this long, then forgotten.

@@ -96,6 +96,10 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
   Members& members = ctx_.members;
   std::optional<uint32_t> found = members.IdOf(alive.member);
   if (!found.has_value()) {
+    if (members.size() >= static_cast<size_t>(ctx_.config.max_members)) {
+      ++ctx_.counters.members_refused;
+      return;
+    }
     const uint32_t id = members.Add(alive.member, alive.address,
                                     Status::kOnline, alive.incarnation);
     const bool metadata_changed =
