@@ -88,6 +88,7 @@ ABSL_FLAG(absl::Duration, offline_retention, Defaults().offline_retention,
 ABSL_FLAG(absl::Duration, offline_probe_interval,
           Defaults().offline_probe_interval,
           KnobHelp("offline_probe_interval"));
+ABSL_FLAG(int, max_members, Defaults().max_members, KnobHelp("max_members"));
 ABSL_FLAG(int64_t, max_datagram_bytes,
           static_cast<int64_t>(Defaults().max_datagram_bytes),
           KnobHelp("max_datagram_bytes"));
@@ -199,6 +200,7 @@ absl::Span<const NodeKnobFlag> NodeKnobFlags() {
       {"offline_retention", "offline_retention"},
       {"offline_probe_interval", "offline_probe_interval"},
       {"max_datagram_bytes", "max_datagram_bytes"},
+      {"max_members", "max_members"},
   };
   return kKnobFlags;
 }

@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -42,16 +43,25 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
     if (error == EACCES) return absl::PermissionDeniedError(message);
     return absl::UnavailableError(message);
   }
+  // Read at most one byte past the limit: enough to tell a file that is
+  // too long (or endless, like /dev/zero) without holding it.
   std::string contents;
   char buffer[4096];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
+  while (contents.size() <= kMaxSecretFileBytes &&
+         (n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
     contents.append(buffer, n);
   }
   bool failed = std::ferror(file) != 0;
   std::fclose(file);
   if (failed) {
     return absl::UnavailableError(absl::StrCat(path, ": cannot read"));
+  }
+  if (contents.size() > kMaxSecretFileBytes) {
+    std::fill(contents.begin(), contents.end(), '\0');
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": longer than ", kMaxSecretFileBytes,
+                     " bytes; a secret file holds one secret"));
   }
   if (absl::EndsWith(contents, "\r\n")) {
     contents.resize(contents.size() - 2);

@@ -15,6 +15,7 @@
 #ifndef NET_SECRET_H_
 #define NET_SECRET_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,8 +26,12 @@ namespace swim::net {
 // The 32-byte envelope key for `secret` (see above).
 std::string DeriveKeyFromSecret(absl::string_view secret);
 
+// The longest secret file read: 64 KiB.
+inline constexpr size_t kMaxSecretFileBytes = 64 * 1024;
+
 // The file's contents without one trailing newline ("\n" or "\r\n").
-// NotFound / PermissionDenied / InvalidArgument (empty) name the path.
+// NotFound / PermissionDenied / InvalidArgument (empty, or longer than
+// kMaxSecretFileBytes, which is never read whole) name the path.
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path);
 
 }  // namespace swim::net

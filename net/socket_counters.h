@@ -37,6 +37,11 @@ struct SocketCounters {
   // the node sees them as oversized.
   uint64_t truncated_received = 0;
   uint64_t receive_calls = 0;  // recvmmsg calls that returned datagrams
+  // Datagrams the kernel dropped because the socket's receive buffer was
+  // full (SO_RXQ_OVFL): a node that cannot keep up, or a flood. The kernel
+  // reports its running total with each datagram it queues, so drops show
+  // with the next datagram received after them.
+  uint64_t kernel_receive_drops = 0;
   uint64_t datagrams_sent = 0;
   uint64_t bytes_sent = 0;
   uint64_t send_calls = 0;  // sendmmsg calls

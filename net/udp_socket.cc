@@ -25,6 +25,10 @@ namespace {
 // amortise the call, small enough to live on the stack.
 constexpr size_t kSendBatch = 64;
 
+// Room for one SO_RXQ_OVFL message (a uint32_t) per datagram, in words.
+constexpr size_t kControlWords =
+    (CMSG_SPACE(sizeof(uint32_t)) + sizeof(uint64_t) - 1) / sizeof(uint64_t);
+
 absl::Status ErrnoError(absl::string_view what, int error) {
   return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(error)));
 }
@@ -37,7 +41,8 @@ ReceiveBatch::ReceiveBatch(size_t capacity, size_t datagram_bytes)
       buffer_(capacity_ * datagram_bytes_, '\0'),
       from_(capacity_),
       iov_(capacity_),
-      headers_(capacity_) {
+      headers_(capacity_),
+      control_(capacity_ * kControlWords) {
   for (size_t i = 0; i < capacity_; ++i) {
     iov_[i].iov_base = &buffer_[i * datagram_bytes_];
     iov_[i].iov_len = datagram_bytes_;
@@ -75,6 +80,10 @@ absl::StatusOr<UdpSocket> UdpSocket::Bind(const SocketAddress& address,
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof(buffer_bytes));
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buffer_bytes, sizeof(buffer_bytes));
   }
+  // Have the kernel tell, with each datagram, how many it dropped for want
+  // of room in the receive buffer (Linux 2.6.33 and later).
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
   if (bind(fd, address.addr(), address.size) != 0) {
     return ErrnoError(absl::StrCat("bind ", address.ToString()), errno);
   }
@@ -115,6 +124,8 @@ size_t UdpSocket::Receive(ReceiveBatch& batch, SocketCounters& counters) {
     h.msg_namelen = sizeof(sockaddr_storage);
     h.msg_iov = &batch.iov_[i];
     h.msg_iovlen = 1;
+    h.msg_control = &batch.control_[i * kControlWords];
+    h.msg_controllen = kControlWords * sizeof(uint64_t);
     batch.headers_[i].msg_len = 0;
   }
   for (;;) {
@@ -126,8 +137,18 @@ size_t UdpSocket::Receive(ReceiveBatch& batch, SocketCounters& counters) {
       counters.datagrams_received += static_cast<uint64_t>(n);
       for (int i = 0; i < n; ++i) {
         counters.bytes_received += batch.headers_[i].msg_len;
-        if (batch.headers_[i].msg_hdr.msg_flags & MSG_TRUNC) {
-          ++counters.truncated_received;
+        msghdr& h = batch.headers_[i].msg_hdr;
+        if (h.msg_flags & MSG_TRUNC) ++counters.truncated_received;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr;
+             c = CMSG_NXTHDR(&h, c)) {
+          if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) {
+            continue;
+          }
+          // The socket's running total, not a delta.
+          uint32_t dropped = 0;
+          std::memcpy(&dropped, CMSG_DATA(c), sizeof(dropped));
+          counters.kernel_receive_drops =
+              std::max<uint64_t>(counters.kernel_receive_drops, dropped);
         }
       }
       return static_cast<size_t>(n);

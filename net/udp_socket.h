@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ class ReceiveBatch {
   std::vector<sockaddr_storage> from_;
   std::vector<iovec> iov_;
   std::vector<mmsghdr> headers_;
+  // Each datagram's ancillary data (the kernel's drop count,
+  // SO_RXQ_OVFL), in words for cmsg alignment.
+  std::vector<uint64_t> control_;
 };
 
 // One datagram to send; both pointers must stay valid during Send.

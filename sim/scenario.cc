@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -196,6 +197,28 @@ absl::StatusOr<SimTime> ParseSimDuration(absl::string_view text) {
         absl::StrCat("\"", text, "\" is not a duration like 30s or 1m30s"));
   }
   return absl::ToInt64Nanoseconds(d);
+}
+
+absl::Status CheckScenarioTimes(const Scenario& sc) {
+  if (sc.duration <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("duration must be positive, is ",
+                     absl::FormatDuration(absl::Nanoseconds(sc.duration))));
+  }
+  for (const Action& action : sc.actions) {
+    // The end of a timed fault ("... for 5m") may fall after the end: the
+    // fault then lasts the rest of the run, as written.
+    if (action.at <= sc.duration || absl::StartsWith(action.text, "end of: ")) {
+      continue;
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        action.line > 0 ? absl::StrCat("scenario line ", action.line, ": ")
+                        : "",
+        "\"", action.text, "\" is at ", FormatSimTime(action.at),
+        ", after the end of the scenario (duration ",
+        FormatSimTime(sc.duration), ")"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace swim::sim

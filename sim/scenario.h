@@ -126,7 +126,13 @@ struct Scenario {
   std::string source;
 };
 
+// Parses the text, then checks it with CheckScenarioTimes.
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text);
+
+// OK if the scenario can run as written: a positive duration, and no
+// action after its end (which would silently never happen); otherwise
+// InvalidArgument naming the first offending statement and its line.
+absl::Status CheckScenarioTimes(const Scenario& sc);
 
 // "7", "{1,3,10..19}", "{0%..50%}" (see NodeSet).
 absl::StatusOr<NodeSet> ParseNodeSet(absl::string_view text);

@@ -281,6 +281,7 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text) {
   std::stable_sort(
       sc.actions.begin(), sc.actions.end(),
       [](const Action& a, const Action& b) { return a.at < b.at; });
+  SIM_RETURN_IF_ERROR(CheckScenarioTimes(sc));
   return std::move(sc);
 }
 

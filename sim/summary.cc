@@ -74,7 +74,9 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
       " suspicions raised, ", s.counters.accusations_withheld,
       " withheld (no relay answered), ", s.counters.suspicions_verified,
       " verified by a last probe, ", s.counters.refutations, " refutations, ",
-      s.counters.members_declared_offline, " OFFLINE declarations\n");
+      s.counters.members_declared_offline, " OFFLINE declarations, ",
+      s.counters.updates_refused, " updates refused (incarnation bound), ",
+      s.counters.members_refused, " members refused (max_members)\n");
   if (s.steady_from >= 0) {
     absl::StrAppend(
         out, "  steady        ",
@@ -218,6 +220,8 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("refutations", absl::StrCat(s.counters.refutations));
   field("offline_declarations",
         absl::StrCat(s.counters.members_declared_offline));
+  field("updates_refused", absl::StrCat(s.counters.updates_refused));
+  field("members_refused", absl::StrCat(s.counters.members_refused));
   field("steady_from_ms", JsonMs(s.steady_from));
   field("steady_until_ms", JsonMs(s.steady_until));
   field("steady_datagrams_per_node_second",

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "swim/codec.h"
 #include "swim/envelope.h"
+#include "swim/incarnation_bound.h"
 #include "swim/keyring.h"
 
 namespace swim {
@@ -54,6 +55,13 @@ absl::Status ValidateIdentity(const Config& c) {
                  absl::StrCat("\"", absl::CHexEscape(c.seed_peers[i]),
                               "\" is not host:port"));
     }
+  }
+  if (c.initial_incarnation > kMaxIncarnationJump) {
+    // Anything higher is refused by every member that does not know us yet
+    // (swim/incarnation_bound.h).
+    return Bad("initial_incarnation",
+               absl::StrCat("must be at most 2^44 (", kMaxIncarnationJump,
+                            "), is ", c.initial_incarnation));
   }
   if (c.keys.empty()) return Bad("keys", "the keyring must hold a key");
   for (size_t i = 0; i < c.keys.size(); ++i) {
@@ -166,6 +174,11 @@ absl::Status ValidateDissemination(const Config& c) {
   }
   if (absl::Status s =
           CheckPositive("offline_probe_interval", c.offline_probe_interval);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckRange("max_members", c.max_members, 2, int64_t{1} << 24);
       !s.ok()) {
     return s;
   }

@@ -47,7 +47,8 @@ struct Config {
   // its previous lives (say, the Unix time in seconds, or a persisted
   // counter) makes that immediate and rules out a corner case where a
   // member that heard only an old incarnation keeps the previous life's
-  // metadata until the next exchange.
+  // metadata until the next exchange. At most 2^44 (kMaxIncarnationJump,
+  // swim/incarnation_bound.h): Unix seconds or milliseconds fit.
   uint64_t initial_incarnation = 0;
 
   // ---- Randomness. ----
@@ -153,6 +154,18 @@ struct Config {
   absl::Duration churn_settle_delay = absl::Seconds(8);
   // Members told directly, besides gossip, when this node leaves.
   int leave_fanout = 3;
+
+  // ---- Bounds on what peers can make a node hold. ----
+
+  // The most members (the local one and offline ones included) the node
+  // holds; a member never seen before is refused (counted in
+  // Counters::members_refused) while the table is full, and offline
+  // members make room as they are forgotten (offline_retention). The
+  // default is four times the few thousand members the LAN profile is
+  // sized for, and above the simulator's largest runs (10,000); it caps
+  // what a forged flood costs (about 100 bytes and one probe per interval
+  // per member). 2 to 2^24.
+  int max_members = 16384;
 
   // ---- Offline members. ----
 

@@ -166,6 +166,9 @@ constexpr ConfigKnob kKnobs[] = {
                                      "Longest wait between join attempts."),
     IntKnob<&C::leave_fanout>(
         "leave_fanout", "Members told directly, besides gossip, of a leave."),
+    IntKnob<&C::max_members>(
+        "max_members",
+        "Most members held; new ones are refused while the table is full."),
     DurationKnob<&C::offline_probe_interval>(
         "offline_probe_interval",
         "One remembered offline member is pinged this often."),

@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 19 + 1),
+                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 1),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -37,6 +37,9 @@ Counters& Counters::operator+=(const Counters& other) {
   suspicions_verified += other.suspicions_verified;
   suspicion_confirmations += other.suspicion_confirmations;
   refutations += other.refutations;
+  updates_refused += other.updates_refused;
+  members_refused += other.members_refused;
+  fetches_refused += other.fetches_refused;
   members_declared_offline += other.members_declared_offline;
   syncs_sent += other.syncs_sent;
   digests_sent += other.digests_sent;

@@ -65,6 +65,15 @@ struct Counters {
   uint64_t suspicions_verified = 0;
   uint64_t suspicion_confirmations = 0;  // independent ones received
   uint64_t refutations = 0;
+  // Updates refused because they would move a member's incarnation or
+  // metadata version too far (swim/incarnation_bound.h).
+  uint64_t updates_refused = 0;
+  // Members never seen before, refused while the table held
+  // config.max_members.
+  uint64_t members_refused = 0;
+  // Metadata fetches not started while kMaxMetadataFetches were under way
+  // (swim/metadata_fetch.h); the next announcement tries again.
+  uint64_t fetches_refused = 0;
   uint64_t members_declared_offline = 0;  // suspicions that timed out here
   uint64_t syncs_sent = 0;                // states sent (whole or some buckets)
   uint64_t digests_sent = 0;              // SyncDigests sent

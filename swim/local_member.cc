@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "swim/codec.h"
+#include "swim/incarnation_bound.h"
 
 namespace swim {
 
@@ -42,7 +43,9 @@ void LocalMember::Refute(uint64_t accused_incarnation) {
   Members& members = ctx_.members;
   Members::Record& record = members.mutable_record(Members::kLocalId);
   const bool previous_life = accused_incarnation > record.incarnation;
-  record.incarnation = std::max(record.incarnation, accused_incarnation) + 1;
+  // Saturates: accusations above kMaxAccusedIncarnation never get here
+  // (Membership refuses them), so this always out-incarnates them.
+  record.incarnation = NextIncarnation(record.incarnation, accused_incarnation);
   if (previous_life) {
     // The cluster may hold metadata of that life under versions we also
     // used; move past them so everyone takes ours.
@@ -50,8 +53,8 @@ void LocalMember::Refute(uint64_t accused_incarnation) {
     Members::MetadataEntry entry;
     entry.map = members.HeldMap(Members::kLocalId);
     entry.encoded = EncodeMetadata(entry.map).value();  // it was valid
-    entry.version =
-        std::max(record.metadata_version + 1, record.incarnation + 1);
+    entry.version = SaturatingIncrement(
+        std::max(record.metadata_version, record.incarnation));
     members.InstallMetadata(Members::kLocalId, std::move(entry));
   }
   ++ctx_.counters.refutations;
@@ -79,10 +82,18 @@ absl::Status LocalMember::SetMetadata(Metadata metadata) {
                      ctx_.config.max_metadata_bytes));
   }
   Members::Record& record = ctx_.members.mutable_record(Members::kLocalId);
+  if (record.incarnation >= kMaxAliveIncarnation) {
+    // Only an insider's many datagrams get a member here; the way back is a
+    // new life (swim/protocol.md, "Bounded incarnations").
+    return absl::FailedPreconditionError(
+        "SetMetadata: the incarnation is at its ceiling; leave, and restart "
+        "once the cluster has forgotten this member");
+  }
   // A new incarnation, so that the new Alive wins everywhere.
-  ++record.incarnation;
+  record.incarnation = NextIncarnation(record.incarnation, 0);
   Members::MetadataEntry entry;
-  entry.version = std::max(record.metadata_version + 1, record.incarnation);
+  entry.version = std::max(SaturatingIncrement(record.metadata_version),
+                           record.incarnation);
   entry.map = std::move(metadata);
   entry.encoded = std::move(*encoded);
   ctx_.members.InstallMetadata(Members::kLocalId, std::move(entry));

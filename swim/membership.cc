@@ -4,6 +4,7 @@
 #include <variant>
 #include <vector>
 
+#include "swim/incarnation_bound.h"
 #include "swim/precedence.h"
 
 namespace swim {
@@ -63,9 +64,27 @@ void Membership::Apply(absl::Time now, const Update& update,
   }
 }
 
+bool Membership::Admits(UpdateKind kind, absl::string_view member,
+                        uint64_t incarnation) {
+  uint64_t held = 0;
+  if (member == ctx_.config.name) {
+    held = parts_.local.incarnation();
+  } else if (std::optional<uint32_t> id = ctx_.members.IdOf(member)) {
+    held = ctx_.members.record(*id).incarnation;
+  }
+  if (WithinIncarnationBound(kind, incarnation, held)) return true;
+  ++ctx_.counters.updates_refused;
+  return false;
+}
+
 void Membership::ApplyAlive(absl::Time now, const Alive& alive,
                             absl::string_view sender,
                             absl::string_view from_address, Via via) {
+  if (!WithinMetadataBound(alive.metadata_version, alive.incarnation)) {
+    ++ctx_.counters.updates_refused;
+    return;
+  }
+  if (!Admits(UpdateKind::kAlive, alive.member, alive.incarnation)) return;
   if (alive.member == ctx_.config.name) {
     // Someone holds a newer incarnation of us than we do: a previous life
     // of this member. Out-incarnate it.
@@ -77,6 +96,10 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
   Members& members = ctx_.members;
   std::optional<uint32_t> found = members.IdOf(alive.member);
   if (!found.has_value()) {
+    if (members.size() >= static_cast<size_t>(ctx_.config.max_members)) {
+      ++ctx_.counters.members_refused;
+      return;
+    }
     const uint32_t id = members.Add(alive.member, alive.address,
                                     Status::kOnline, alive.incarnation);
     const bool metadata_changed =
@@ -119,6 +142,9 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
 
 void Membership::ApplySuspect(absl::Time now, const Suspect& suspect,
                               bool offline_news) {
+  if (!Admits(UpdateKind::kSuspect, suspect.member, suspect.incarnation)) {
+    return;
+  }
   if (suspect.member == ctx_.config.name) {
     // The local member never suspects itself.
     OnAccused(now, suspect.incarnation, OfflineReason::kNone);
@@ -154,6 +180,9 @@ void Membership::ApplySuspect(absl::Time now, const Suspect& suspect,
 
 void Membership::ApplyOffline(absl::Time now, absl::string_view member,
                               uint64_t incarnation, OfflineReason reason) {
+  const UpdateKind kind =
+      reason == OfflineReason::kLeft ? UpdateKind::kLeft : UpdateKind::kOffline;
+  if (!Admits(kind, member, incarnation)) return;
   if (member == ctx_.config.name) {
     OnAccused(now, incarnation, reason);
     return;
@@ -162,8 +191,6 @@ void Membership::ApplyOffline(absl::Time now, absl::string_view member,
   if (!found.has_value()) return;
   const uint32_t id = *found;
   const Members::Record& record = ctx_.members.record(id);
-  const UpdateKind kind =
-      reason == OfflineReason::kLeft ? UpdateKind::kLeft : UpdateKind::kOffline;
   if (!Supersedes(kind, incarnation, record.status, record.offline_reason,
                   record.incarnation)) {
     if (record.status == Status::kOnline && incarnation < record.incarnation) {

@@ -28,6 +28,7 @@
 #include "swim/offline_members.h"
 #include "swim/outbox.h"
 #include "swim/packet_view.h"
+#include "swim/precedence.h"
 #include "swim/prober.h"
 #include "swim/suspicions.h"
 
@@ -80,6 +81,9 @@ class Membership {
                   OfflineReason reason, bool metadata_changed);
 
  private:
+  // Whether an update at `incarnation` about `member` keeps within
+  // swim/incarnation_bound.h's bound; counts it in updates_refused if not.
+  bool Admits(UpdateKind kind, absl::string_view member, uint64_t incarnation);
   // `offline_news`: the suspicion stands for an OFFLINE declaration heard
   // in a full-state exchange.
   void ApplySuspect(absl::Time now, const Suspect& suspect,

@@ -41,6 +41,10 @@ bool MetadataFetcher::OnAnnounced(absl::Time now, uint32_t id,
   if (it != fetches_.end() && it->second.version >= alive.metadata_version) {
     return false;  // already on it
   }
+  if (it == fetches_.end() && fetches_.size() >= kMaxMetadataFetches) {
+    ++ctx_.counters.fetches_refused;
+    return false;
+  }
   Fetch fetch;
   fetch.version = alive.metadata_version;
   fetch.total_size = alive.metadata_size;

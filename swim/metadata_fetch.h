@@ -10,6 +10,7 @@
 #ifndef SWIM_METADATA_FETCH_H_
 #define SWIM_METADATA_FETCH_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -22,6 +23,11 @@
 #include "swim/peer_sampler.h"
 
 namespace swim {
+
+// Fetches under way at once, at most: each holds up to max_metadata_bytes
+// (32 MiB at 256 × 128 KiB), and a peer that announces many members with
+// large maps should not make the node hold a buffer for each.
+inline constexpr size_t kMaxMetadataFetches = 256;
 
 class MetadataFetcher {
  public:

@@ -38,8 +38,11 @@ void Suspicions::Start(absl::Time now, uint32_t id, absl::string_view accuser,
   // probes are the independent confirmations that shorten the timeout.
   // Not everyone: a thousand pings per suspicion cost more than they tell.
   const uint64_t available = ctx_.members.Count(Status::kAvailable);
-  if (source != Source::kGossip ||
-      ctx_.rng.Uniform(available) < kEarlyCheckers) {
+  if ((source != Source::kGossip ||
+       ctx_.rng.Uniform(available) < kEarlyCheckers) &&
+      to_probe_.size() < static_cast<size_t>(ctx_.config.max_members)) {
+    // (Bounded: repeated suspicions of one member could queue it again
+    // and again.)
     to_probe_.push_back(id);
   }
 }

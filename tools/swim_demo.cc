@@ -31,6 +31,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -139,6 +140,14 @@ int main(int argc, char** argv) {
       "--peer=127.0.0.1:2003 --metadata=name=one");
   swim::tools::HandleHelp(argc, argv, kHelpSections);
   swim::net::ParseNodeCommandLine(argc, argv);
+  if (const absl::Duration d = absl::GetFlag(FLAGS_token_interval);
+      d < absl::ZeroDuration() || d == absl::InfiniteDuration()) {
+    // A negative interval used to mean "never", silently.
+    return swim::net::ExitWithError(
+        argv[0], absl::InvalidArgumentError(absl::StrCat(
+                     "--token_interval=", absl::FormatDuration(d),
+                     ": must be 0 (never) or a positive duration")));
+  }
   absl::StatusOr<swim::net::UdpNodeOptions> options =
       swim::net::NodeOptionsFromFlags();
   if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());

@@ -11,6 +11,7 @@
 // 2 on bad arguments. This file is the only place that reads the wall
 // clock (for the wall-time figures, never for the simulation).
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -133,6 +134,10 @@ std::string Resolve(const std::string& path) {
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is a directory"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::stringstream ss;
@@ -165,6 +170,11 @@ absl::Status Override(Scenario& sc) {
   if (std::optional<int> n = absl::GetFlag(FLAGS_nodes)) sc.nodes = *n;
   if (std::optional<uint64_t> s = absl::GetFlag(FLAGS_seed)) sc.seed = *s;
   if (std::optional<absl::Duration> d = absl::GetFlag(FLAGS_duration)) {
+    if (*d <= absl::ZeroDuration() || *d == absl::InfiniteDuration()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--duration=", absl::FormatDuration(*d),
+                       ": must be positive and finite"));
+    }
     sc.duration = absl::ToInt64Nanoseconds(*d);
   }
   if (const std::string loss = absl::GetFlag(FLAGS_loss); !loss.empty()) {
@@ -183,6 +193,12 @@ absl::Status Override(Scenario& sc) {
     sc.network.latency_jitter = *t;
   }
   if (sc.nodes < 1) return absl::InvalidArgumentError("--nodes must be >= 1");
+  if (absl::Status st = swim::sim::CheckScenarioTimes(sc); !st.ok()) {
+    // The scenario parsed, so it is the --duration override that cut it.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--duration=", absl::FormatDuration(absl::Nanoseconds(sc.duration)),
+        ": ", st.message()));
+  }
   return absl::OkStatus();
 }
 
@@ -334,7 +350,13 @@ int Main() {
       return 2;
     }
   }
-  if (const int swarm = absl::GetFlag(FLAGS_swarm); swarm > 0) {
+  const int swarm = absl::GetFlag(FLAGS_swarm);
+  if (swarm < 0) {
+    std::cerr << "swim_sim: --swarm=" << swarm
+              << ": must be a count of runs, 0 or more\n";
+    return 2;
+  }
+  if (swarm > 0) {
     return RunSwarm(swarm, trace_file.get());
   }
 
@@ -342,18 +364,21 @@ int Main() {
   if (const std::string path = absl::GetFlag(FLAGS_scenario); !path.empty()) {
     absl::StatusOr<std::string> read = ReadFile(Resolve(path));
     if (!read.ok()) {
-      std::cerr << read.status() << "\n";
+      std::cerr << "swim_sim: --scenario=" << path << ": "
+                << read.status().message() << "\n";
       return 2;
     }
     text = *std::move(read);
   }
   absl::StatusOr<Scenario> sc = swim::sim::ParseScenario(text);
   if (!sc.ok()) {
-    std::cerr << sc.status() << "\n";
+    const std::string path = absl::GetFlag(FLAGS_scenario);
+    std::cerr << "swim_sim: " << (path.empty() ? "default scenario" : path)
+              << ": " << sc.status().message() << "\n";
     return 2;
   }
   if (absl::Status st = Override(*sc); !st.ok()) {
-    std::cerr << st << "\n";
+    std::cerr << "swim_sim: " << st.message() << "\n";
     return 2;
   }
   if (absl::GetFlag(FLAGS_print_scenario)) {

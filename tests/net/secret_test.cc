@@ -44,5 +44,22 @@ TEST(SecretTest, ReadsFilesStrippingOneNewline) {
   EXPECT_FALSE(ReadSecretFile(testing::TempDir()).ok());  // a directory
 }
 
+TEST(SecretTest, FilesOver64KiBAreRefusedWithoutReadingThemWhole) {
+  // /dev/zero never ends: it used to be read until std::bad_alloc.
+  absl::StatusOr<std::string> endless = ReadSecretFile("/dev/zero");
+  EXPECT_EQ(endless.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(endless.status().message().find("/dev/zero: longer than 65536"),
+            std::string::npos)
+      << endless.status();
+  std::string path = absl::StrCat(testing::TempDir(), "/big-", getpid());
+  for (size_t size : {kMaxSecretFileBytes, kMaxSecretFileBytes + 1}) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    const std::string contents(size, 's');
+    std::fwrite(contents.data(), 1, contents.size(), f);
+    std::fclose(f);
+    EXPECT_EQ(ReadSecretFile(path).ok(), size == kMaxSecretFileBytes) << size;
+  }
+}
+
 }  // namespace
 }  // namespace swim::net

@@ -5,6 +5,7 @@
 //   out: READY <name>
 //        CHANGE <member> <status> <offline_reason> <incarnation> <k=v;...>
 //        STATS <reason>=<drops> ... received=<datagrams>
+//              updates_refused=<n> kernel_drops=<n>
 //   in:  meta k=v;k2=v2    replace the local metadata
 //        leave             leave gracefully, keep running
 //        stats             print a STATS line
@@ -131,7 +132,9 @@ int main(int argc, char** argv) {
                         swim::DropReasonName(static_cast<swim::DropReason>(r)),
                         "=", stats.node.drops[r]);
       }
-      absl::StrAppend(&text, " received=", stats.socket.datagrams_received);
+      absl::StrAppend(&text, " received=", stats.socket.datagrams_received,
+                      " updates_refused=", stats.node.updates_refused,
+                      " kernel_drops=", stats.socket.kernel_receive_drops);
       PrintLine(text);
     } else if (line == "quit") {
       subscription.Cancel();

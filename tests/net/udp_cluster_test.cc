@@ -1,9 +1,15 @@
 // Multi-process test of the UDP adapter: five udp_cluster_node processes on
 // 127.0.0.1 join, detect a SIGKILLed member, take it back after a restart,
 // spread metadata, see a graceful leave, and never admit a node with the
-// wrong secret or cluster name. The node program's path is argv[1].
+// wrong secret or cluster name; and an insider's datagrams at incarnation
+// 2^64 - 1 (issue #13) pin nobody. The node program's path is argv[1].
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -12,12 +18,20 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "net/secret.h"
+#include "swim/codec.h"
+#include "swim/envelope.h"
+#include "swim/keyring.h"
+#include "swim/message.h"
+#include "swim/prng.h"
 #include "tests/testing/node_process.h"
 
 namespace {
@@ -190,6 +204,106 @@ TEST(UdpClusterTest, FiveProcesses) {
   }
   EXPECT_FALSE(wrong_key->EverSaw(names[0]));
   EXPECT_FALSE(wrong_cluster->EverSaw(names[0]));
+}
+
+// Whether `node` ever reported `member` with a status starting `status`.
+bool EverHad(NodeProcess& node, const std::string& member,
+             absl::string_view status) {
+  for (const NodeProcess::Change& change : node.History()) {
+    if (change.member == member && absl::StartsWith(change.status, status)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Sends `packet` to the node at "127.0.0.1:<port>" `to`, sealed as an
+// insider can: with the key every member derives from `secret`.
+void SendAsInsider(int fd, const std::string& to, const swim::Packet& packet,
+                   absl::string_view secret, swim::Prng& rng) {
+  absl::StatusOr<swim::Keyring> keyring =
+      swim::Keyring::Create("", {swim::net::DeriveKeyFromSecret(secret)});
+  ASSERT_TRUE(keyring.ok());
+  std::string datagram;
+  ASSERT_TRUE(swim::SealDatagram(*keyring, swim::EnvelopeOptions(),
+                                 swim::EncodePacket(packet).value(), rng,
+                                 &datagram)
+                  .ok());
+  uint32_t port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(to.substr(to.rfind(':') + 1), &port));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(sendto(fd, datagram.data(), datagram.size(), 0,
+                   reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)),
+            static_cast<ssize_t>(datagram.size()));
+}
+
+TEST(UdpClusterTest, InsiderDatagramsAtTheTopPinNobody) {
+  const std::string secret_text = "insider secret";
+  const std::vector<std::string> secret = Secret(secret_text);
+  std::vector<std::unique_ptr<NodeProcess>> nodes;
+  std::vector<std::string> names;
+  nodes.push_back(StartNode("127.0.0.1:0", secret));
+  names.push_back(nodes[0]->Name(absl::Seconds(30)));
+  ASSERT_FALSE(names[0].empty());
+  for (int i = 1; i < 3; ++i) {
+    nodes.push_back(StartNode("127.0.0.1:0", WithPeer(secret, names[0])));
+    names.push_back(nodes[i]->Name(absl::Seconds(30)));
+    ASSERT_FALSE(names[i].empty());
+  }
+  const std::vector<size_t> everyone = {0, 1, 2};
+  for (const std::string& name : names) {
+    ASSERT_TRUE(AllSee(nodes, everyone, name, "online",
+                       absl::Seconds(3) * kLoadFactor));
+  }
+  // The datagrams of issue #13, about node 1, to every node (node 1 too),
+  // five times over a second; each used to leave node 1 SUSPECT for good
+  // or unable to refute.
+  const std::string victim = names[1];
+  const uint64_t top = ~uint64_t{0};
+  swim::Alive alive;
+  alive.member = victim;
+  alive.address = victim;
+  alive.incarnation = top;
+  alive.metadata_version = top;
+  alive.metadata = swim::Metadata{};
+  const std::vector<swim::Update> updates = {
+      swim::Suspect{victim, top, names[0]}, alive,
+      swim::Offline{victim, top, names[0]}, swim::Left{victim, top}};
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  swim::Prng rng(static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())));
+  for (int round = 0; round < 5; ++round) {
+    for (const swim::Update& update : updates) {
+      swim::Packet packet;
+      packet.sender = "127.0.0.1:9";  // no member: not ignored as our own
+      packet.message = swim::Gossip{};
+      packet.updates = {update};
+      for (const std::string& to : names) {
+        SendAsInsider(fd, to, packet, secret_text, rng);
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  close(fd);
+  // Several suspicion timeouts later, node 1 was never anything but ONLINE
+  // at the others, and every node refused the updates (they authenticated:
+  // not one is an auth failure).
+  absl::SleepFor(absl::Seconds(4));
+  for (size_t i : {0, 2}) {
+    EXPECT_TRUE(absl::StartsWith(nodes[i]->Status(victim), "online"))
+        << "node " << i << ": " << nodes[i]->Status(victim);
+    EXPECT_FALSE(EverHad(*nodes[i], victim, "suspect")) << "node " << i;
+    EXPECT_FALSE(EverHad(*nodes[i], victim, "offline")) << "node " << i;
+  }
+  for (size_t i : everyone) {
+    ASSERT_TRUE(nodes[i]->RequestStats(absl::Seconds(10)));
+    const std::string stats = nodes[i]->LastStats();
+    EXPECT_TRUE(absl::StrContains(stats, " updates_refused=20 ")) << stats;
+    EXPECT_TRUE(absl::StrContains(stats, " auth_failed=0 ")) << stats;
+  }
 }
 
 }  // namespace

@@ -147,5 +147,24 @@ TEST(ScenarioParserTest, ErrorsNameTheLineAndTheMistake) {
       "probe_interval, "));
 }
 
+TEST(ScenarioParserTest, ActionsAfterTheEndAreErrors) {
+  // They used to be dropped silently, the run exiting 0.
+  EXPECT_EQ(ErrorOf("duration 10s\nat 5s crash 1\nat 11s heal\n"),
+            "scenario line 3: \"heal\" is at 11s, after the end of the "
+            "scenario (duration 10s)");
+  EXPECT_EQ(ErrorOf("duration 0s\n"), "duration must be positive, is 0");
+  // At the end itself, and a timed fault that outlasts the run, are fine.
+  EXPECT_TRUE(ParseScenario("duration 10s\nat 10s heal\n").ok());
+  EXPECT_TRUE(ParseScenario("duration 10s\nat 5s pause 1 for 1m\n").ok());
+  // Shortened afterwards (swim_sim --duration), it is checked again.
+  absl::StatusOr<Scenario> sc = ParseScenario("at 30s crash 1\n");
+  ASSERT_TRUE(sc.ok());
+  EXPECT_TRUE(CheckScenarioTimes(*sc).ok());
+  sc->duration = Seconds(10);
+  EXPECT_FALSE(CheckScenarioTimes(*sc).ok());
+  sc->duration = -Seconds(1);
+  EXPECT_FALSE(CheckScenarioTimes(*sc).ok());
+}
+
 }  // namespace
 }  // namespace swim::sim

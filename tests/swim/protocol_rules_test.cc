@@ -1,5 +1,6 @@
-// The protocol's pure rules: precedence, suspicion arithmetic, local
-// health, the broadcast queue's order and integer logarithms.
+// The protocol's pure rules: precedence, the incarnation bound, suspicion
+// arithmetic, local health, the broadcast queue's order and integer
+// logarithms.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "swim/broadcast_queue.h"
 #include "swim/fixed_log.h"
 #include "swim/health.h"
+#include "swim/incarnation_bound.h"
 #include "swim/precedence.h"
 #include "swim/status.h"
 #include "swim/suspicion.h"
@@ -82,6 +84,117 @@ TEST(PrecedenceTest, Exhaustive) {
     }
   }
   EXPECT_EQ(cases, 4 * 4 * 8);
+}
+
+// ---- The incarnation bound, exhaustively. ----
+
+using U128 = unsigned __int128;
+
+// The rule of swim/incarnation_bound.h spelled out again in 128-bit
+// arithmetic, where nothing wraps.
+bool ExpectedWithin(UpdateKind kind, U128 incarnation, U128 held) {
+  const U128 top = (U128{1} << 64) - 1;
+  const U128 ceiling = kind == UpdateKind::kAlive ? top - 1 : U128{1} << 63;
+  return incarnation <= ceiling && incarnation <= held + (U128{1} << 44);
+}
+
+// Incarnations where the rule changes its mind, and their neighbours.
+std::vector<uint64_t> Landmarks() {
+  const uint64_t jump = kMaxIncarnationJump;
+  std::vector<uint64_t> out;
+  for (uint64_t base : {uint64_t{0}, uint64_t{5}, jump, 2 * jump,
+                        kMaxAccusedIncarnation - jump, kMaxAccusedIncarnation,
+                        kMaxAliveIncarnation - jump, kMaxAliveIncarnation}) {
+    for (uint64_t delta : {uint64_t{0}, uint64_t{1}, uint64_t{2}}) {
+      out.push_back(base + delta);
+      if (base >= delta) out.push_back(base - delta);
+    }
+  }
+  out.push_back(~uint64_t{0});
+  return out;
+}
+
+TEST(IncarnationBoundTest, Exhaustive) {
+  const std::vector<uint64_t> marks = Landmarks();
+  int cases = 0;
+  for (UpdateKind kind : {UpdateKind::kAlive, UpdateKind::kSuspect,
+                          UpdateKind::kOffline, UpdateKind::kLeft}) {
+    for (uint64_t held : marks) {
+      // Every landmark, and every landmark's offset from `held`.
+      std::vector<uint64_t> candidates = marks;
+      for (uint64_t d : {uint64_t{1}, kMaxIncarnationJump - 1,
+                         kMaxIncarnationJump, kMaxIncarnationJump + 1}) {
+        if (held <= ~uint64_t{0} - d) candidates.push_back(held + d);
+      }
+      for (uint64_t inc : candidates) {
+        EXPECT_EQ(WithinIncarnationBound(kind, inc, held),
+                  ExpectedWithin(kind, inc, held))
+            << "kind " << static_cast<int>(kind) << " inc " << inc << " held "
+            << held;
+        ++cases;
+      }
+    }
+  }
+  EXPECT_GT(cases, 4 * 40 * 40);
+}
+
+TEST(IncarnationBoundTest, NoSingleUpdateWrapsPinsOrEvicts) {
+  const uint64_t top = ~uint64_t{0};
+  for (uint64_t held : Landmarks()) {
+    // The datagrams of issue #13: nothing at 2^64 - 1 is ever accepted.
+    for (UpdateKind kind : {UpdateKind::kAlive, UpdateKind::kSuspect,
+                            UpdateKind::kOffline, UpdateKind::kLeft}) {
+      EXPECT_FALSE(WithinIncarnationBound(kind, top, held)) << held;
+    }
+    // Every accusation accepted against the local member's `held` can be
+    // refuted: the refutation is above it and is itself accepted by a
+    // receiver that took the accusation.
+    for (uint64_t accused : Landmarks()) {
+      if (!WithinIncarnationBound(UpdateKind::kSuspect, accused, held)) {
+        continue;
+      }
+      if (accused < held) continue;  // stale: re-spread, not refuted
+      const uint64_t refutation = NextIncarnation(held, accused);
+      EXPECT_GT(refutation, accused) << held;
+      EXPECT_TRUE(
+          WithinIncarnationBound(UpdateKind::kAlive, refutation, accused))
+          << held << " " << accused;
+      EXPECT_TRUE(
+          WithinMetadataBound(SaturatingIncrement(refutation), refutation));
+    }
+  }
+}
+
+TEST(IncarnationBoundTest, RestartsAtUnixTimeAreAccepted) {
+  const uint64_t unix_seconds = 1'800'000'000;           // 2027
+  const uint64_t unix_millis = 1'800'000'000'000;        // 2027
+  const uint64_t unix_millis_2500 = 16'725'225'600'000;  // year 2500
+  for (uint64_t start : {unix_seconds, unix_millis, unix_millis_2500}) {
+    EXPECT_TRUE(WithinIncarnationBound(UpdateKind::kAlive, start, 0));
+    EXPECT_TRUE(WithinIncarnationBound(UpdateKind::kSuspect, start, 0));
+  }
+  EXPECT_FALSE(
+      WithinIncarnationBound(UpdateKind::kAlive, kMaxIncarnationJump + 1, 0));
+}
+
+TEST(IncarnationBoundTest, MetadataVersionsStayWithinIncarnationPlusOne) {
+  EXPECT_TRUE(WithinMetadataBound(0, 0));
+  EXPECT_TRUE(WithinMetadataBound(1, 0));
+  EXPECT_FALSE(WithinMetadataBound(2, 0));
+  EXPECT_TRUE(WithinMetadataBound(8, 7));
+  EXPECT_FALSE(WithinMetadataBound(9, 7));
+  EXPECT_FALSE(WithinMetadataBound(~uint64_t{0}, kMaxAliveIncarnation - 1));
+  EXPECT_TRUE(WithinMetadataBound(~uint64_t{0}, kMaxAliveIncarnation));
+}
+
+TEST(IncarnationBoundTest, ArithmeticSaturates) {
+  EXPECT_EQ(NextIncarnation(3, 7), 8u);
+  EXPECT_EQ(NextIncarnation(9, 7), 10u);
+  EXPECT_EQ(NextIncarnation(kMaxAliveIncarnation - 1, 0), kMaxAliveIncarnation);
+  EXPECT_EQ(NextIncarnation(kMaxAliveIncarnation, 0), kMaxAliveIncarnation);
+  EXPECT_EQ(NextIncarnation(0, ~uint64_t{0}), kMaxAliveIncarnation);
+  EXPECT_EQ(SaturatingIncrement(41), 42u);
+  EXPECT_EQ(SaturatingIncrement(~uint64_t{0}), ~uint64_t{0});
 }
 
 // ---- Integer logarithms. ----

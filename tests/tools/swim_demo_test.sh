@@ -2,7 +2,8 @@
 # Tests //tools:swim_demo in line mode: two processes on 127.0.0.1 see each
 # other, the token changes even without --metadata, Ctrl-C leaves
 # gracefully, a seed that never answers gets a one-line warning, and bad
-# flags get a one-line error naming them.
+# flags (a negative --token_interval, a secret file over 64 KiB) get a
+# one-line error naming them.
 # Usage: swim_demo_test.sh <swim_demo>
 set -euo pipefail
 
@@ -46,10 +47,19 @@ kill -INT "$c_pid"
 wait "$c_pid"
 [[ "$(grep -c warning "$work/c.err")" == 1 ]]
 
-for bad in --name=nope --peer=127.0.0.1:99999 --probe_timeout=5s; do
+for bad in --name=nope --peer=127.0.0.1:99999 --probe_timeout=5s \
+  --token_interval=-5s --secret_file=/dev/zero; do
   if "$demo" --name=127.0.0.1:0 "$bad" 2>"$work/err"; then exit 1; fi
   [[ "$(wc -l <"$work/err")" == 1 ]]
 done
+# The last two name what was wrong: a negative interval used to mean
+# "never", and /dev/zero was read until std::bad_alloc.
+if "$demo" --name=127.0.0.1:0 --token_interval=-5s 2>"$work/err"; then exit 1; fi
+grep -q -- '--token_interval=-5s: must be 0 (never) or a positive' "$work/err"
+if "$demo" --name=127.0.0.1:0 --secret_file=/dev/zero 2>"$work/err"; then
+  exit 1
+fi
+grep -q '/dev/zero: longer than 65536 bytes' "$work/err"
 if env -u SWIM_SECRET "$demo" --name=127.0.0.1:0 2>"$work/err"; then exit 1; fi
 grep -q SWIM_SECRET "$work/err"
 echo PASS

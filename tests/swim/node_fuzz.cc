@@ -1,0 +1,281 @@
+// libFuzzer target: a whole swim::Node driven by fuzzer-chosen input, as an
+// insider (who holds the key) could drive it. Build and run with
+//
+//   bazel run --config=fuzz //tests/swim:node_fuzz --
+//       $PWD/tests/swim/node_fuzz_corpus   (one command line)
+//
+// The input is a script: each step delivers a packet (a message and
+// updates about a small pool of members, at incarnations near the bounds
+// of swim/incarnation_bound.h), a sealed body of raw bytes, a new metadata
+// map or a leave, or advances time, ticking whenever the node asks. After
+// every step it checks what must always hold: no deadline in the past
+// once a Tick has run (after an input, one may be: a confirmation can
+// shorten a suspicion below its age, which means "tick at once"),
+// every datagram sent opens with the key, decodes and fits the limit, the
+// member table stays within max_members, no incarnation past the ceiling,
+// the local incarnation never goes down.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "swim/codec.h"
+#include "swim/config.h"
+#include "swim/envelope.h"
+#include "swim/incarnation_bound.h"
+#include "swim/keyring.h"
+#include "swim/message.h"
+#include "swim/node.h"
+#include "swim/prng.h"
+#include "swim/status.h"
+
+namespace {
+
+constexpr char kKey[] = "fuzz-key-fuzz-key-fuzz-key-fuzz!";
+constexpr int kMaxMembers = 24;
+constexpr absl::string_view kNames[] = {"me", "a", "b", "c", "d"};
+
+// Aborts (a finding) naming the invariant that broke.
+#define NODE_FUZZ_CHECK(condition)                                         \
+  do {                                                                     \
+    if (!(condition)) {                                                    \
+      std::fprintf(stderr, "node_fuzz.cc:%d: %s\n", __LINE__, #condition); \
+      std::abort();                                                        \
+    }                                                                      \
+  } while (false)
+
+const swim::Keyring& FuzzKeyring() {
+  static const swim::Keyring* const keyring = [] {
+    absl::StatusOr<swim::Keyring> created =
+        swim::Keyring::Create("fuzz", {kKey});
+    NODE_FUZZ_CHECK(created.ok());
+    return new swim::Keyring(std::move(*created));
+  }();
+  return *keyring;
+}
+
+// The fuzzer's bytes, read front to back; zeros once they run out.
+class Script {
+ public:
+  Script(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  bool done() const { return at_ >= size_; }
+  uint8_t Byte() { return at_ < size_ ? data_[at_++] : 0; }
+  uint32_t Small() { return Byte() % 16; }
+  std::string Bytes(size_t n) {
+    std::string out;
+    while (n-- > 0 && !done()) out.push_back(static_cast<char>(Byte()));
+    return out;
+  }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+  size_t at_ = 0;
+};
+
+std::string Name(Script& s) {
+  const uint8_t b = s.Byte();
+  if (b < 224) return std::string(kNames[b % 5]);
+  return absl::StrCat("x", b - 224);  // a few members never seen before
+}
+
+std::string AddressOf(absl::string_view name) {
+  return absl::StrCat(name, ":7946");
+}
+
+// Incarnations where the rules change their minds.
+uint64_t Incarnation(Script& s) {
+  const uint64_t top = ~uint64_t{0};
+  switch (s.Byte() % 10) {
+    case 0:
+      return swim::kMaxIncarnationJump + s.Small();
+    case 1:
+      return swim::kMaxAccusedIncarnation - 1 + s.Small() % 3;
+    case 2:
+      return swim::kMaxAliveIncarnation - s.Small() % 3;
+    case 3:
+      return top;
+    default:
+      return s.Small();
+  }
+}
+
+swim::Update MakeUpdate(Script& s) {
+  const std::string member = Name(s);
+  const uint64_t incarnation = Incarnation(s);
+  switch (s.Byte() % 4) {
+    case 0: {
+      swim::Alive alive;
+      alive.member = member;
+      alive.address = AddressOf(member);
+      alive.incarnation = incarnation;
+      alive.metadata_version = s.Byte() % 4 == 0
+                                   ? Incarnation(s)
+                                   : swim::SaturatingIncrement(incarnation);
+      swim::Metadata map;
+      if (s.Byte() % 2 == 0) map["k"] = s.Bytes(s.Small());
+      alive.metadata_size =
+          static_cast<uint32_t>(swim::EncodeMetadata(map).value().size());
+      if (s.Byte() % 3 == 0) {
+        alive.metadata_size = 300 + 100 * s.Small();  // fetched in chunks
+      } else {
+        alive.metadata = std::move(map);
+      }
+      return alive;
+    }
+    case 1:
+      return swim::Suspect{member, incarnation, Name(s)};
+    case 2:
+      return swim::Offline{member, incarnation, Name(s)};
+    default:
+      return swim::Left{member, incarnation};
+  }
+}
+
+swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
+  const uint32_t seq = seqs.empty() || s.Byte() % 4 == 0
+                           ? s.Small()
+                           : seqs[s.Byte() % seqs.size()];
+  switch (s.Byte() % 9) {
+    case 0:
+      return swim::Ping{seq, Name(s)};
+    case 1:
+      return swim::Ack{seq};
+    case 2:
+      return swim::Nack{seq};
+    case 3: {
+      const std::string target = Name(s);
+      return swim::PingReq{seq, target, AddressOf(target)};
+    }
+    case 4:
+      return swim::Sync{s.Byte() % 2 == 0};
+    case 5: {
+      swim::SyncDigest digest;
+      digest.reply_wanted = s.Byte() % 2 == 0;
+      digest.buckets.resize(1 + s.Small());
+      for (uint64_t& b : digest.buckets) b = s.Byte();
+      return digest;
+    }
+    case 6:
+      return swim::MetaRequest{Name(s), Incarnation(s), s.Small() * 100};
+    case 7: {
+      swim::MetaChunk chunk;
+      chunk.member = Name(s);
+      chunk.version = Incarnation(s);
+      chunk.total_size = 300 + 100 * s.Small();
+      chunk.offset = s.Small() * 100;
+      chunk.data = s.Bytes(1 + s.Small() * 20);
+      return chunk;
+    }
+    default:
+      return swim::Gossip{};
+  }
+}
+
+void Deliver(swim::Node& node, absl::Time now, const std::string& from,
+             const std::string& body, swim::Prng& rng) {
+  std::string datagram;
+  if (!swim::SealDatagram(FuzzKeyring(), swim::EnvelopeOptions(), body, rng,
+                          &datagram)
+           .ok()) {
+    return;  // too large to send
+  }
+  node.HandleDatagram(now, AddressOf(from), datagram);
+}
+
+// Everything the node sent opens, decodes and fits; remembers the seqs of
+// its probes so that the script can answer them.
+void DrainAndCheck(swim::Node& node, std::vector<uint32_t>& seqs) {
+  while (std::optional<swim::Transmit> t = node.PollTransmit()) {
+    NODE_FUZZ_CHECK(t->datagram.size() <= node.config().max_datagram_bytes);
+    absl::StatusOr<std::string> body =
+        swim::OpenDatagram(FuzzKeyring(), swim::EnvelopeOptions(), t->datagram);
+    NODE_FUZZ_CHECK(body.ok());
+    absl::StatusOr<swim::Packet> packet = swim::DecodePacket(*body);
+    NODE_FUZZ_CHECK(packet.ok());
+    if (const auto* ping = std::get_if<swim::Ping>(&packet->message)) {
+      seqs.push_back(ping->seq);
+    } else if (const auto* req = std::get_if<swim::PingReq>(&packet->message)) {
+      seqs.push_back(req->seq);
+    }
+  }
+  if (seqs.size() > 16) seqs.erase(seqs.begin(), seqs.end() - 16);
+  while (node.PollEvent().has_value()) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Script s(data, size);
+  swim::Config config;
+  config.name = "me";
+  config.address = AddressOf("me");
+  config.cluster_name = "fuzz";
+  config.keys = {kKey};
+  config.seed_peers = {AddressOf("a")};
+  config.seed = s.Byte();
+  config.max_members = kMaxMembers;
+  absl::Time now = absl::UnixEpoch() + absl::Hours(1);
+  absl::StatusOr<std::unique_ptr<swim::Node>> created =
+      swim::Node::Create(config, now);
+  NODE_FUZZ_CHECK(created.ok());
+  swim::Node& node = **created;
+  swim::Prng rng(7);
+  std::vector<uint32_t> seqs;
+  uint64_t incarnation = node.members().local().incarnation;
+  DrainAndCheck(node, seqs);
+  while (!s.done()) {
+    const uint8_t op = s.Byte() % 10;
+    if (op < 6) {  // a packet
+      swim::Packet packet;
+      packet.sender = Name(s);
+      packet.message = MakeMessage(s, seqs);
+      for (uint32_t n = s.Byte() % 4; n > 0; --n) {
+        packet.updates.push_back(MakeUpdate(s));
+      }
+      absl::StatusOr<std::string> body = swim::EncodePacket(packet);
+      if (body.ok()) Deliver(node, now, packet.sender, *body, rng);
+    } else if (op < 8) {  // time passes
+      now += absl::Milliseconds(1 + s.Byte() * 16);
+      int ticks = 0;
+      while (node.NextDeadline() <= now) {
+        const absl::Time t = node.NextDeadline();
+        node.Tick(t);
+        NODE_FUZZ_CHECK(node.NextDeadline() > t);  // no deadline in the past
+        NODE_FUZZ_CHECK(++ticks < 100000);
+        DrainAndCheck(node, seqs);
+      }
+      node.Tick(now);
+    } else if (op == 8) {  // raw bytes, correctly sealed
+      Deliver(node, now, Name(s), s.Bytes(s.Byte()), rng);
+    } else if (s.Byte() == 255) {
+      node.Leave(now);
+    } else {
+      (void)node.SetMetadata(now, {{"k", s.Bytes(s.Small())}});
+    }
+    DrainAndCheck(node, seqs);
+    NODE_FUZZ_CHECK(node.members().size() <= static_cast<size_t>(kMaxMembers));
+    const uint64_t local = node.members().local().incarnation;
+    NODE_FUZZ_CHECK(local >= incarnation &&
+                    local <= swim::kMaxAliveIncarnation);
+    incarnation = local;
+    for (const swim::MemberView& m :
+         node.members().WithStatus(swim::Status::kAll)) {
+      NODE_FUZZ_CHECK(m.incarnation <= swim::kMaxAliveIncarnation);
+      NODE_FUZZ_CHECK(m.metadata_version <=
+                      swim::SaturatingIncrement(m.incarnation));
+    }
+  }
+  return 0;
+}
