@@ -56,7 +56,7 @@ absl::StatusOr<NodeSet::Range> ParsePercentRange(
   uint64_t b = 0;
   if (!ParseFixed4(absl::StripSuffix(ends[0], "%"), &a) ||
       !ParseFixed4(absl::StripSuffix(ends[1], "%"), &b) || a > b ||
-      b > 100 * 10000) {
+      b > uint64_t{100} * 10000) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad percentage range \"", part, "\""));
   }
@@ -181,7 +181,7 @@ absl::StatusOr<uint32_t> ParsePercent(absl::string_view text) {
         absl::StrCat("\"", text, "\" is not a percentage like 10%"));
   }
   uint64_t v = 0;
-  if (!ParseFixed4(body, &v) || v > 100 * 10000) {
+  if (!ParseFixed4(body, &v) || v > uint64_t{100} * 10000) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is not a percentage in [0%, 100%]"));
   }

@@ -1,5 +1,6 @@
 #include "sim/scenario_actions.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
@@ -201,7 +202,7 @@ absl::Status ParseAction(const Tokens& tokens, size_t start, int line,
   Action& a = parsed.action;
   a.at = at;
   a.line = line;
-  a.text = absl::StrJoin(tokens.begin() + static_cast<long>(start),
+  a.text = absl::StrJoin(tokens.begin() + static_cast<std::ptrdiff_t>(start),
                          tokens.end(), " ");
   a.kind = grammar->kind;
   SIM_RETURN_IF_ERROR(grammar->grammar(in, parsed));

@@ -23,7 +23,7 @@ namespace {
 
 using Environment = std::map<std::string, std::string>;
 
-EnvironmentLookup Env(Environment env) {
+EnvironmentLookup Env(const Environment& env) {
   return [env](const char* name) -> std::optional<std::string> {
     auto it = env.find(name);
     if (it == env.end()) return std::nullopt;

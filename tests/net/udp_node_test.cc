@@ -321,7 +321,7 @@ class RawSocket {
   RawSocket() {
     fd_ = socket(AF_INET, SOCK_DGRAM, 0);
     absl::StatusOr<SocketAddress> any = ParseSocketAddress("127.0.0.1:0");
-    bind(fd_, any->addr(), any->size);
+    EXPECT_EQ(bind(fd_, any->addr(), any->size), 0);
     SocketAddress local;
     local.size = sizeof(local.storage);
     getsockname(fd_, reinterpret_cast<sockaddr*>(&local.storage), &local.size);

@@ -84,6 +84,7 @@ TEST(NodeTest, ChurnStartsFullStateExchangesThenSettles) {
   h.Meet({"a"});
   h.Drain();
   std::vector<Update> news;
+  news.reserve(10);
   for (int i = 0; i < 10; ++i) {
     news.push_back(Harness::AliveOf(absl::StrCat("new-", i), 0));
   }

@@ -156,7 +156,7 @@ TEST(ClusterTest, MetadataIncludingA64KiBValueReachesEveryone) {
   };
   ASSERT_TRUE(net.RunUntil([&] { return all_have(small); }, absl::Seconds(30)));
 
-  std::string blob(64 * 1024, '\0');
+  std::string blob(size_t{64} * 1024, '\0');
   for (size_t i = 0; i < blob.size(); ++i) blob[i] = static_cast<char>(i * 7);
   Metadata big = {{"role", "db"}, {"blob", blob}};
   ASSERT_TRUE(net.node(owner)->SetMetadata(net.now(), big).ok());
@@ -192,6 +192,7 @@ TEST(ClusterTest, PartitionAndHealReconvergeToOneView) {
   ASSERT_TRUE(
       net.RunUntil([&] { return net.AllSeeAllOnline(); }, absl::Seconds(60)));
   std::vector<std::string> side;
+  side.reserve(8);
   for (int i = 0; i < 8; ++i) side.push_back(Name(i * 2 + 1));
   net.Partition(side);
   // Each side declares the other offline.

@@ -484,7 +484,7 @@ TEST(MetadataCodecTest, RoundTripsAndIsCanonical) {
 }
 
 TEST(MetadataCodecTest, SixtyFourKibValueRoundTrips) {
-  const Metadata metadata = {{"blob", std::string(64 * 1024, 'z')}};
+  const Metadata metadata = {{"blob", std::string(size_t{64} * 1024, 'z')}};
   absl::StatusOr<std::string> bytes = EncodeMetadata(metadata);
   ASSERT_TRUE(bytes.ok());
   absl::StatusOr<Metadata> decoded = DecodeMetadata(*bytes);

@@ -155,7 +155,7 @@ TEST(ConfigTest, Counts) {
 
 TEST(ConfigTest, MetadataLimits) {
   Config c = Valid();
-  c.metadata = {{"blob", std::string(200 * 1024, 'x')}};
+  c.metadata = {{"blob", std::string(size_t{200} * 1024, 'x')}};
   ExpectBad(c, "metadata");
   c = Valid();
   c.metadata = {{std::string(300, 'k'), "v"}};
@@ -164,7 +164,7 @@ TEST(ConfigTest, MetadataLimits) {
   c.max_metadata_bytes = (1 << 20) + 1;
   ExpectBad(c, "max_metadata_bytes");
   c = Valid();
-  c.metadata = {{"blob", std::string(64 * 1024, 'x')}};
+  c.metadata = {{"blob", std::string(size_t{64} * 1024, 'x')}};
   EXPECT_TRUE(c.Validate().ok()) << c.Validate();
 }
 

@@ -311,6 +311,7 @@ void ExpectAllPairsInteroperate(const std::vector<const Keyring*>& members,
 
 TEST(KeyRotationTest, RollingRotationNeverPartitions) {
   std::vector<Keyring> nodes;
+  nodes.reserve(3);
   for (int i = 0; i < 3; ++i) nodes.push_back(MakeKeyring("prod", {kKey1}));
   const std::vector<const Keyring*> members = {&nodes[0], &nodes[1], &nodes[2]};
   ExpectAllPairsInteroperate(members, "start: k1 everywhere");

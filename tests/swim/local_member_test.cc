@@ -184,16 +184,17 @@ TEST(NodeTest, ANodeThatNeverRefutesNeverCatchesUpOnEachDeclaration) {
 
 TEST(NodeTest, SetMetadataRejectsMapsOverTheLimits) {
   Harness h;
-  absl::Status s =
-      h.node().SetMetadata(h.now(), {{"blob", std::string(200 * 1024, 'x')}});
+  absl::Status s = h.node().SetMetadata(
+      h.now(), {{"blob", std::string(size_t{200} * 1024, 'x')}});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(s.message(), "max_metadata_bytes")) << s;
   s = h.node().SetMetadata(h.now(), {{std::string(256, 'k'), "v"}});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(h.LocalIncarnation(), 0u);
-  ASSERT_TRUE(h.node()
-                  .SetMetadata(h.now(), {{"blob", std::string(64 * 1024, 'x')}})
-                  .ok());
+  ASSERT_TRUE(
+      h.node()
+          .SetMetadata(h.now(), {{"blob", std::string(size_t{64} * 1024, 'x')}})
+          .ok());
   EXPECT_EQ(h.LocalIncarnation(), 1u);
   EXPECT_EQ(h.node().members().local().metadata->at("blob").size(), 64u * 1024);
 }

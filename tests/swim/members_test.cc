@@ -12,6 +12,7 @@ namespace {
 
 std::vector<std::string> Names(const std::vector<MemberView>& views) {
   std::vector<std::string> names;
+  names.reserve(views.size());
   for (const MemberView& v : views) names.emplace_back(v.name);
   return names;
 }

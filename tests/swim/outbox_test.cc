@@ -27,6 +27,7 @@ using ::swim::testing::TestConfig;
 TEST(NodeTest, EachUpdateIsPiggybackedRetransmitLimitTimes) {
   Harness h;
   std::vector<std::string> names;
+  names.reserve(11);
   for (int i = 0; i < 11; ++i) names.push_back(absl::StrCat("m", i));
   h.Meet(names);  // N = 12 → limit 4 × 2
   ASSERT_EQ(h.node().RetransmitLimit(), 8);
@@ -61,6 +62,7 @@ TEST(NodeTest, EachUpdateIsPiggybackedRetransmitLimitTimes) {
 TEST(NodeTest, NewsIsGossipedToFanoutMembersEachIntervalUntilSpent) {
   Harness h;
   std::vector<std::string> names;
+  names.reserve(11);
   for (int i = 0; i < 11; ++i) names.push_back(absl::StrCat("m", i));
   h.Meet(names);  // N = 12 → limit 8
   // Let what the exchange queued run out.
@@ -116,15 +118,15 @@ TEST(NodeTest, DatagramsNeverExceedTheLimitAndSyncSplits) {
   config.max_datagram_bytes = 600;
   Harness h(config);
   std::vector<Update> updates;
+  updates.reserve(300);
   for (int i = 0; i < 300; ++i) {
     updates.push_back(Harness::AliveOf(absl::StrCat("member-", i), 0,
                                        {{"k", std::string(40, 'v')}}));
   }
   // Gossip (not a sync), so all of them are queued for piggybacking.
   for (size_t i = 0; i < updates.size(); i += 5) {
-    h.Deliver(
-        "member-0", Gossip{},
-        std::vector<Update>(updates.begin() + i, updates.begin() + i + 5));
+    auto first = updates.begin() + static_cast<std::ptrdiff_t>(i);
+    h.Deliver("member-0", Gossip{}, std::vector<Update>(first, first + 5));
   }
   EXPECT_EQ(h.node().members().size(), 301u);
   Ping ping;

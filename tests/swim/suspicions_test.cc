@@ -23,6 +23,7 @@ using ::swim::testing::SuspicionTestConfig;
 TEST(NodeTest, HeardSuspicionTimesOutSoonerWithConfirmationsThenIsVerified) {
   Harness h(SuspicionTestConfig());
   std::vector<std::string> names;
+  names.reserve(9);
   for (int i = 0; i < 9; ++i) names.push_back(absl::StrCat("m", i));
   h.Meet(names);
   Suspect suspect;
@@ -77,6 +78,7 @@ TEST(NodeTest, HeardSuspicionTimesOutSoonerWithConfirmationsThenIsVerified) {
 TEST(NodeTest, AVerificationCondemnsOnlyAfterTwoFailedProbesInARow) {
   Harness h(SuspicionTestConfig());
   std::vector<std::string> names;
+  names.reserve(9);
   for (int i = 0; i < 9; ++i) names.push_back(absl::StrCat("m", i));
   h.Meet(names);
   h.Deliver("m1", Gossip{}, {Suspect{"m5", 0, "m1"}});
@@ -103,6 +105,7 @@ TEST(NodeTest, AVerificationCondemnsOnlyAfterTwoFailedProbesInARow) {
 TEST(NodeTest, AnAccuserDeclaresOfflineAtTheDeadlineWithoutVerifying) {
   Harness h(SuspicionTestConfig());
   std::vector<std::string> names;
+  names.reserve(9);
   for (int i = 0; i < 9; ++i) names.push_back(absl::StrCat("m", i));
   h.Meet(names);
   h.Drain();

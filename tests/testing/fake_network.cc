@@ -82,7 +82,7 @@ void FakeNetwork::SetLoss(uint32_t numerator, uint32_t denominator) {
   loss_denominator_ = denominator;
 }
 
-void FakeNetwork::Partition(std::vector<std::string> side) {
+void FakeNetwork::Partition(const std::vector<std::string>& side) {
   partition_side_.clear();
   for (const std::string& name : side)
     partition_side_.insert(TestAddress(name));

@@ -69,7 +69,7 @@ class FakeNetwork {
   // Each datagram is lost with probability numerator / denominator.
   void SetLoss(uint32_t numerator, uint32_t denominator);
   // Cuts every link between `side` and the other nodes (both ways).
-  void Partition(std::vector<std::string> side);
+  void Partition(const std::vector<std::string>& side);
   void Heal();
 
   // Delivers datagrams and runs timers until `end` (inclusive).

@@ -16,7 +16,8 @@ const absl::Time kStart = absl::UnixEpoch() + absl::Hours(1);
 
 Harness::Harness(Config config)
     : keyring_(Keyring::Create("test", {kKey}).value()), rng_(77) {
-  absl::StatusOr<std::unique_ptr<Node>> node = Node::Create(config, kStart);
+  absl::StatusOr<std::unique_ptr<Node>> node =
+      Node::Create(std::move(config), kStart);
   EXPECT_TRUE(node.ok()) << node.status();
   node_ = std::move(*node);
   now_ = kStart;
@@ -78,6 +79,7 @@ std::vector<MemberEvent> Harness::Events() {
 
 void Harness::Meet(const std::vector<std::string>& names) {
   std::vector<Update> updates;
+  updates.reserve(names.size());
   for (const std::string& name : names) updates.push_back(AliveOf(name, 0));
   Sync sync;
   Deliver(names.front(), sync, updates);
