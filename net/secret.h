@@ -27,7 +27,7 @@ namespace swim::net {
 std::string DeriveKeyFromSecret(absl::string_view secret);
 
 // The longest secret file read: 64 KiB.
-inline constexpr size_t kMaxSecretFileBytes = 64 * 1024;
+inline constexpr size_t kMaxSecretFileBytes = size_t{64} * 1024;
 
 // The file's contents without one trailing newline ("\n" or "\r\n").
 // NotFound / PermissionDenied / InvalidArgument (empty, or longer than

@@ -130,6 +130,32 @@ std::string RandomToken(swim::CryptoRandom& random) {
       absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
 }
 
+// A negative interval used to mean "never", silently.
+absl::Status CheckTokenInterval() {
+  const absl::Duration d = absl::GetFlag(FLAGS_token_interval);
+  if (d >= absl::ZeroDuration() && d != absl::InfiniteDuration()) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--token_interval=", absl::FormatDuration(d),
+                   ": must be 0 (never) or a positive duration"));
+}
+
+// One line per change of a member's state; `last_state` (member to its
+// last printed state) skips repeats.
+void PrintChange(const MemberInfo& m,
+                 std::map<std::string, std::string>& last_state) {
+  // The replay and the first event can describe the same state.
+  std::string state = absl::StrCat(StatusText(m), "/", m.incarnation, "/",
+                                   MetadataText(m.metadata));
+  if (last_state[m.name] == state) return;
+  last_state[m.name] = state;
+  Print(absl::StrCat(
+      absl::FormatTime("%H:%M:%E3S", absl::Now(), absl::LocalTimeZone()), " ",
+      m.name, m.is_local ? " (local)" : "", " ", StatusText(m), " incarnation=",
+      m.incarnation, " metadata={", MetadataText(m.metadata), "}\n"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,13 +166,8 @@ int main(int argc, char** argv) {
       "--peer=127.0.0.1:2003 --metadata=name=one");
   swim::tools::HandleHelp(argc, argv, kHelpSections);
   swim::net::ParseNodeCommandLine(argc, argv);
-  if (const absl::Duration d = absl::GetFlag(FLAGS_token_interval);
-      d < absl::ZeroDuration() || d == absl::InfiniteDuration()) {
-    // A negative interval used to mean "never", silently.
-    return swim::net::ExitWithError(
-        argv[0], absl::InvalidArgumentError(absl::StrCat(
-                     "--token_interval=", absl::FormatDuration(d),
-                     ": must be 0 (never) or a positive duration")));
+  if (absl::Status s = CheckTokenInterval(); !s.ok()) {
+    return swim::net::ExitWithError(argv[0], s);
   }
   absl::StatusOr<swim::net::UdpNodeOptions> options =
       swim::net::NodeOptionsFromFlags();
@@ -174,17 +195,7 @@ int main(int argc, char** argv) {
           dirty = true;
           return;
         }
-        const MemberInfo& m = change.member;
-        // The replay and the first event can describe the same state.
-        std::string state = absl::StrCat(StatusText(m), "/", m.incarnation, "/",
-                                         MetadataText(m.metadata));
-        if (last_state[m.name] == state) return;
-        last_state[m.name] = state;
-        Print(absl::StrCat(
-            absl::FormatTime("%H:%M:%E3S", absl::Now(), absl::LocalTimeZone()),
-            " ", m.name, m.is_local ? " (local)" : "", " ", StatusText(m),
-            " incarnation=", m.incarnation, " metadata={",
-            MetadataText(m.metadata), "}\n"));
+        PrintChange(change.member, last_state);
       },
       /*replay_members=*/!table);
 

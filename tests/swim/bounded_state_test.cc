@@ -26,6 +26,7 @@ using ::swim::testing::TestConfig;
 
 std::vector<std::string> Names(int n) {
   std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) names.push_back(absl::StrCat("m", i));
   return names;
 }

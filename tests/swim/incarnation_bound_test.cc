@@ -25,10 +25,7 @@ namespace swim {
 namespace {
 
 using ::swim::testing::FakeNetwork;
-using ::swim::testing::FindUpdate;
 using ::swim::testing::Harness;
-using ::swim::testing::OfType;
-using ::swim::testing::Sent;
 using ::swim::testing::TestAddress;
 using ::swim::testing::TestConfig;
 

@@ -214,6 +214,57 @@ void DrainAndCheck(swim::Node& node, std::vector<uint32_t>& seqs) {
   }
 }
 
+// One scripted input: a packet, time passing, raw sealed bytes, a leave
+// or a metadata change.
+void Step(Script& s, swim::Node& node, absl::Time& now,
+          std::vector<uint32_t>& seqs, swim::Prng& rng) {
+  const uint8_t op = s.Byte() % 10;
+  if (op < 6) {  // a packet
+    swim::Packet packet;
+    packet.sender = Name(s);
+    packet.message = MakeMessage(s, seqs);
+    for (uint32_t n = s.Byte() % 4; n > 0; --n) {
+      packet.updates.push_back(MakeUpdate(s));
+    }
+    absl::StatusOr<std::string> body = swim::EncodePacket(packet);
+    if (body.ok()) Deliver(node, now, packet.sender, *body, rng);
+  } else if (op < 8) {  // time passes
+    now += absl::Milliseconds(1 + s.Byte() * 16);
+    int ticks = 0;
+    while (node.NextDeadline() <= now) {
+      const absl::Time t = node.NextDeadline();
+      node.Tick(t);
+      NODE_FUZZ_CHECK(node.NextDeadline() > t);  // no deadline in the past
+      NODE_FUZZ_CHECK(++ticks < 100000);
+      DrainAndCheck(node, seqs);
+    }
+    node.Tick(now);
+  } else if (op == 8) {  // raw bytes, correctly sealed
+    Deliver(node, now, Name(s), s.Bytes(s.Byte()), rng);
+  } else if (s.Byte() == 255) {
+    node.Leave(now);
+  } else {
+    (void)node.SetMetadata(now, {{"k", s.Bytes(s.Small())}});
+  }
+}
+
+// What must hold after every input; `incarnation` is the local member's
+// incarnation after the previous one.
+void CheckInvariants(swim::Node& node, std::vector<uint32_t>& seqs,
+                     uint64_t& incarnation) {
+  DrainAndCheck(node, seqs);
+  NODE_FUZZ_CHECK(node.members().size() <= static_cast<size_t>(kMaxMembers));
+  const uint64_t local = node.members().local().incarnation;
+  NODE_FUZZ_CHECK(local >= incarnation && local <= swim::kMaxAliveIncarnation);
+  incarnation = local;
+  for (const swim::MemberView& m :
+       node.members().WithStatus(swim::Status::kAll)) {
+    NODE_FUZZ_CHECK(m.incarnation <= swim::kMaxAliveIncarnation);
+    NODE_FUZZ_CHECK(m.metadata_version <=
+                    swim::SaturatingIncrement(m.incarnation));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -236,46 +287,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint64_t incarnation = node.members().local().incarnation;
   DrainAndCheck(node, seqs);
   while (!s.done()) {
-    const uint8_t op = s.Byte() % 10;
-    if (op < 6) {  // a packet
-      swim::Packet packet;
-      packet.sender = Name(s);
-      packet.message = MakeMessage(s, seqs);
-      for (uint32_t n = s.Byte() % 4; n > 0; --n) {
-        packet.updates.push_back(MakeUpdate(s));
-      }
-      absl::StatusOr<std::string> body = swim::EncodePacket(packet);
-      if (body.ok()) Deliver(node, now, packet.sender, *body, rng);
-    } else if (op < 8) {  // time passes
-      now += absl::Milliseconds(1 + s.Byte() * 16);
-      int ticks = 0;
-      while (node.NextDeadline() <= now) {
-        const absl::Time t = node.NextDeadline();
-        node.Tick(t);
-        NODE_FUZZ_CHECK(node.NextDeadline() > t);  // no deadline in the past
-        NODE_FUZZ_CHECK(++ticks < 100000);
-        DrainAndCheck(node, seqs);
-      }
-      node.Tick(now);
-    } else if (op == 8) {  // raw bytes, correctly sealed
-      Deliver(node, now, Name(s), s.Bytes(s.Byte()), rng);
-    } else if (s.Byte() == 255) {
-      node.Leave(now);
-    } else {
-      (void)node.SetMetadata(now, {{"k", s.Bytes(s.Small())}});
-    }
-    DrainAndCheck(node, seqs);
-    NODE_FUZZ_CHECK(node.members().size() <= static_cast<size_t>(kMaxMembers));
-    const uint64_t local = node.members().local().incarnation;
-    NODE_FUZZ_CHECK(local >= incarnation &&
-                    local <= swim::kMaxAliveIncarnation);
-    incarnation = local;
-    for (const swim::MemberView& m :
-         node.members().WithStatus(swim::Status::kAll)) {
-      NODE_FUZZ_CHECK(m.incarnation <= swim::kMaxAliveIncarnation);
-      NODE_FUZZ_CHECK(m.metadata_version <=
-                      swim::SaturatingIncrement(m.incarnation));
-    }
+    Step(s, node, now, seqs, rng);
+    CheckInvariants(node, seqs, incarnation);
   }
   return 0;
 }
