@@ -1,7 +1,6 @@
 // UdpNode's key handle: AddKey, UseKey, RemoveKey and KeyIds from another
 // thread, their errors, and two live nodes rotating without losing sight
 // of each other.
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,14 +19,15 @@
 #include "swim/drop_reason.h"
 #include "swim/keyring.h"
 #include "swim/status.h"
+#include "tests/testing/udp_node_waits.h"
 
 namespace swim::net {
 namespace {
 
-using ::testing::ElementsAre;
+using ::swim::testing::StartNode;
+using ::swim::testing::WaitFor;
 
-// Generous: a loaded 2-core machine running sanitizers is slow.
-constexpr absl::Duration kWait = absl::Seconds(60);
+using ::testing::ElementsAre;
 
 UdpNodeOptions Options(absl::string_view secret,
                        std::vector<std::string> peers = {}) {
@@ -42,23 +42,6 @@ UdpNodeOptions Options(absl::string_view secret,
   options.config.join_retry_max = absl::Milliseconds(500);
   options.leave_linger = absl::Milliseconds(200);
   return options;
-}
-
-std::unique_ptr<UdpNode> StartNode(UdpNodeOptions options) {
-  absl::StatusOr<std::unique_ptr<UdpNode>> node =
-      UdpNode::Start(std::move(options));
-  EXPECT_TRUE(node.ok()) << node.status();
-  return node.ok() ? *std::move(node) : nullptr;
-}
-
-bool WaitFor(const std::function<bool()>& done,
-             absl::Duration timeout = kWait) {
-  absl::Time give_up = absl::Now() + timeout;
-  while (!done()) {
-    if (absl::Now() > give_up) return false;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return true;
 }
 
 bool Sees(const UdpNode& observer, absl::string_view member, Status status) {

@@ -21,7 +21,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "net/member_snapshot.h"
@@ -36,15 +35,16 @@
 #include "swim/message.h"
 #include "swim/prng.h"
 #include "swim/status.h"
+#include "tests/testing/udp_node_waits.h"
 
 namespace swim::net {
 namespace {
 
+using ::swim::testing::StartNode;
+using ::swim::testing::WaitFor;
+
 constexpr absl::string_view kSecret = "udp node test secret";
 constexpr absl::string_view kCluster = "udp-test";
-// Generous: a loaded 2-core machine running sanitizers is slow.
-constexpr absl::Duration kWait = absl::Seconds(60);
-
 UdpNodeOptions FastOptions(absl::string_view address,
                            std::vector<std::string> peers = {}) {
   UdpNodeOptions options;
@@ -59,24 +59,6 @@ UdpNodeOptions FastOptions(absl::string_view address,
   options.config.sync_interval = absl::Seconds(2);
   options.leave_linger = absl::Milliseconds(300);
   return options;
-}
-
-std::unique_ptr<UdpNode> StartNode(UdpNodeOptions options) {
-  absl::StatusOr<std::unique_ptr<UdpNode>> node =
-      UdpNode::Start(std::move(options));
-  EXPECT_TRUE(node.ok()) << node.status();
-  return node.ok() ? *std::move(node) : nullptr;
-}
-
-// Polls `done` until it holds or `timeout` passes.
-bool WaitFor(const std::function<bool()>& done,
-             absl::Duration timeout = kWait) {
-  absl::Time give_up = absl::Now() + timeout;
-  while (!done()) {
-    if (absl::Now() > give_up) return false;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return true;
 }
 
 // A copy: a snapshot's members live only as long as the snapshot.
