@@ -31,27 +31,15 @@ using ::swim::testing::TestConfig;
 
 constexpr uint64_t kTop = ~uint64_t{0};
 
+// Accusations by member "a".
 Suspect SuspectOf(absl::string_view member, uint64_t incarnation) {
-  Suspect suspect;
-  suspect.member = std::string(member);
-  suspect.incarnation = incarnation;
-  suspect.accuser = "a";
-  return suspect;
+  return Suspect{std::string(member), incarnation, "a"};
 }
-
 Offline OfflineOf(absl::string_view member, uint64_t incarnation) {
-  Offline offline;
-  offline.member = std::string(member);
-  offline.incarnation = incarnation;
-  offline.accuser = "a";
-  return offline;
+  return Offline{std::string(member), incarnation, "a"};
 }
-
 Left LeftOf(absl::string_view member, uint64_t incarnation) {
-  Left left;
-  left.member = std::string(member);
-  left.incarnation = incarnation;
-  return left;
+  return Left{std::string(member), incarnation};
 }
 
 TEST(IncarnationBoundNodeTest, SuspicionOfItselfAtTheTopIsRefusedNotWrapped) {
