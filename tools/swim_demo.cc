@@ -43,6 +43,7 @@
 #include "absl/time/time.h"
 #include "net/member_snapshot.h"
 #include "net/node_flags.h"
+#include "net/operator_endpoints.h"
 #include "net/node_warnings.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
@@ -185,6 +186,12 @@ int main(int argc, char** argv) {
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
   swim::net::UdpNode& node = **started;
+  absl::StatusOr<std::unique_ptr<swim::net::OperatorEndpoints>> endpoints =
+      swim::net::StartOperatorEndpointsFromFlags(argv[0], node);
+  if (!endpoints.ok()) {
+    node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
+    return swim::net::ExitWithError(argv[0], endpoints.status());
+  }
 
   std::atomic<bool> dirty{true};
   // Callbacks run on the loop thread only, one at a time: no lock needed.
@@ -228,6 +235,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "swim_demo: leaving...\n");
   subscription.Cancel();
+  endpoints->reset();  // before the node it serves
   node.Stop();
   return 0;
 }

@@ -19,6 +19,7 @@
 //   leaves nodes behind.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -33,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "net/node_flags.h"
+#include "net/operator_endpoints.h"
 #include "net/secret.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
@@ -96,6 +98,11 @@ int main(int argc, char** argv) {
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
   swim::net::UdpNode& node = **started;
+  absl::StatusOr<std::unique_ptr<swim::net::OperatorEndpoints>> endpoints =
+      swim::net::StartOperatorEndpointsFromFlags(argv[0], node);
+  if (!endpoints.ok()) {
+    return swim::net::ExitWithError(argv[0], endpoints.status());
+  }
 
   swim::net::Subscription subscription = node.Subscribe(
       [](const swim::net::MemberChange& change) {
@@ -138,12 +145,14 @@ int main(int argc, char** argv) {
       PrintLine(text);
     } else if (line == "quit") {
       subscription.Cancel();
+      endpoints->reset();
       node.Stop();
       PrintLine("STOPPED");
       return 0;
     }
   }
   subscription.Cancel();
+  endpoints->reset();
   node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
   return 0;
 }

@@ -1,0 +1,212 @@
+#include "net/node_metrics.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "net/member_snapshot.h"
+#include "net/socket_counters.h"
+#include "net/udp_node.h"
+#include "swim/counters.h"
+#include "swim/drop_reason.h"
+#include "swim/status.h"
+
+namespace swim::net {
+namespace {
+
+class SampleList {
+ public:
+  void Counter(absl::string_view family, absl::string_view help,
+               uint64_t value) {
+    Add(family, MetricType::kCounter, help, "", "", value);
+  }
+  void Gauge(absl::string_view family, absl::string_view help,
+             uint64_t value) {
+    Add(family, MetricType::kGauge, help, "", "", value);
+  }
+  void Add(absl::string_view family, MetricType type, absl::string_view help,
+           absl::string_view label_name, absl::string_view label_value,
+           uint64_t value) {
+    MetricSample& s = samples_.emplace_back();
+    s.family = std::string(family);
+    s.type = type;
+    s.help = help;
+    s.label_name = std::string(label_name);
+    s.label_value = std::string(label_value);
+    s.value = value;
+  }
+  void PerMessageType(absl::string_view family, absl::string_view help,
+                      const Counters::PerType& values) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      Add(family, MetricType::kCounter, help, "type", MessageTypeName(i),
+          values[i]);
+    }
+  }
+  void SocketErrors(absl::string_view family, absl::string_view help,
+                    const SocketErrorCounts& errors) {
+    const struct {
+      absl::string_view kind;
+      uint64_t value;
+    } kinds[] = {{"refused", errors.refused},
+                 {"would_block", errors.would_block},
+                 {"no_buffers", errors.no_buffers},
+                 {"unreachable", errors.unreachable},
+                 {"other", errors.other}};
+    for (const auto& k : kinds) {
+      Add(family, MetricType::kCounter, help, "kind", k.kind, k.value);
+    }
+  }
+  std::vector<MetricSample> Take() { return std::move(samples_); }
+
+ private:
+  std::vector<MetricSample> samples_;
+};
+
+void AddProtocol(const Counters& c, SampleList& out) {
+  out.PerMessageType("swim_messages_received_total",
+                     "Datagrams received and accepted, by message type.",
+                     c.datagrams_in);
+  out.PerMessageType("swim_message_received_bytes_total",
+                     "Bytes of accepted datagrams (envelope included), by "
+                     "message type.",
+                     c.bytes_in);
+  out.PerMessageType("swim_messages_sent_total",
+                     "Datagrams sent, by message type.", c.datagrams_out);
+  out.PerMessageType("swim_message_sent_bytes_total",
+                     "Bytes of datagrams sent (envelope included), by message "
+                     "type.",
+                     c.bytes_out);
+  for (size_t i = 0; i < kDropReasonCount; ++i) {
+    out.Add("swim_drops_total", MetricType::kCounter,
+            "Received datagrams dropped, by reason.", "reason",
+            DropReasonName(static_cast<DropReason>(i)), c.drops[i]);
+  }
+  const struct {
+    absl::string_view family;
+    absl::string_view help;
+    uint64_t value;
+  } counters[] = {
+      {"swim_ignored_total",
+       "Valid datagrams ignored (for another member, from itself, after "
+       "leaving).",
+       c.ignored},
+      {"swim_probes_total", "Probes started (direct pings).", c.probes},
+      {"swim_probes_failed_total", "Probes that ended without an ack.",
+       c.probes_failed},
+      {"swim_indirect_probes_total", "Ping requests sent to relays.",
+       c.indirect_probes},
+      {"swim_relayed_pings_total", "Pings sent as a relay for others.",
+       c.relayed_pings},
+      {"swim_nacks_sent_total", "Nacks sent as a relay.", c.nacks_sent},
+      {"swim_nacks_received_total", "Nacks received from relays.",
+       c.nacks_received},
+      {"swim_nacks_missed_total", "Relays that answered neither ack nor nack.",
+       c.nacks_missed},
+      {"swim_suspicions_raised_total",
+       "Suspicions raised by this node's own failed probes.",
+       c.suspicions_raised},
+      {"swim_accusations_withheld_total",
+       "Failed probes that accused nobody (not even a nack came back).",
+       c.accusations_withheld},
+      {"swim_suspicions_verified_total",
+       "Expired suspicions without evidence, probed once more.",
+       c.suspicions_verified},
+      {"swim_suspicion_confirmations_total",
+       "Independent suspicion confirmations received.",
+       c.suspicion_confirmations},
+      {"swim_refutations_total", "Suspicions of this node it refuted.",
+       c.refutations},
+      {"swim_updates_refused_total",
+       "Updates refused for moving an incarnation or metadata version too "
+       "far.",
+       c.updates_refused},
+      {"swim_members_refused_total",
+       "New members refused while the table was full (max_members).",
+       c.members_refused},
+      {"swim_fetches_refused_total",
+       "Metadata fetches not started while too many were under way.",
+       c.fetches_refused},
+      {"swim_members_declared_offline_total",
+       "Suspicions that timed out here.", c.members_declared_offline},
+      {"swim_syncs_sent_total", "State syncs sent.", c.syncs_sent},
+      {"swim_digests_sent_total", "Sync digests sent.", c.digests_sent},
+      {"swim_churn_syncs_total", "Sync exchanges started because of churn.",
+       c.churn_syncs},
+      {"swim_metadata_fetched_total",
+       "Metadata maps completed through chunks.", c.metadata_fetched},
+      {"swim_updates_sent_total", "Gossip updates piggybacked.",
+       c.updates_sent},
+  };
+  for (const auto& counter : counters) {
+    out.Counter(counter.family, counter.help, counter.value);
+  }
+  out.Gauge("swim_health_score",
+            "Lifeguard's local health score (0 is healthy).",
+            c.health_score < 0 ? 0 : static_cast<uint64_t>(c.health_score));
+}
+
+void AddSocket(const SocketCounters& s, SampleList& out) {
+  const struct {
+    absl::string_view family;
+    absl::string_view help;
+    uint64_t value;
+  } counters[] = {
+      {"swim_socket_datagrams_received_total",
+       "Datagrams the socket received.", s.datagrams_received},
+      {"swim_socket_received_bytes_total", "Bytes the socket received.",
+       s.bytes_received},
+      {"swim_socket_truncated_received_total",
+       "Datagrams longer than the receive buffer (max_datagram_bytes).",
+       s.truncated_received},
+      {"swim_socket_receive_calls_total",
+       "recvmmsg calls that returned datagrams.", s.receive_calls},
+      {"swim_socket_kernel_receive_drops_total",
+       "Datagrams the kernel dropped because the receive buffer was full "
+       "(SO_RXQ_OVFL).",
+       s.kernel_receive_drops},
+      {"swim_socket_datagrams_sent_total", "Datagrams the socket sent.",
+       s.datagrams_sent},
+      {"swim_socket_sent_bytes_total", "Bytes the socket sent.", s.bytes_sent},
+      {"swim_socket_send_calls_total", "sendmmsg calls.", s.send_calls},
+      {"swim_socket_unresolved_addresses_total",
+       "Datagrams not sent: no usable socket address for the member.",
+       s.unresolved_addresses},
+      {"swim_socket_loop_wakeups_total", "Times the event loop woke up.",
+       s.loop_wakeups},
+  };
+  for (const auto& counter : counters) {
+    out.Counter(counter.family, counter.help, counter.value);
+  }
+  out.SocketErrors("swim_socket_receive_errors_total",
+                   "Failed receive calls, by kind of error.", s.receive_errors);
+  out.SocketErrors("swim_socket_send_errors_total",
+                   "Failed sends, by kind of error.", s.send_errors);
+}
+
+}  // namespace
+
+absl::string_view MetricTypeName(MetricType type) {
+  return type == MetricType::kCounter ? "counter" : "gauge";
+}
+
+std::vector<MetricSample> NodeMetrics(const UdpNodeStats& stats,
+                                      const MembersSnapshot& members,
+                                      size_t key_count) {
+  SampleList out;
+  for (Status status : {Status::kOnline, Status::kSuspect, Status::kOffline}) {
+    out.Add("swim_members", MetricType::kGauge,
+            "Members known, this one included, by status.", "status",
+            StatusName(status), members.Count(status));
+  }
+  out.Gauge("swim_pending_gossip_updates",
+            "Updates waiting to be piggybacked.", stats.pending_gossip);
+  out.Gauge("swim_keys", "Keys held (the primary and the others).",
+            key_count);
+  AddProtocol(stats.node, out);
+  AddSocket(stats.socket, out);
+  return out.Take();
+}
+
+}  // namespace swim::net
