@@ -214,25 +214,28 @@ TEST_F(ControlServerTest, MonitorSeesLeaveAsItHappens) {
   const std::string b_path = path_ + ".b";
   std::unique_ptr<ControlServer> b_server = Serve(*b_, b_path);
   ASSERT_NE(b_server, nullptr);
-  std::vector<std::string> lines;
-  std::atomic<bool> streaming{false};
+  std::vector<std::string> lines;  // the monitor thread's until joined
+  std::atomic<int> seen{0};
   std::thread monitor([&] {
     absl::Status s = ControlStream(
         path_, Request(ControlCommand::kMonitor, /*json=*/true),
         [&](absl::string_view line) {
           lines.emplace_back(line);
+          ++seen;
           return !absl::StrContains(line, "\"status\":\"offline\"");
         },
         swim::testing::kUdpWait);
     EXPECT_TRUE(s.ok()) << s;
   });
-  // The subscription starts when the server has read the request; events
-  // before that are not replayed, so wait until it has.
+  // Events from before the subscription are not replayed: change a's
+  // metadata until the monitor shows a change, so it is surely listening.
+  int tick = 0;
   ASSERT_TRUE(WaitFor([&] {
-    absl::StatusOr<std::string> m = Call(Request(ControlCommand::kMetrics));
-    return m.ok();  // the server answers; the monitor connection is older
+    if (seen > 0) return true;
+    EXPECT_TRUE(a_->SetMetadata({{"tick", absl::StrCat(++tick)}}).ok());
+    absl::SleepFor(absl::Milliseconds(50));
+    return false;
   }));
-  absl::SleepFor(absl::Milliseconds(200));
   absl::StatusOr<std::string> left =
       ControlCall(b_path, Request(ControlCommand::kLeave));
   ASSERT_TRUE(left.ok()) << left.status();
