@@ -50,10 +50,9 @@ std::string ToHex(absl::string_view bytes) {
 }
 
 // Only `json` may follow a command that has a JSON form.
-absl::StatusOr<ControlRequest> WithFormat(ControlCommand command,
-                                          const std::vector<absl::string_view>&
-                                              words,
-                                          size_t used, bool has_json) {
+absl::StatusOr<ControlRequest> WithFormat(
+    ControlCommand command, const std::vector<absl::string_view>& words,
+    size_t used, bool has_json) {
   ControlRequest request;
   request.command = command;
   if (words.size() == used) return request;
@@ -78,8 +77,10 @@ absl::StatusOr<ControlRequest> ParseControlRequest(absl::string_view line) {
   if (verb == "members") {
     return WithFormat(ControlCommand::kMembers, words, 1, true);
   }
-  if (verb == "stats") return WithFormat(ControlCommand::kStats, words, 1, true);
-  if (verb == "leave") return WithFormat(ControlCommand::kLeave, words, 1, false);
+  if (verb == "stats")
+    return WithFormat(ControlCommand::kStats, words, 1, true);
+  if (verb == "leave")
+    return WithFormat(ControlCommand::kLeave, words, 1, false);
   if (verb == "metrics") {
     return WithFormat(ControlCommand::kMetrics, words, 1, false);
   }
@@ -94,7 +95,8 @@ absl::StatusOr<ControlRequest> ParseControlRequest(absl::string_view line) {
     return absl::InvalidArgumentError("keys: list, add, use or remove");
   }
   const absl::string_view sub = words[1];
-  if (sub == "list") return WithFormat(ControlCommand::kKeysList, words, 2, true);
+  if (sub == "list")
+    return WithFormat(ControlCommand::kKeysList, words, 2, true);
   ControlRequest request;
   if (sub == "add") {
     request.command = ControlCommand::kKeysAdd;

@@ -15,8 +15,9 @@
 // key-hex is the key itself (16 to 64 bytes, hex; the client derives it
 // from a secret); key-id is the 8-hex-digit id (swim::KeyIdText).
 //
-//   absl::StatusOr<ControlRequest> r = ParseControlRequest("keys use 1a2b3c4d");
-//   std::string wire = FormatControlRequest(*r);  // "keys use 1a2b3c4d\n"
+//   absl::StatusOr<ControlRequest> r = ParseControlRequest("keys use
+//   1a2b3c4d"); std::string wire = FormatControlRequest(*r);  // "keys use
+//   1a2b3c4d\n"
 #ifndef NET_CONTROL_PROTOCOL_H_
 #define NET_CONTROL_PROTOCOL_H_
 

@@ -59,7 +59,7 @@ absl::StatusOr<sockaddr_un> UnixAddress(const std::string& path) {
 // Removes a socket file no process serves any more (one that died), so that
 // a restart does not need a manual rm; refuses a live one or another file.
 absl::Status ClearStale(const std::string& path, const sockaddr_un& address) {
-  struct stat st{};
+  struct stat st {};
   if (lstat(path.c_str(), &st) != 0) {
     return errno == ENOENT ? absl::OkStatus() : PathErrno(path, "lstat");
   }
@@ -110,8 +110,8 @@ std::string ControlResponseFor(UdpNode& node, const ControlRequest& request) {
     case ControlCommand::kStats:
     case ControlCommand::kMetrics: {
       absl::StatusOr<std::vector<KeyId>> ids = node.KeyIds();
-      const std::vector<MetricSample> samples =
-          NodeMetrics(node.Stats(), *node.Members(), ids.ok() ? ids->size() : 0);
+      const std::vector<MetricSample> samples = NodeMetrics(
+          node.Stats(), *node.Members(), ids.ok() ? ids->size() : 0);
       if (request.command == ControlCommand::kMetrics) {
         return ControlOkResponse(FormatPrometheusText(samples));
       }
@@ -132,7 +132,8 @@ std::string ControlResponseFor(UdpNode& node, const ControlRequest& request) {
         return ControlErrorResponse(
             absl::StrCat("keys add: ", id.status().message()));
       }
-      return ControlOkResponse(absl::StrCat("added key ", KeyIdText(*id), "\n"));
+      return ControlOkResponse(
+          absl::StrCat("added key ", KeyIdText(*id), "\n"));
     }
     case ControlCommand::kKeysUse:
     case ControlCommand::kKeysRemove: {
@@ -178,7 +179,7 @@ absl::Status ControlServer::Listen() {
   }
   // Before listen(): until then connecting is refused, so nobody gets in
   // under the umask's permissions.
-  struct stat st{};
+  struct stat st {};
   if (chmod(path.c_str(), options_.mode) != 0 ||
       lstat(path.c_str(), &st) != 0) {
     const absl::Status s = PathErrno(path, "chmod");
@@ -221,7 +222,7 @@ void ControlServer::Stop() {
   if (accept_thread_.joinable()) accept_thread_.join();
   for (Connection& c : connections_) shutdown(c.fd, SHUT_RDWR);
   Reap(/*all=*/true);
-  struct stat st{};
+  struct stat st {};
   if (listen_fd_ >= 0 && lstat(options_.path.c_str(), &st) == 0 &&
       st.st_dev == device_ && st.st_ino == inode_) {
     unlink(options_.path.c_str());
@@ -277,8 +278,7 @@ void ControlServer::Serve(Connection& connection) {
   }
   absl::StatusOr<ControlRequest> request = ParseControlRequest(*line);
   if (!request.ok()) {
-    SendAll(fd, ControlErrorResponse(request.status().message()))
-        .IgnoreError();
+    SendAll(fd, ControlErrorResponse(request.status().message())).IgnoreError();
     return;
   }
   if (request->command == ControlCommand::kMonitor) {
@@ -320,9 +320,9 @@ void ControlServer::Monitor(int fd, bool json) {
     for (const std::string& line : lines) out += line;
     if (!SendAll(fd, out).ok()) return;
     if (overflowed) {
-      SendAll(fd, ControlErrorResponse(absl::StrCat(
-                      "monitor fell behind by more than ", backlog,
-                      " events; closed")))
+      SendAll(fd, ControlErrorResponse(
+                      absl::StrCat("monitor fell behind by more than ", backlog,
+                                   " events; closed")))
           .IgnoreError();
       return;
     }

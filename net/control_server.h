@@ -38,8 +38,8 @@
 namespace swim::net {
 
 struct ControlServerOptions {
-  std::string path;      // the socket file
-  mode_t mode = 0600;    // its permissions
+  std::string path;    // the socket file
+  mode_t mode = 0600;  // its permissions
   int max_connections = 8;
   // How long one read or write on a connection may wait.
   absl::Duration io_timeout = absl::Seconds(5);

@@ -130,14 +130,14 @@ std::string StatsJson(absl::string_view node_name,
   std::string out = absl::StrCat("{\"name\":", JsonString(node_name));
   for (size_t i = 0; i < samples.size(); ++i) {
     const MetricSample& s = samples[i];
-    const std::string key =
-        JsonString(absl::StripPrefix(s.family, "swim_"));
+    const std::string key = JsonString(absl::StripPrefix(s.family, "swim_"));
     if (s.label_name.empty()) {
       absl::StrAppend(&out, ",", key, ":", s.value);
       continue;
     }
     const bool first = i == 0 || samples[i - 1].family != s.family;
-    const bool last = i + 1 == samples.size() || samples[i + 1].family != s.family;
+    const bool last =
+        i + 1 == samples.size() || samples[i + 1].family != s.family;
     absl::StrAppend(&out, first ? absl::StrCat(",", key, ":{") : ",",
                     JsonString(s.label_value), ":", s.value, last ? "}" : "");
   }

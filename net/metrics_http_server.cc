@@ -61,10 +61,10 @@ absl::Status CheckLoopbackAddress(absl::string_view address) {
         "--metrics_address=", address, ": ", parsed.status().message()));
   }
   if (!IsLoopback(*parsed)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--metrics_address=", address,
-        ": not a loopback address; the metrics endpoint binds to "
-        "127.0.0.1 or [::1] only"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--metrics_address=", address,
+                     ": not a loopback address; the metrics endpoint binds to "
+                     "127.0.0.1 or [::1] only"));
   }
   return absl::OkStatus();
 }
@@ -145,7 +145,8 @@ void MetricsHttpServer::Loop() {
     const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     SetStreamTimeouts(fd, io_timeout_);
-    absl::StatusOr<std::string> head = ReadUntil(fd, "\r\n\r\n", kMaxRequestBytes);
+    absl::StatusOr<std::string> head =
+        ReadUntil(fd, "\r\n\r\n", kMaxRequestBytes);
     if (head.ok()) {
       std::string metrics;
       if (absl::StartsWith(*head, "GET /metrics")) {

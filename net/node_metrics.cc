@@ -22,8 +22,7 @@ class SampleList {
                uint64_t value) {
     Add(family, MetricType::kCounter, help, "", "", value);
   }
-  void Gauge(absl::string_view family, absl::string_view help,
-             uint64_t value) {
+  void Gauge(absl::string_view family, absl::string_view help, uint64_t value) {
     Add(family, MetricType::kGauge, help, "", "", value);
   }
   void Add(absl::string_view family, MetricType type, absl::string_view help,
@@ -128,14 +127,14 @@ void AddProtocol(const Counters& c, SampleList& out) {
       {"swim_fetches_refused_total",
        "Metadata fetches not started while too many were under way.",
        c.fetches_refused},
-      {"swim_members_declared_offline_total",
-       "Suspicions that timed out here.", c.members_declared_offline},
+      {"swim_members_declared_offline_total", "Suspicions that timed out here.",
+       c.members_declared_offline},
       {"swim_syncs_sent_total", "State syncs sent.", c.syncs_sent},
       {"swim_digests_sent_total", "Sync digests sent.", c.digests_sent},
       {"swim_churn_syncs_total", "Sync exchanges started because of churn.",
        c.churn_syncs},
-      {"swim_metadata_fetched_total",
-       "Metadata maps completed through chunks.", c.metadata_fetched},
+      {"swim_metadata_fetched_total", "Metadata maps completed through chunks.",
+       c.metadata_fetched},
       {"swim_updates_sent_total", "Gossip updates piggybacked.",
        c.updates_sent},
   };
@@ -153,8 +152,8 @@ void AddSocket(const SocketCounters& s, SampleList& out) {
     absl::string_view help;
     uint64_t value;
   } counters[] = {
-      {"swim_socket_datagrams_received_total",
-       "Datagrams the socket received.", s.datagrams_received},
+      {"swim_socket_datagrams_received_total", "Datagrams the socket received.",
+       s.datagrams_received},
       {"swim_socket_received_bytes_total", "Bytes the socket received.",
        s.bytes_received},
       {"swim_socket_truncated_received_total",
@@ -200,10 +199,9 @@ std::vector<MetricSample> NodeMetrics(const UdpNodeStats& stats,
             "Members known, this one included, by status.", "status",
             StatusName(status), members.Count(status));
   }
-  out.Gauge("swim_pending_gossip_updates",
-            "Updates waiting to be piggybacked.", stats.pending_gossip);
-  out.Gauge("swim_keys", "Keys held (the primary and the others).",
-            key_count);
+  out.Gauge("swim_pending_gossip_updates", "Updates waiting to be piggybacked.",
+            stats.pending_gossip);
+  out.Gauge("swim_keys", "Keys held (the primary and the others).", key_count);
   AddProtocol(stats.node, out);
   AddSocket(stats.socket, out);
   return out.Take();

@@ -35,8 +35,7 @@ absl::StatusOr<std::unique_ptr<OperatorEndpoints>> OperatorEndpoints::Start(
 std::string OperatorEndpoints::Describe(absl::string_view program) const {
   std::string out;
   if (control_ != nullptr) {
-    absl::StrAppend(&out, program, ": control socket ", control_->path(),
-                    "\n");
+    absl::StrAppend(&out, program, ": control socket ", control_->path(), "\n");
   }
   if (metrics_ != nullptr) {
     absl::StrAppend(&out, program, ": metrics at http://", metrics_->address(),

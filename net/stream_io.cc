@@ -57,8 +57,8 @@ absl::StatusOr<std::string> ReadUntil(int fd, absl::string_view delimiter,
       return got;
     }
     if (got.size() > max_bytes) {
-      return absl::OutOfRangeError(absl::StrCat("more than ", max_bytes,
-                                                " bytes without an end"));
+      return absl::OutOfRangeError(
+          absl::StrCat("more than ", max_bytes, " bytes without an end"));
     }
     const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
     if (n < 0) {

@@ -115,9 +115,10 @@ absl::StatusOr<swim::net::ControlRequest> RequestFrom(
     } else if (sub == "remove") {
       request.command = ControlCommand::kKeysRemove;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "keys: unknown subcommand '", sub, "'; want list, add, use or "
-          "remove"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("keys: unknown subcommand '", sub,
+                       "'; want list, add, use or "
+                       "remove"));
     }
     if (words.size() < want) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -172,9 +173,10 @@ int main(int argc, char** argv) {
   absl::StatusOr<swim::net::ControlRequest> request = RequestFrom(words);
   if (!request.ok()) return Fail(std::string(request.status().message()), 2);
   if (path.empty()) {
-    return Fail("no control socket: give --socket=PATH or set "
-                "SWIM_CONTROL_SOCKET",
-                2);
+    return Fail(
+        "no control socket: give --socket=PATH or set "
+        "SWIM_CONTROL_SOCKET",
+        2);
   }
   if (request->command == swim::net::ControlCommand::kMonitor) {
     const absl::Status s = swim::net::ControlStream(

@@ -171,8 +171,9 @@ TEST(ControlViews, StatsGroupLabelledSamples) {
 TEST(ControlViews, Keys) {
   const std::vector<KeyId> ids = {0x1a2b3c4d, 0x00000001};
   EXPECT_EQ(KeysText(ids), "1a2b3c4d primary\n00000001\n");
-  EXPECT_EQ(KeysJson(ids),
-            "{\"primary\":\"1a2b3c4d\",\"keys\":[\"1a2b3c4d\",\"00000001\"]}\n");
+  EXPECT_EQ(
+      KeysJson(ids),
+      "{\"primary\":\"1a2b3c4d\",\"keys\":[\"1a2b3c4d\",\"00000001\"]}\n");
 }
 
 TEST(ControlViews, EventLines) {

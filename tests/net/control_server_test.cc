@@ -122,7 +122,7 @@ class ControlServerTest : public ::testing::Test {
 };
 
 TEST_F(ControlServerTest, SocketIsOwnerOnlyAndRemovedOnStop) {
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(lstat(path_.c_str(), &st), 0);
   EXPECT_TRUE(S_ISSOCK(st.st_mode));
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -153,9 +153,9 @@ TEST_F(ControlServerTest, StatsAndMetrics) {
   absl::StatusOr<std::string> json =
       Call(Request(ControlCommand::kStats, /*json=*/true));
   ASSERT_TRUE(json.ok()) << json.status();
-  EXPECT_TRUE(absl::StartsWith(
-      *json, absl::StrCat("{\"name\":\"", a_->name(), "\",\"members\":{"
-                                                      "\"online\":2,")))
+  EXPECT_TRUE(absl::StartsWith(*json, absl::StrCat("{\"name\":\"", a_->name(),
+                                                   "\",\"members\":{"
+                                                   "\"online\":2,")))
       << *json;
   EXPECT_TRUE(absl::StrContains(*json, "\"drops_total\":{\"truncated\":0,"));
   EXPECT_TRUE(absl::StrContains(*json, "\"health_score\":"));
@@ -164,16 +164,16 @@ TEST_F(ControlServerTest, StatsAndMetrics) {
   EXPECT_TRUE(absl::StrContains(*text, "drops_total{auth_failed}"));
   absl::StatusOr<std::string> metrics = Call(Request(ControlCommand::kMetrics));
   ASSERT_TRUE(metrics.ok()) << metrics.status();
-  EXPECT_TRUE(absl::StrContains(*metrics, "swim_members{status=\"online\"} 2\n"));
+  EXPECT_TRUE(
+      absl::StrContains(*metrics, "swim_members{status=\"online\"} 2\n"));
   EXPECT_TRUE(absl::StrContains(*metrics, "swim_keys 1\n"));
 }
 
 TEST_F(ControlServerTest, KeysAndTheirErrors) {
   const KeyId old_id = KeyIdOf(DeriveKeyFromSecret("control test"));
   const std::string old_text = KeyIdText(old_id);
-  absl::StatusOr<std::string> added =
-      Call(Request(ControlCommand::kKeysAdd, false,
-                   DeriveKeyFromSecret("the next secret")));
+  absl::StatusOr<std::string> added = Call(Request(
+      ControlCommand::kKeysAdd, false, DeriveKeyFromSecret("the next secret")));
   ASSERT_TRUE(added.ok()) << added.status();
   const KeyId new_id = KeyIdOf(DeriveKeyFromSecret("the next secret"));
   const std::string new_text = KeyIdText(new_id);
@@ -270,9 +270,9 @@ TEST_F(ControlServerTest, AnotherServerOnALiveSocketIsRefused) {
   absl::StatusOr<std::unique_ptr<ControlServer>> second =
       ControlServer::Start(*b_, options);
   ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().message(),
-            absl::StrCat("control socket ", path_,
-                         ": in use by a running process"));
+  EXPECT_EQ(
+      second.status().message(),
+      absl::StrCat("control socket ", path_, ": in use by a running process"));
   // The first one still answers.
   EXPECT_TRUE(Call(Request(ControlCommand::kMembers)).ok());
 }
@@ -304,7 +304,7 @@ TEST(ControlServer, StaleSocketReplacedOtherFilesRefused) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().message(),
             absl::StrCat("control socket ", file, ": exists, not a socket"));
-  struct stat st{};
+  struct stat st {};
   EXPECT_EQ(lstat(file.c_str(), &st), 0);  // untouched
 
   options.path = std::string(200, 'x');
@@ -345,7 +345,8 @@ TEST(MetricsHttpServer, AnswersOnLoopbackRefusesAnyAddress) {
   EXPECT_TRUE(absl::StartsWith(address, "127.0.0.1:")) << address;
   const std::string response = HttpGet(address, "/metrics");
   EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 200 OK\r\n")) << response;
-  EXPECT_TRUE(absl::StrContains(response, "swim_members{status=\"online\"} 1\n"))
+  EXPECT_TRUE(
+      absl::StrContains(response, "swim_members{status=\"online\"} 1\n"))
       << response;
   EXPECT_TRUE(absl::StartsWith(HttpGet(address, "/"), "HTTP/1.1 404"));
   server->reset();
@@ -355,8 +356,8 @@ TEST(MetricsHttpServer, AnswersOnLoopbackRefusesAnyAddress) {
         MetricsHttpServer::Start(*node, any);
     ASSERT_FALSE(refused.ok()) << any;
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_TRUE(absl::StrContains(refused.status().message(),
-                                  "not a loopback address"))
+    EXPECT_TRUE(
+        absl::StrContains(refused.status().message(), "not a loopback address"))
         << refused.status();
   }
 }

@@ -87,8 +87,7 @@ TEST(PrometheusText, SamplesCarryTheValues) {
 }
 
 TEST(PrometheusText, FollowsTheNamingConventions) {
-  const std::regex sample(
-      R"(^(swim_[a-z_]+)(\{[a-z_]+="[a-z_]+"\})? [0-9]+$)");
+  const std::regex sample(R"(^(swim_[a-z_]+)(\{[a-z_]+="[a-z_]+"\})? [0-9]+$)");
   std::set<std::string> helped, typed;
   std::string last_type;
   for (absl::string_view line :
@@ -155,8 +154,9 @@ TEST(MetricsHttp, LoopbackOnly) {
   for (const char* ok : {"127.0.0.1:9464", "127.1.2.3:0", "[::1]:9464"}) {
     EXPECT_TRUE(CheckLoopbackAddress(ok).ok()) << ok;
   }
-  for (const char* bad : {"0.0.0.0:9464", "[::]:9464", "10.0.0.1:9464",
-                          "localhost:9464", "127.0.0.1", "[::ffff:10.0.0.1]:1"}) {
+  for (const char* bad :
+       {"0.0.0.0:9464", "[::]:9464", "10.0.0.1:9464", "localhost:9464",
+        "127.0.0.1", "[::ffff:10.0.0.1]:1"}) {
     const absl::Status s = CheckLoopbackAddress(bad);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_TRUE(absl::StrContains(s.message(), bad)) << s;
