@@ -182,20 +182,20 @@ absl::Status ControlServer::Listen() {
   struct stat st {};
   if (chmod(path.c_str(), options_.mode) != 0 ||
       lstat(path.c_str(), &st) != 0) {
-    const absl::Status s = PathErrno(path, "chmod");
+    absl::Status s = PathErrno(path, "chmod");
     unlink(path.c_str());
     return s;
   }
   device_ = st.st_dev;
   inode_ = st.st_ino;
   if (listen(listen_fd_, 16) != 0) {
-    const absl::Status s = PathErrno(path, "listen");
+    absl::Status s = PathErrno(path, "listen");
     unlink(path.c_str());
     return s;
   }
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd_ < 0) {
-    const absl::Status s = PathErrno(path, "eventfd");
+    absl::Status s = PathErrno(path, "eventfd");
     unlink(path.c_str());
     return s;
   }

@@ -63,6 +63,7 @@ class SampleList {
   std::vector<MetricSample> samples_;
 };
 
+// swim::Counters' traffic by message type and drops by reason.
 void AddProtocol(const Counters& c, SampleList& out) {
   out.PerMessageType("swim_messages_received_total",
                      "Datagrams received and accepted, by message type.",
@@ -82,6 +83,10 @@ void AddProtocol(const Counters& c, SampleList& out) {
             "Received datagrams dropped, by reason.", "reason",
             DropReasonName(static_cast<DropReason>(i)), c.drops[i]);
   }
+}
+
+// swim::Counters' scalar counters and the health gauge.
+void AddProtocolEvents(const Counters& c, SampleList& out) {
   const struct {
     absl::string_view family;
     absl::string_view help;
@@ -203,6 +208,7 @@ std::vector<MetricSample> NodeMetrics(const UdpNodeStats& stats,
             stats.pending_gossip);
   out.Gauge("swim_keys", "Keys held (the primary and the others).", key_count);
   AddProtocol(stats.node, out);
+  AddProtocolEvents(stats.node, out);
   AddSocket(stats.socket, out);
   return out.Take();
 }
