@@ -178,10 +178,15 @@ std::string EventLine(const MemberChange& change, absl::Time at, bool json) {
         ",\"forgotten\":", JsonBool(e.forgotten),
         ",\"metadata\":", MetadataJson(change.member.metadata), "}");
   }
-  std::string line = absl::StrCat(
-      time, " ", e.member, " ", StatusName(e.previous), " -> ",
-      e.forgotten ? "forgotten" : StatusText(e.current, e.offline_reason),
-      " incarnation=", e.incarnation);
+  const std::string now =
+      e.forgotten ? "forgotten" : StatusText(e.current, e.offline_reason);
+  // A metadata or incarnation change keeps the status: no arrow.
+  std::string line =
+      absl::StrCat(time, " ", e.member, " ",
+                   e.previous == e.current
+                       ? now
+                       : absl::StrCat(StatusName(e.previous), " -> ", now),
+                   " incarnation=", e.incarnation);
   if (e.metadata_changed) {
     absl::StrAppend(&line, " metadata={", MetadataText(change.member.metadata),
                     "}");

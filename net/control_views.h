@@ -44,7 +44,7 @@ std::string KeysText(absl::Span<const KeyId> ids);
 std::string KeysJson(absl::Span<const KeyId> ids);
 
 // One change as one line, without "\n": text
-// "<time> <member> <previous> -> <status> incarnation=N[ metadata]"
+// "<time> <member> [<previous> -> ]<status> incarnation=N[ metadata={..}]"
 // or a JSON object.
 std::string EventLine(const MemberChange& change, absl::Time at, bool json);
 

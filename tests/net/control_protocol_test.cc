@@ -195,6 +195,10 @@ TEST(ControlViews, EventLines) {
             "\"suspect\",\"offline_reason\":\"none\",\"incarnation\":4,"
             "\"metadata_changed\":true,\"forgotten\":false,\"metadata\":{"
             "\"k\":\"v\"}}");
+  change.event.previous = Status::kSuspect;
+  change.event.metadata_changed = false;
+  EXPECT_EQ(EventLine(change, at, /*json=*/false),
+            "2023-11-14T22:13:20.123Z 127.0.0.1:2 suspect incarnation=4");
 }
 
 }  // namespace
