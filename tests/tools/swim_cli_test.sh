@@ -19,6 +19,11 @@ fail() {
   exit 1
 }
 
+# has PATTERN FILE: FILE has a line matching PATTERN.
+has() {
+  grep -q -- "$1" "$2" || fail "no '$1' in $2: $(cat "$2")"
+}
+
 export SWIM_SECRET=cli-test-secret
 flags=(--lines --probe_interval=200ms --probe_timeout=100ms --join_retry=100ms
   --token_interval=0 --leave_linger=400ms)
@@ -35,7 +40,8 @@ b_pid=$!
 pids+=("$b_pid")
 wait_for "grep -q '(local)' $work/b.out"
 b_name="$(grep -m1 '(local)' "$work/b.out" | cut -d' ' -f2)"
-wait_for "grep -q '^[0-9:.]* $b_name online' $work/a.out"
+# Online with its metadata, which may come after the member itself.
+wait_for "grep -q '^[0-9:.]* $b_name online .*name=two' $work/a.out"
 
 grep -q "^swim_demo: control socket $sockets/a.sock$" "$work/a.err" ||
   fail "no control socket line: $(cat "$work/a.err")"
@@ -43,25 +49,25 @@ grep -q "^swim_demo: control socket $sockets/a.sock$" "$work/a.err" ||
 
 a=(--socket="$sockets/a.sock")
 "$swim" "${a[@]}" members >"$work/members"
-grep -q "^NAME  *ADDRESS  *STATUS  *INCARNATION  *METADATA$" "$work/members"
-grep -q "^\*$a_name  *$a_name  *online  *[0-9]*  *name=one$" "$work/members"
-grep -q "^$b_name  *$b_name  *online  *[0-9]*  *name=two$" "$work/members"
+has "^NAME  *ADDRESS  *STATUS  *INCARNATION  *METADATA$" "$work/members"
+has "^\*$a_name  *$a_name  *online  *[0-9]*  *name=one$" "$work/members"
+has "^$b_name  *$b_name  *online  *[0-9]*  *name=two$" "$work/members"
 SWIM_CONTROL_SOCKET="$sockets/a.sock" "$swim" members --json >"$work/members.json"
 grep -q "\"name\":\"$b_name\",\"address\":\"$b_name\",\"status\":\"online\"" \
   "$work/members.json"
 
 "$swim" "${a[@]}" stats --json >"$work/stats.json"
-grep -q '"members":{"online":2,"suspect":0,"offline":0}' "$work/stats.json"
-grep -q '"drops_total":{"truncated":0,' "$work/stats.json"
-grep -q '"health_score":[0-9]' "$work/stats.json"
-grep -q '"socket_kernel_receive_drops_total":[0-9]' "$work/stats.json"
+has '"members":{"online":2,"suspect":0,"offline":0}' "$work/stats.json"
+has '"drops_total":{"truncated":0,' "$work/stats.json"
+has '"health_score":[0-9]' "$work/stats.json"
+has '"socket_kernel_receive_drops_total":[0-9]' "$work/stats.json"
 "$swim" "${a[@]}" stats | grep -q '^drops_total{auth_failed}  *[0-9]*$'
 
 "$swim" "${a[@]}" metrics >"$work/metrics"
-grep -q '^swim_members{status="online"} 2$' "$work/metrics"
-grep -q '^# TYPE swim_drops_total counter$' "$work/metrics"
-grep -q '^swim_drops_total{reason="auth_failed"} [0-9]*$' "$work/metrics"
-grep -q '^swim_socket_kernel_receive_drops_total [0-9]*$' "$work/metrics"
+has '^swim_members{status="online"} 2$' "$work/metrics"
+has '^# TYPE swim_drops_total counter$' "$work/metrics"
+has '^swim_drops_total{reason="auth_failed"} [0-9]*$' "$work/metrics"
+has '^swim_socket_kernel_receive_drops_total [0-9]*$' "$work/metrics"
 # The same text over HTTP, on the loopback only.
 url="$(sed -n 's/^swim_demo: metrics at //p' "$work/a.err")"
 [[ "$url" == http://127.0.0.1:*/metrics ]] || fail "metrics url '$url'"
@@ -69,8 +75,8 @@ exec 3<>"/dev/tcp/127.0.0.1/$(echo "$url" | sed 's|.*:\([0-9]*\)/metrics|\1|')"
 printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
 cat <&3 >"$work/http"
 exec 3<&-
-grep -q '^HTTP/1.1 200 OK' "$work/http"
-grep -q '^swim_members{status="online"} 2' "$work/http"
+has '^HTTP/1.1 200 OK' "$work/http"
+has '^swim_members{status="online"} 2' "$work/http"
 
 # Keys: the cluster rotates (add on both, use on both, remove on both), with
 # the errors on the way.
