@@ -13,6 +13,7 @@ source tests/testing/process_harness.sh swim_cli
 # Bazel's TEST_TMPDIR is too long for a Unix socket's path (108 bytes).
 sockets="$(mktemp -d /tmp/swim_cli_test.XXXXXX)"
 trap 'cleanup; rm -rf "$sockets"' EXIT
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2' ERR
 
 fail() {
   echo "FAIL: $*" >&2
@@ -61,7 +62,10 @@ has '"members":{"online":2,"suspect":0,"offline":0}' "$work/stats.json"
 has '"drops_total":{"truncated":0,' "$work/stats.json"
 has '"health_score":[0-9]' "$work/stats.json"
 has '"socket_kernel_receive_drops_total":[0-9]' "$work/stats.json"
-"$swim" "${a[@]}" stats | grep -q '^drops_total{auth_failed}  *[0-9]*$'
+# (Into files, not `| grep -q`: grep would stop reading at the first match,
+# and pipefail would see the writer's SIGPIPE.)
+"$swim" "${a[@]}" stats >"$work/stats"
+has '^drops_total{auth_failed}  *[0-9]*$' "$work/stats"
 
 "$swim" "${a[@]}" metrics >"$work/metrics"
 has '^swim_members{status="online"} 2$' "$work/metrics"
@@ -144,7 +148,8 @@ wait "$a_pid" || true
 c_pid=$!
 pids+=("$c_pid")
 wait_for "grep -q '(local)' $work/c.out"
-"$swim" "${a[@]}" members | grep -q online
+"$swim" "${a[@]}" members >"$work/members"
+has online "$work/members"
 # A second process on a live socket, or a non-loopback metrics address:
 # a one-line error naming it, before joining.
 for bad in "--control_socket=$sockets/a.sock" --metrics_address=0.0.0.0:9464; do
@@ -157,6 +162,7 @@ done
 grep -q "^swim_demo: --metrics_address=0.0.0.0:9464: not a loopback address" \
   "$work/err"
 
-"$swim" --help | grep -q -- '^  --socket (default: ' || fail "--help"
+"$swim" --help >"$work/help"
+has '^  --socket (default: ' "$work/help"
 [[ "$("$swim" --version)" == "swim (swim "*")" ]] || fail "--version"
 echo "swim_cli: all checks passed"
