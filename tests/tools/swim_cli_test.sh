@@ -75,7 +75,8 @@ has '^swim_socket_kernel_receive_drops_total [0-9]*$' "$work/metrics"
 # The same text over HTTP, on the loopback only.
 url="$(sed -n 's/^swim_demo: metrics at //p' "$work/a.err")"
 [[ "$url" == http://127.0.0.1:*/metrics ]] || fail "metrics url '$url'"
-exec 3<>"/dev/tcp/127.0.0.1/$(echo "$url" | sed 's|.*:\([0-9]*\)/metrics|\1|')"
+port="${url##*:}"
+exec 3<>"/dev/tcp/127.0.0.1/${port%/metrics}"
 printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
 cat <&3 >"$work/http"
 exec 3<&-
