@@ -126,8 +126,7 @@ std::optional<SocketAddress> Resolver::Find(const std::string& host_port,
   return name.address;
 }
 
-void Resolver::Start(const std::string& host_port, Name& name,
-                     absl::Time now) {
+void Resolver::Start(const std::string& host_port, Name& name, absl::Time now) {
   bool spawn = false;
   {
     TsanMutexLock lock(&shared_->mu);

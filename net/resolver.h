@@ -41,8 +41,8 @@
 namespace swim::net {
 
 // Looks up one "host:port" (blocking is fine: it runs on a worker).
-using LookupFunction =
-    std::function<absl::StatusOr<std::vector<SocketAddress>>(const std::string&)>;
+using LookupFunction = std::function<absl::StatusOr<std::vector<SocketAddress>>(
+    const std::string&)>;
 
 struct ResolverOptions {
   // Empty: ResolveSocketAddresses (getaddrinfo). Tests pass a fake.

@@ -244,8 +244,8 @@ UdpNodeStats UdpNode::Stats() const {
     stats.socket = socket_counters_;
     stats.pending_gossip = node_->pending_gossip();
     stats.resolver = resolver_->stats();
-    stats.loop_stall_us_max = static_cast<uint64_t>(
-        absl::ToInt64Microseconds(loop_stall_max_));
+    stats.loop_stall_us_max =
+        static_cast<uint64_t>(absl::ToInt64Microseconds(loop_stall_max_));
   });
   if (ran) return stats;
   TsanMutexLock lock(&mu_);
@@ -354,8 +354,8 @@ void UdpNode::Loop() {
     final_stats_.socket = socket_counters_;
     final_stats_.pending_gossip = node_->pending_gossip();
     final_stats_.resolver = resolver_->stats();
-    final_stats_.loop_stall_us_max = static_cast<uint64_t>(
-        absl::ToInt64Microseconds(loop_stall_max_));
+    final_stats_.loop_stall_us_max =
+        static_cast<uint64_t>(absl::ToInt64Microseconds(loop_stall_max_));
   }
   // Commands queued before the loop ended still run, so that their callers
   // stop waiting; nothing they queue is sent any more.

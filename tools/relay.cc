@@ -139,10 +139,10 @@ class Relayer {
     ++printed_;
     if (options_.capture.json) {
       // Addresses are printable ASCII: no escaping needed.
-      std::string line = DatagramLine(keyring_, options_.capture, from,
-                                      datagram);
-      out_ << "{\"direction\":\"" << direction << "\",\"to\":\"" << to
-           << "\"," << absl::string_view(line).substr(1) << std::endl;
+      std::string line =
+          DatagramLine(keyring_, options_.capture, from, datagram);
+      out_ << "{\"direction\":\"" << direction << "\",\"to\":\"" << to << "\","
+           << absl::string_view(line).substr(1) << std::endl;
       return;
     }
     out_ << DatagramLine(keyring_, options_.capture,
@@ -152,8 +152,8 @@ class Relayer {
 
   // The flow of the sender `key`, made if new (evicting the least recently
   // used one when full); nullptr if no socket could be opened.
-  Flow* FlowOf(const std::string& key, const sockaddr* address,
-               socklen_t size, absl::Time now) {
+  Flow* FlowOf(const std::string& key, const sockaddr* address, socklen_t size,
+               absl::Time now) {
     auto it = flows_.find(key);
     if (it != flows_.end()) return &it->second;
     if (flows_.size() >= options_.max_flows && !flows_.empty()) {
@@ -235,8 +235,8 @@ absl::Status Relay(const Keyring& keyring, const RelayOptions& options,
   }
   absl::StatusOr<net::SocketAddress> bound = socket->LocalAddress();
   if (!bound.ok()) return bound.status();
-  log << "swim_inspect: listening on " << bound->ToString()
-      << ", relaying to " << relay_to->front().ToString() << std::endl;
+  log << "swim_inspect: listening on " << bound->ToString() << ", relaying to "
+      << relay_to->front().ToString() << std::endl;
   Relayer(keyring, options, *std::move(socket), relay_to->front(), out, log)
       .Run();
   return absl::OkStatus();

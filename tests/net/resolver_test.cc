@@ -256,8 +256,7 @@ TEST_F(ResolverTest, LookupThatOverrunsIsFailedAndNeverQueuedTwice) {
   ASSERT_TRUE(done_->WaitFor(1));
   resolver.Poll(t0_ + absl::Seconds(12));
   EXPECT_EQ(resolver.stats().resolves_pending, 0u);
-  std::optional<SocketAddress> a =
-      resolver.Find(slow, t0_ + absl::Seconds(12));
+  std::optional<SocketAddress> a = resolver.Find(slow, t0_ + absl::Seconds(12));
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(a->ToString(), "10.0.0.2:7");
   EXPECT_EQ(dns_->calls(slow), 1);

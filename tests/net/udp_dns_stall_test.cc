@@ -61,10 +61,10 @@ constexpr absl::Duration kObserve = absl::Seconds(20);
 // wake-up's work in well under this, even on a loaded machine.
 constexpr int64_t kStallBoundUs = 10000;
 const char* const kTimingFlags[] = {
-    "--probe_interval=200ms",        "--probe_timeout=100ms",
-    "--suspicion_min_intervals=3",   "--suspicion_max_mult=3",
-    "--join_retry=100ms",            "--join_retry_max=500ms",
-    "--sync_interval=1s",            "--offline_probe_interval=500ms",
+    "--probe_interval=200ms",      "--probe_timeout=100ms",
+    "--suspicion_min_intervals=3", "--suspicion_max_mult=3",
+    "--join_retry=100ms",          "--join_retry_max=500ms",
+    "--sync_interval=1s",          "--offline_probe_interval=500ms",
     "--leave_on_exit=false",
 };
 
@@ -288,11 +288,12 @@ TEST(UdpDnsStallTest, SilentDnsServerStallsNoLoop) {
     ASSERT_TRUE(nodes[i]->RequestStats(absl::Seconds(10)));
     const std::string stats = nodes[i]->LastStats();
     const int64_t stall_us = StatsField(stats, "loop_stall_us_max");
-    std::printf("node %zu: loop_stall_us_max=%lld unresolved=%lld "
-                "resolve_failures=%lld\n",
-                i, static_cast<long long>(stall_us),
-                static_cast<long long>(StatsField(stats, "unresolved")),
-                static_cast<long long>(StatsField(stats, "resolve_failures")));
+    std::printf(
+        "node %zu: loop_stall_us_max=%lld unresolved=%lld "
+        "resolve_failures=%lld\n",
+        i, static_cast<long long>(stall_us),
+        static_cast<long long>(StatsField(stats, "unresolved")),
+        static_cast<long long>(StatsField(stats, "resolve_failures")));
     EXPECT_GE(stall_us, 0) << stats;
     // Node 0 looked the ghost up, and counted it as failing (timed out).
     if (i == 0) {
@@ -300,9 +301,10 @@ TEST(UdpDnsStallTest, SilentDnsServerStallsNoLoop) {
     }
     EXPECT_LT(stall_us, kStallBoundUs) << "node " << i << ": " << stats;
   }
-  std::printf("DNS queries the silent server read: %d; suspect/offline "
-              "reports of live nodes: %d\n",
-              server.queries(), suspicions);
+  std::printf(
+      "DNS queries the silent server read: %d; suspect/offline "
+      "reports of live nodes: %d\n",
+      server.queries(), suspicions);
   // Otherwise the test proved nothing: the nodes did ask DNS.
   EXPECT_GT(server.queries(), 0);
 }
