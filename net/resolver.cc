@@ -160,6 +160,8 @@ void Resolver::Failed(Name& name, absl::Time now) {
 }
 
 void Resolver::Poll(absl::Time now) {
+  // Nothing in flight, nothing to take (the loop polls on every turn).
+  if (in_flight_.empty()) return;
   std::vector<Shared::Done> done;
   {
     TsanMutexLock lock(&shared_->mu);

@@ -71,8 +71,10 @@ class Relayer {
         keys.push_back(key);
       }
       // At most a second, so that idle flows are forgotten on time.
-      const int timeout_ms = static_cast<int>(
-          std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1000));
+      const int timeout_ms =
+          left >= absl::Seconds(1)
+              ? 1000
+              : static_cast<int>(absl::ToInt64Milliseconds(left) + 1);
       if (poll(ready.data(), ready.size(), timeout_ms) > 0) {
         if (ready[0].revents != 0) FromClients();
         for (size_t i = 1; i < ready.size() && !Done(); ++i) {
