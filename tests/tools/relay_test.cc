@@ -141,9 +141,9 @@ TEST(RelayTest, EachSenderGetsItsOwnRepliesWithFlowsBounded) {
   std::thread relay([&] { relayed = Relay(*keyring, options, out, log); });
   ASSERT_TRUE(WaitBound(relay_port)) << "the relay never bound its port";
 
-  std::vector<int> clients;
   std::vector<uint16_t> ports(3);
-  for (int i = 0; i < 3; ++i) clients.push_back(BoundSocket(&ports[i]));
+  std::vector<int> clients(3);
+  for (int i = 0; i < 3; ++i) clients[i] = BoundSocket(&ports[i]);
   // Three senders through two flows, then the first again (its flow was
   // the least recently used, so it was made room for).
   for (int i : {0, 1, 2, 0}) {
