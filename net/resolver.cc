@@ -93,6 +93,7 @@ Resolver::~Resolver() {
 
 absl::Duration Resolver::Backoff(int failures) const {
   absl::Duration wait = options_.retry_min;
+  if (wait <= absl::ZeroDuration()) return std::min(wait, options_.retry_max);
   for (int i = 1; i < failures && wait < options_.retry_max; ++i) wait *= 2;
   return std::min(wait, options_.retry_max);
 }
