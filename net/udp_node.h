@@ -7,6 +7,8 @@
 // (batched sendmmsg) and publishes membership changes. Time is
 // CLOCK_MONOTONIC (net/monotonic_clock.h); the node's PRNG is seeded from
 // BoringSSL's RAND_bytes and its envelope nonces come from a CryptoRandom.
+// Host names are resolved off the loop thread (net/resolver.h): the loop
+// blocks on nothing but epoll_wait, and Stats() reports its longest stall.
 // Socket errors are counted (Stats().socket) and never stop the loop. There
 // is no protocol logic here: everything is swim::Node's.
 //
@@ -39,12 +41,12 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "net/member_snapshot.h"
+#include "net/resolver.h"
 #include "net/socket_address.h"
 #include "net/socket_counters.h"
 #include "net/subscription.h"
@@ -89,6 +91,13 @@ struct UdpNodeStats {
   Counters node;          // the protocol's (swim/counters.h)
   SocketCounters socket;  // the adapter's
   size_t pending_gossip = 0;
+  // Name resolution, off the loop thread (net/resolver.h).
+  ResolverStats resolver;
+  // The longest the loop thread ever spent between two epoll_waits (its
+  // work for one wake-up: datagrams, timers, commands, callbacks). Anything
+  // that blocks the loop shows here; a healthy loop stays well under a
+  // millisecond.
+  uint64_t loop_stall_us_max = 0;
 };
 
 class UdpNode {
@@ -167,7 +176,6 @@ class UdpNode {
   void FlushTransmits();
   void PublishEvents();
   void ArmTimer(absl::Time deadline);
-  const SocketAddress* Resolve(const std::string& address);
   bool OnLoopThread() const;
 
   UdpNodeOptions options_;
@@ -184,11 +192,10 @@ class UdpNode {
   int event_fd_ = -1;
   absl::Time armed_deadline_ = absl::InfinitePast();
   SocketCounters socket_counters_;
-  struct Resolved {
-    std::optional<SocketAddress> address;  // nullopt: unresolvable
-    absl::Time retry_at;                   // when to ask DNS again
-  };
-  absl::flat_hash_map<std::string, Resolved> resolved_;
+  absl::Duration loop_stall_max_;
+  // Member addresses to sockaddrs; host names are looked up on its own
+  // threads, never on the loop's.
+  std::unique_ptr<Resolver> resolver_;
   std::vector<Transmit> transmits_;
   std::vector<MemberEvent> events_;
 

@@ -5,7 +5,9 @@
 //   out: READY <name>
 //        CHANGE <member> <status> <offline_reason> <incarnation> <k=v;...>
 //        STATS <reason>=<drops> ... received=<datagrams>
-//              updates_refused=<n> kernel_drops=<n>
+//              updates_refused=<n> kernel_drops=<n> unresolved=<n>
+//              loop_stall_us_max=<n> resolve_failures=<n>
+//              resolves_pending=<n>
 //   in:  meta k=v;k2=v2    replace the local metadata
 //        leave             leave gracefully, keep running
 //        stats             print a STATS line
@@ -141,7 +143,11 @@ int main(int argc, char** argv) {
       }
       absl::StrAppend(&text, " received=", stats.socket.datagrams_received,
                       " updates_refused=", stats.node.updates_refused,
-                      " kernel_drops=", stats.socket.kernel_receive_drops);
+                      " kernel_drops=", stats.socket.kernel_receive_drops,
+                      " unresolved=", stats.socket.unresolved_addresses,
+                      " loop_stall_us_max=", stats.loop_stall_us_max,
+                      " resolve_failures=", stats.resolver.resolve_failures,
+                      " resolves_pending=", stats.resolver.resolves_pending);
       PrintLine(text);
     } else if (line == "quit") {
       subscription.Cancel();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of the datagram inspector: it takes the cluster secret
 # as the nodes do, decodes what it should, and rejects with the right reason
-# and exit status what it should not.
+# and exit status what it should not; capture and relay modes against real
+# swim_demo processes.
 set -euo pipefail
 
 inspect="$1"
@@ -138,6 +139,61 @@ kill -INT "$demo_pid"
 wait "$demo_pid" || true
 grep -q '^127.0.0.1:[0-9]* [0-9]*B dropped unknown_key: ' "$work/wrong.out" ||
   fail "no drop line: $(cat "$work/wrong.out")"
+
+# Relay mode between two real nodes: X's seed is the relay, which forwards
+# to B; B's answer comes back through it. Both directions print decoded.
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" >"$work/b.out" 2>&1 &
+pids+=($!)
+wait_for "grep -q '(local)' $work/b.out"
+b_name="$(grep -m1 '(local)' "$work/b.out" | cut -d' ' -f2)"
+"$inspect" --listen=127.0.0.1:0 --relay_to="$b_name" --count=2 --json \
+  --duration=20s --secret="$secret" >"$work/relay.out" 2>"$work/relay.err" &
+relay_pid=$!
+pids+=("$relay_pid")
+wait_for "grep -q 'listening on 127.0.0.1:[0-9]*, relaying to $b_name' $work/relay.err"
+port="$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\),.*/\1/p' "$work/relay.err")"
+# (A join retry only after 2 s, so that B's answer is the second line.)
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+  --join_retry=2s --join_retry_max=2s >"$work/x.out" 2>&1 &
+x_pid=$!
+pids+=("$x_pid")
+wait "$relay_pid" || fail "relay exited $?"
+wait_for "grep -q '(local)' $work/x.out"
+x_name="$(grep -m1 '(local)' "$work/x.out" | cut -d' ' -f2)"
+# X reached B through the relay and took it in.
+wait_for "grep -q '^[0-9:.]* $b_name online' $work/x.out"
+kill -INT "$x_pid"
+sed -n 1p "$work/relay.out" | grep -q "^{\"direction\":\"forward\",\"to\":\"$b_name\",\"from\":\"$x_name\",\"bytes\":[0-9]*,\"key_id\":\"2cde12fc\",.*\"message\":\"sync reply_wanted=yes\"" ||
+  fail "no decoded forward line: $(cat "$work/relay.out")"
+sed -n 2p "$work/relay.out" | grep -q "^{\"direction\":\"reply\",\"to\":\"$x_name\",\"from\":\"$b_name\",\"bytes\":[0-9]*,\"key_id\":\"2cde12fc\",.*\"message\":\"sync reply_wanted=no\"" ||
+  fail "no decoded reply line: $(cat "$work/relay.out")"
+sed -n 2p "$work/relay.out" | grep -qF "\"updates\":[\"alive \\\"$b_name\\\"" ||
+  fail "B's reply does not list B: $(cat "$work/relay.out")"
+grep -q 'relayed 1 datagrams to .* and 1 back; 1 flows' "$work/relay.err" ||
+  fail "no summary: $(cat "$work/relay.err")"
+# As text, with the direction as an arrow; a wrong secret still relays
+# (the relay forwards whatever it gets) and says why a node drops it.
+"$inspect" --listen=127.0.0.1:0 --relay_to="$b_name" --count=2 \
+  --duration=20s --secret='not the demo secret' >"$work/relay2.out" \
+  2>"$work/relay2.err" &
+relay_pid=$!
+pids+=("$relay_pid")
+wait_for "grep -q 'relaying to' $work/relay2.err"
+port="$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\),.*/\1/p' "$work/relay2.err")"
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+  --join_retry=2s --join_retry_max=2s >"$work/y.out" 2>&1 &
+y_pid=$!
+pids+=("$y_pid")
+wait "$relay_pid" || fail "relay exited $?"
+kill -INT "$y_pid"
+grep -q "^127.0.0.1:[0-9]* -> $b_name [0-9]*B dropped unknown_key: " \
+  "$work/relay2.out" || fail "no text forward line: $(cat "$work/relay2.out")"
+grep -q "^$b_name -> 127.0.0.1:[0-9]* [0-9]*B dropped unknown_key: " \
+  "$work/relay2.out" || fail "no text reply line: $(cat "$work/relay2.out")"
+expect 1 'relay_to needs --listen' -- --secret="$secret" \
+  --relay_to=127.0.0.1:9
+expect 1 'relay_to=nonsense' -- --secret="$secret" --listen=127.0.0.1:0 \
+  --relay_to=nonsense
 
 # --duration bounds a quiet capture.
 SWIM_SECRET="$secret" "$inspect" --listen=127.0.0.1:0 --duration=300ms \
