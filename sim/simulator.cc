@@ -246,8 +246,11 @@ void Simulator::Pump(uint32_t node, bool after_tick) {
                   {node, m, static_cast<uint64_t>(e->previous),
                    static_cast<uint64_t>(e->current), e->incarnation,
                    (e->metadata_changed ? 1u : 0u) | (e->forgotten ? 2u : 0u) |
-                       (static_cast<uint64_t>(e->offline_reason) << 2)});
-    if (!member.has_value()) continue;
+                       (static_cast<uint64_t>(e->offline_reason) << 2) |
+                       (e->address_changed ? 1u << 8 : 0u) |
+                       (static_cast<uint64_t>(e->kind) << 9)});
+    // A name conflict changes nothing the observers track.
+    if (!member.has_value() || e->kind != MemberEvent::Kind::kChange) continue;
     for (SimObserver* o : observers_) {
       o->OnMemberEvent(*this, now_, node, *member, *e);
     }
