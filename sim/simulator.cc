@@ -81,7 +81,7 @@ std::optional<uint32_t> Simulator::IndexOfName(absl::string_view name) const {
 Config Simulator::NodeConfig(uint32_t node, bool restart) const {
   const Slot& s = slots_[node];
   Config c = options_.base_config;
-  c.name = s.name;
+  c.name = s.claimed_name.empty() ? s.name : s.claimed_name;
   c.address = s.address;
   c.cluster_name = "sim";
   c.keys = {std::string(kKey)};
@@ -399,6 +399,16 @@ absl::Status Simulator::Restart(uint32_t node) {
   if (s.node != nullptr) return absl::OkStatus();
   Fault(FaultCode::kRestart, {node});
   MarkDisturbed(node);
+  s.claimed_name.clear();
+  return StartNode(node, /*restart=*/true);
+}
+
+absl::Status Simulator::RestartAs(uint32_t node, uint32_t claimed) {
+  Slot& s = slots_[node];
+  if (s.node != nullptr) return absl::OkStatus();
+  Fault(FaultCode::kRestartAs, {node, claimed});
+  MarkDisturbed(node);
+  s.claimed_name = slots_[claimed].name;
   return StartNode(node, /*restart=*/true);
 }
 
