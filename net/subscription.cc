@@ -23,9 +23,9 @@ MemberChange MemberChange::Of(MemberEvent event, MemberInfo member) {
     // The node reports a change only when the status, offline reason,
     // metadata or address changed: with neither of the last two, it was
     // the status or its reason.
-    change.status_changed =
-        event.previous != event.current || event.forgotten ||
-        (!event.metadata_changed && !event.address_changed);
+    change.status_changed = event.previous != event.current ||
+                            event.forgotten ||
+                            (!event.metadata_changed && !event.address_changed);
   }
   change.event = std::move(event);
   change.member = std::move(member);

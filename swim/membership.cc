@@ -130,13 +130,15 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
   }
   const uint32_t id = *found;
   const bool moves = alive.address != members.AddressOf(id);
-  if (moves && names_.Judge(id, alive, sender) == NamePolicy::Verdict::kRefuse) {
+  if (moves &&
+      names_.Judge(id, alive, sender) == NamePolicy::Verdict::kRefuse) {
     return;
   }
   const Members::Record& record = members.record(id);
   if (!Supersedes(UpdateKind::kAlive, alive.incarnation, record.status,
                   record.offline_reason, record.incarnation)) {
-    if (!moves && IsSameLife(alive.incarnation, alive.metadata_version, record) &&
+    if (!moves &&
+        IsSameLife(alive.incarnation, alive.metadata_version, record) &&
         parts_.fetcher.OnAnnounced(now, id, alive, from_address)) {
       ctx_.Emit(id, record.status, true);
     }

@@ -75,9 +75,9 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       offline_(ctx_, outbox_, now),
       local_(ctx_, outbox_),
       admission_(ctx_.counters),
-      membership_(ctx_, Membership::Parts{outbox_, prober_, suspicions_,
-                                          fetcher_, anti_entropy_, offline_,
-                                          local_, admission_}),
+      membership_(
+          ctx_, Membership::Parts{outbox_, prober_, suspicions_, fetcher_,
+                                  anti_entropy_, offline_, local_, admission_}),
       last_active_(now) {
   Metadata metadata = std::move(ctx_.config.metadata);
   ctx_.config.metadata.clear();

@@ -43,8 +43,8 @@ TEST(MemberChangeTest, SaysWhatChanged) {
   later.address = "10.0.0.9:7946";
   later.metadata = {{"role", "db"}};
 
-  MemberChange status = MemberChange::Of(
-      EventOf(Status::kOnline, Status::kSuspect), later);
+  MemberChange status =
+      MemberChange::Of(EventOf(Status::kOnline, Status::kSuspect), later);
   EXPECT_TRUE(status.status_changed);
   EXPECT_FALSE(status.metadata_changed);
   EXPECT_FALSE(status.address_changed);

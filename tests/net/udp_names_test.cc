@@ -114,12 +114,12 @@ TEST(UdpNamesTest, AnotherProcessClaimingALiveNameIsRefused) {
   ASSERT_TRUE(WaitFor([&] { return Sees(*a, "b", Status::kOnline); }));
 
   // Another process, another port, the same name.
-  NodeProcess impostor(node_program,
-                       {"--name=b", "--address=127.0.0.1:0",
-                        absl::StrCat("--peer=", a->address()),
-                        absl::StrCat("--secret=", kSecret),
-                        "--probe_interval=200ms", "--probe_timeout=100ms",
-                        "--join_retry=100ms", "--sync_interval=1s"});
+  NodeProcess impostor(
+      node_program,
+      {"--name=b", "--address=127.0.0.1:0",
+       absl::StrCat("--peer=", a->address()),
+       absl::StrCat("--secret=", kSecret), "--probe_interval=200ms",
+       "--probe_timeout=100ms", "--join_retry=100ms", "--sync_interval=1s"});
   ASSERT_EQ(impostor.Name(absl::Seconds(30)), "b");
   std::optional<MemberChange> conflict;
   ASSERT_TRUE(WaitFor([&] {
@@ -145,9 +145,8 @@ TEST(UdpNamesTest, AnotherProcessClaimingALiveNameIsRefused) {
   }
   EXPECT_GE(a->Stats().node.name_conflicts, 1u);
   EXPECT_EQ(a->Stats().node.address_changes, 0u);
-  EXPECT_FALSE(seen.Find("b", [](const MemberChange& c) {
-    return c.address_changed;
-  }));
+  EXPECT_FALSE(
+      seen.Find("b", [](const MemberChange& c) { return c.address_changed; }));
   // And the holder itself was never displaced.
   EXPECT_EQ(b->Members()->local().address, b->address());
   EXPECT_TRUE(Sees(*b, "a", Status::kOnline));
@@ -171,9 +170,8 @@ TEST(UdpNamesTest, AMemberBackAtANewPortIsSeenMoving) {
   ASSERT_NE(back->address(), old_address);
   std::optional<MemberChange> moved;
   ASSERT_TRUE(WaitFor([&] {
-    moved = seen.Find("b", [](const MemberChange& c) {
-      return c.address_changed;
-    });
+    moved =
+        seen.Find("b", [](const MemberChange& c) { return c.address_changed; });
     return moved.has_value();
   }));
   EXPECT_EQ(moved->event.previous_address, old_address);

@@ -58,8 +58,7 @@ Outcome RunTwoClaimants(bool takeover) {
   out.totals = sim.TotalCounters();
   out.holder_incarnation = sim.node(kHolder)->members().local().incarnation;
   // The holder never moves in its own view.
-  EXPECT_EQ(sim.node(kHolder)->members().local().address,
-            sim.address(kHolder));
+  EXPECT_EQ(sim.node(kHolder)->members().local().address, sim.address(kHolder));
   EXPECT_EQ(sim.node(kImpostor)->members().local().name, name);
   return out;
 }

@@ -1,6 +1,8 @@
 // The admission check (swim/admission.h): a member the application refuses
 // never enters the view, is counted, and is never passed on: the node
 // sends exactly what a node that never heard of it sends.
+#include "swim/admission.h"
+
 #include <cstddef>
 #include <string>
 #include <variant>
@@ -9,7 +11,6 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "swim/admission.h"
 #include "swim/message.h"
 #include "swim/node.h"
 #include "swim/status.h"
