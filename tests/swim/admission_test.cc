@@ -20,7 +20,6 @@
 namespace swim {
 namespace {
 
-using ::swim::testing::AnswerAllBut;
 using ::swim::testing::Harness;
 using ::swim::testing::Sent;
 using ::swim::testing::TestAddress;

@@ -25,7 +25,6 @@
 namespace swim {
 namespace {
 
-using ::swim::testing::AnswerAllBut;
 using ::swim::testing::FindUpdate;
 using ::swim::testing::Harness;
 using ::swim::testing::Sent;
