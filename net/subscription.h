@@ -1,5 +1,6 @@
-// Change listeners: callbacks on every member status or metadata change,
-// held by RAII Subscription objects (the seed's listener.on_notify).
+// Change listeners: callbacks on every member status, metadata or address
+// change (and name conflict), held by RAII Subscription objects (the
+// seed's listener.on_notify).
 //
 // The adapter's loop thread calls Notify; callbacks run there, one at a
 // time, and must not block (no sleeping, no waiting on the node: UdpNode's
@@ -31,13 +32,32 @@
 
 namespace swim::net {
 
-// One change, as a listener sees it.
+// One change, as a listener sees it: exactly what changed, and the member
+// as of that change (not as of when the callback runs).
+//
+//   if (change.status_changed) Log(m.name, StatusName(m.status));
+//   if (change.metadata_changed) Reload(m.metadata);
+//   if (change.address_changed) Reconnect(change.event.previous_address,
+//                                         m.address);
 struct MemberChange {
-  // What changed (previous and current status, metadata_changed, ...).
+  // The node's event (previous and current status, previous_address, ...).
   MemberEvent event;
-  // The member's state right after the change (the last state known, for a
-  // forgotten member).
+  // The member's state right after the change: status, offline reason,
+  // incarnation and address from the event itself; metadata as held once
+  // the node had handled the input (datagram, timer, call) that made the
+  // change. The last state known, for a forgotten member.
   MemberInfo member;
+  // What changed; several at once is possible (a member back at a new
+  // address with new metadata). All false for a name conflict
+  // (event.kind == MemberEvent::Kind::kNameConflict), which changes
+  // nothing.
+  bool status_changed = false;  // status or offline reason; learnt, forgotten
+  bool metadata_changed = false;
+  bool address_changed = false;  // from event.previous_address
+
+  // The change `event` describes, `member` as held after it (with the
+  // event's status, reason, incarnation and address put in).
+  static MemberChange Of(MemberEvent event, MemberInfo member);
 };
 
 using ChangeCallback = std::function<void(const MemberChange&)>;

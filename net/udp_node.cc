@@ -112,6 +112,7 @@ absl::Status UdpNode::Init() {
       Node::Create(config, MonotonicNow());
   if (!node.ok()) return node.status();
   node_ = *std::move(node);
+  node_->SetAdmissionCheck(options_.admission_check);
   receive_batch_ = std::make_unique<ReceiveBatch>(
       options_.receive_batch, config.max_datagram_bytes + 1);
 
@@ -198,14 +199,14 @@ Subscription UdpNode::Subscribe(ChangeCallback callback, bool replay_members) {
   bool ran = RunOnLoop([&](absl::Time) {
     MembersSnapshot now = MembersSnapshot::From(node_->members());
     for (const MemberInfo& member : now.members) {
-      MemberChange change;
-      change.event.member = member.name;
-      change.event.current = member.status;
-      change.event.offline_reason = member.offline_reason;
-      change.event.incarnation = member.incarnation;
-      change.event.metadata_changed = !member.metadata.empty();
-      change.member = member;
-      callback(change);
+      MemberEvent event;
+      event.member = member.name;
+      event.current = member.status;
+      event.offline_reason = member.offline_reason;
+      event.incarnation = member.incarnation;
+      event.address = member.address;
+      event.metadata_changed = !member.metadata.empty();
+      callback(MemberChange::Of(std::move(event), member));
     }
     subscription = listeners_->Add(callback);
   });
@@ -308,6 +309,7 @@ void UdpNode::Loop() {
       stop = stop_requested_;
     }
     for (const Command& command : commands) command(now);
+    CollectEvents();
     if (stop.has_value() && !stop_at.has_value()) {
       if (*stop == StopMode::kLeave && !node_->has_left()) {
         node_->Leave(now);
@@ -373,6 +375,7 @@ void UdpNode::ReceiveAll(absl::Time now) {
                             FormatSocketAddress(receive_batch_->from(i),
                                                 receive_batch_->from_size(i)),
                             receive_batch_->data(i));
+      CollectEvents();
     }
     if (count < receive_batch_->capacity()) break;
     // Replies to this batch go out before the next is read.
@@ -412,32 +415,33 @@ void UdpNode::FlushTransmits() {
   socket_->Send(out, socket_counters_);
 }
 
-void UdpNode::PublishEvents() {
-  events_.clear();
+void UdpNode::CollectEvents() {
+  const bool listening = !listeners_->empty();
   while (std::optional<MemberEvent> e = node_->PollEvent()) {
-    events_.push_back(*std::move(e));
+    members_changed_ = true;
+    if (!listening) continue;
+    MemberInfo member;
+    if (std::optional<swim::MemberView> view =
+            node_->members().Find(e->member)) {
+      member = MemberInfo::From(*view);
+    }
+    changes_.push_back(MemberChange::Of(*std::move(e), std::move(member)));
   }
-  if (events_.empty()) return;
+}
+
+void UdpNode::PublishEvents() {
+  CollectEvents();
+  if (!members_changed_) return;
+  members_changed_ = false;
   auto snapshot = std::make_shared<const MembersSnapshot>(
       MembersSnapshot::From(node_->members()));
   {
     TsanMutexLock lock(&mu_);
     snapshot_ = snapshot;
   }
-  if (listeners_->empty()) return;
-  for (const MemberEvent& event : events_) {
-    MemberChange change;
-    change.event = event;
-    if (const MemberInfo* member = snapshot->Find(event.member)) {
-      change.member = *member;
-    } else {
-      change.member.name = event.member;
-      change.member.status = event.current;
-      change.member.offline_reason = event.offline_reason;
-      change.member.incarnation = event.incarnation;
-    }
-    listeners_->Notify(change);
-  }
+  std::vector<MemberChange> changes;
+  changes.swap(changes_);
+  for (const MemberChange& change : changes) listeners_->Notify(change);
 }
 
 void UdpNode::ArmTimer(absl::Time deadline) {

@@ -51,6 +51,7 @@
 #include "net/socket_counters.h"
 #include "net/subscription.h"
 #include "net/udp_socket.h"
+#include "swim/admission.h"
 #include "swim/config.h"
 #include "swim/counters.h"
 #include "swim/crypto_random.h"
@@ -84,6 +85,11 @@ struct UdpNodeOptions {
   // Kernel socket buffer size to ask for (SO_RCVBUF/SO_SNDBUF); 0: system
   // default.
   int socket_buffer_bytes = 0;
+  // The application's veto on who enters the view (swim/admission.h,
+  // Node::SetAdmissionCheck); empty admits everyone. Called on the loop
+  // thread, inside the node's input: return quickly, never call the
+  // UdpNode from it.
+  AdmissionCheck admission_check;
 };
 
 // A copy of every counter, taken on the loop thread.
@@ -142,7 +148,8 @@ class UdpNode {
   absl::StatusOr<std::vector<KeyId>> KeyIds() const;
 
   // Calls `callback` on the loop thread after every change of any member
-  // (status, incarnation or metadata), until the Subscription goes away.
+  // (status, metadata or address; MemberChange says which) and every name
+  // conflict, until the Subscription goes away.
   // With `replay_members`, it is first called (on the loop thread, before
   // any later change) once per member already known, with an event whose
   // `previous` is kUnknown: current state and changes, without a gap.
@@ -174,6 +181,9 @@ class UdpNode {
   void Wake() const;
   void ReceiveAll(absl::Time now);
   void FlushTransmits();
+  // Takes the node's events as MemberChanges, with each member's state as
+  // of now: called after every input, so a change holds the state it made.
+  void CollectEvents();
   void PublishEvents();
   void ArmTimer(absl::Time deadline);
   bool OnLoopThread() const;
@@ -197,7 +207,8 @@ class UdpNode {
   // threads, never on the loop's.
   std::unique_ptr<Resolver> resolver_;
   std::vector<Transmit> transmits_;
-  std::vector<MemberEvent> events_;
+  std::vector<MemberChange> changes_;
+  bool members_changed_ = false;  // since the last snapshot
 
   std::thread thread_;
   std::atomic<std::thread::id> loop_thread_id_{};

@@ -81,7 +81,7 @@ std::optional<uint32_t> Simulator::IndexOfName(absl::string_view name) const {
 Config Simulator::NodeConfig(uint32_t node, bool restart) const {
   const Slot& s = slots_[node];
   Config c = options_.base_config;
-  c.name = s.name;
+  c.name = s.claimed_name.empty() ? s.name : s.claimed_name;
   c.address = s.address;
   c.cluster_name = "sim";
   c.keys = {std::string(kKey)};
@@ -246,8 +246,11 @@ void Simulator::Pump(uint32_t node, bool after_tick) {
                   {node, m, static_cast<uint64_t>(e->previous),
                    static_cast<uint64_t>(e->current), e->incarnation,
                    (e->metadata_changed ? 1u : 0u) | (e->forgotten ? 2u : 0u) |
-                       (static_cast<uint64_t>(e->offline_reason) << 2)});
-    if (!member.has_value()) continue;
+                       (static_cast<uint64_t>(e->offline_reason) << 2) |
+                       (e->address_changed ? 1u << 8 : 0u) |
+                       (static_cast<uint64_t>(e->kind) << 9)});
+    // A name conflict changes nothing the observers track.
+    if (!member.has_value() || e->kind != MemberEvent::Kind::kChange) continue;
     for (SimObserver* o : observers_) {
       o->OnMemberEvent(*this, now_, node, *member, *e);
     }
@@ -396,6 +399,16 @@ absl::Status Simulator::Restart(uint32_t node) {
   if (s.node != nullptr) return absl::OkStatus();
   Fault(FaultCode::kRestart, {node});
   MarkDisturbed(node);
+  s.claimed_name.clear();
+  return StartNode(node, /*restart=*/true);
+}
+
+absl::Status Simulator::RestartAs(uint32_t node, uint32_t claimed) {
+  Slot& s = slots_[node];
+  if (s.node != nullptr) return absl::OkStatus();
+  Fault(FaultCode::kRestartAs, {node, claimed});
+  MarkDisturbed(node);
+  s.claimed_name = slots_[claimed].name;
   return StartNode(node, /*restart=*/true);
 }
 

@@ -85,6 +85,7 @@ enum class FaultCode : uint64_t {
   kMetadata = 7,
   kLeave = 8,
   kNetwork = 9,  // a network change; arguments say which (runner-defined)
+  kRestartAs = 10,
 };
 
 struct SimStats {
@@ -118,6 +119,11 @@ class Simulator {
   // Starts a crashed node again under the same name and address, with
   // fresh state and a fresh seed. No-op unless the node is down.
   absl::Status Restart(uint32_t node);
+  // Starts a crashed node again, at its own address, under `claimed`'s
+  // name: a second process claiming a live member's name (see
+  // swim/name_policy.h). Its events and counters are its slot's; the
+  // oracles, which know members by name, are not meant for such runs.
+  absl::Status RestartAs(uint32_t node, uint32_t claimed);
   // No ticks and no receives for `duration` (a long GC pause): what
   // arrives meanwhile is queued and handled on resume, or dropped.
   void Pause(uint32_t node, SimTime duration, bool drop_input);
@@ -178,6 +184,7 @@ class Simulator {
   struct Slot {
     std::string name;
     std::string address;
+    std::string claimed_name;  // the name it runs under, if not its own
     std::unique_ptr<Node> node;
     bool left = false;
     bool paused = false;

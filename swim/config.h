@@ -167,6 +167,17 @@ struct Config {
   // per member). 2 to 2^24.
   int max_members = 16384;
 
+  // ---- Names (swim/name_policy.h). ----
+
+  // What an Alive claiming a live (ONLINE or SUSPECT) member's name from
+  // another address does. false: the holder keeps the name and the claim
+  // is refused (memberlist's rule): a second process started under a
+  // taken name stays out until the holder leaves or is declared OFFLINE.
+  // true: a claim at a newer incarnation takes the name over (the holder,
+  // if it still runs, out-incarnates it back). Either way the conflict is
+  // reported (MemberEvent::Kind::kNameConflict) and counted.
+  bool name_takeover = false;
+
   // ---- Offline members. ----
 
   // Offline members are remembered this long, then forgotten.

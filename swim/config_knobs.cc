@@ -169,6 +169,10 @@ constexpr ConfigKnob kKnobs[] = {
     IntKnob<&C::max_members>(
         "max_members",
         "Most members held; new ones are refused while the table is full."),
+    BoolKnob<&C::name_takeover>(
+        "name_takeover",
+        "A newer incarnation from another address takes a live member's "
+        "name (otherwise the holder keeps it)."),
     DurationKnob<&C::offline_probe_interval>(
         "offline_probe_interval",
         "One remembered offline member is pinged this often."),

@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 1),
+                      (4 * kMessageTypeCount + kDropReasonCount + 25 + 1),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -40,6 +40,9 @@ Counters& Counters::operator+=(const Counters& other) {
   updates_refused += other.updates_refused;
   members_refused += other.members_refused;
   fetches_refused += other.fetches_refused;
+  name_conflicts += other.name_conflicts;
+  address_changes += other.address_changes;
+  admissions_vetoed += other.admissions_vetoed;
   members_declared_offline += other.members_declared_offline;
   syncs_sent += other.syncs_sent;
   digests_sent += other.digests_sent;

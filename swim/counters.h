@@ -74,6 +74,14 @@ struct Counters {
   // Metadata fetches not started while kMaxMetadataFetches were under way
   // (swim/metadata_fetch.h); the next announcement tries again.
   uint64_t fetches_refused = 0;
+  // Claims of a live member's name (the local one's included) from another
+  // address (swim/name_policy.h), each one heard.
+  uint64_t name_conflicts = 0;
+  // Members that came back under their name at a new address.
+  uint64_t address_changes = 0;
+  // Members the application's admission check refused (swim/admission.h),
+  // each time one was heard of.
+  uint64_t admissions_vetoed = 0;
   uint64_t members_declared_offline = 0;  // suspicions that timed out here
   uint64_t syncs_sent = 0;                // states sent (whole or some buckets)
   uint64_t digests_sent = 0;              // SyncDigests sent

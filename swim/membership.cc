@@ -1,6 +1,7 @@
 #include "swim/membership.h"
 
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -26,6 +27,8 @@ bool Membership::TellsNothingNew(const AliveView& alive) const {
   if (alive.member == ctx_.config.name) return false;
   std::optional<uint32_t> id = ctx_.members.IdOf(alive.member);
   if (!id.has_value()) return false;
+  // Another address: the name policy's to judge (swim/name_policy.h).
+  if (alive.address != ctx_.members.AddressOf(*id)) return false;
   const Members::Record& record = ctx_.members.record(*id);
   if (Supersedes(UpdateKind::kAlive, alive.incarnation, record.status,
                  record.offline_reason, record.incarnation)) {
@@ -86,6 +89,10 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
   }
   if (!Admits(UpdateKind::kAlive, alive.member, alive.incarnation)) return;
   if (alive.member == ctx_.config.name) {
+    if (alive.address != ctx_.members.AddressOf(Members::kLocalId)) {
+      if (names_.OnLocalClaim(alive)) parts_.local.Refute(alive.incarnation);
+      return;
+    }
     // Someone holds a newer incarnation of us than we do: a previous life
     // of this member. Out-incarnate it.
     if (alive.incarnation > parts_.local.incarnation()) {
@@ -96,6 +103,7 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
   Members& members = ctx_.members;
   std::optional<uint32_t> found = members.IdOf(alive.member);
   if (!found.has_value()) {
+    if (!parts_.admission.Admits(alive)) return;
     if (members.size() >= static_cast<size_t>(ctx_.config.max_members)) {
       ++ctx_.counters.members_refused;
       return;
@@ -121,22 +129,35 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
     return;
   }
   const uint32_t id = *found;
+  const bool moves = alive.address != members.AddressOf(id);
+  if (moves &&
+      names_.Judge(id, alive, sender) == NamePolicy::Verdict::kRefuse) {
+    return;
+  }
   const Members::Record& record = members.record(id);
   if (!Supersedes(UpdateKind::kAlive, alive.incarnation, record.status,
                   record.offline_reason, record.incarnation)) {
-    if (IsSameLife(alive.incarnation, alive.metadata_version, record) &&
+    if (!moves &&
+        IsSameLife(alive.incarnation, alive.metadata_version, record) &&
         parts_.fetcher.OnAnnounced(now, id, alive, from_address)) {
       ctx_.Emit(id, record.status, true);
     }
     return;
   }
+  if (moves && !parts_.admission.Admits(alive)) return;
   const Status previous = record.status;
+  std::string previous_address;
+  if (moves) {
+    previous_address = std::string(members.AddressOf(id));
+    ++ctx_.counters.address_changes;
+  }
   members.SetAddress(id, alive.address);
   members.mutable_record(id).incarnation = alive.incarnation;
   const bool metadata_changed =
       parts_.fetcher.OnAnnounced(now, id, alive, from_address);
   if (previous == Status::kOffline) parts_.prober.Add(id);
-  Transition(now, id, Status::kOnline, OfflineReason::kNone, metadata_changed);
+  Transition(now, id, Status::kOnline, OfflineReason::kNone, metadata_changed,
+             previous_address);
   parts_.outbox.Enqueue(id);
 }
 
@@ -274,7 +295,8 @@ void Membership::DeclareOffline(absl::Time now, uint32_t id) {
 }
 
 void Membership::Transition(absl::Time now, uint32_t id, Status status,
-                            OfflineReason reason, bool metadata_changed) {
+                            OfflineReason reason, bool metadata_changed,
+                            absl::string_view previous_address) {
   const Members::Record& record = ctx_.members.record(id);
   const Status previous = record.status;
   const OfflineReason previous_reason = record.offline_reason;
@@ -287,8 +309,9 @@ void Membership::Transition(absl::Time now, uint32_t id, Status status,
     if (previous != Status::kOffline) parts_.offline.Add(now, id);
   }
   ctx_.members.SetStatus(id, status, reason);
-  if (previous != status || previous_reason != reason || metadata_changed) {
-    ctx_.Emit(id, previous, metadata_changed);
+  if (previous != status || previous_reason != reason || metadata_changed ||
+      !previous_address.empty()) {
+    ctx_.Emit(id, previous, metadata_changed, previous_address);
   }
 }
 

@@ -20,10 +20,12 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/admission.h"
 #include "swim/anti_entropy.h"
 #include "swim/local_member.h"
 #include "swim/message.h"
 #include "swim/metadata_fetch.h"
+#include "swim/name_policy.h"
 #include "swim/node_context.h"
 #include "swim/offline_members.h"
 #include "swim/outbox.h"
@@ -52,9 +54,11 @@ class Membership {
     AntiEntropy& anti_entropy;
     OfflineMembers& offline;
     LocalMember& local;
+    Admission& admission;
   };
 
-  Membership(NodeContext& ctx, Parts parts) : ctx_(ctx), parts_(parts) {}
+  Membership(NodeContext& ctx, Parts parts)
+      : ctx_(ctx), parts_(parts), names_(ctx) {}
 
   Membership(const Membership&) = delete;
   Membership& operator=(const Membership&) = delete;
@@ -76,9 +80,10 @@ class Membership {
   void Reap(absl::Time now);
 
   // Sets a member's status, keeping the other parts in step, and reports
-  // the change.
+  // the change (a move from `previous_address`, if not empty, included).
   void Transition(absl::Time now, uint32_t id, Status status,
-                  OfflineReason reason, bool metadata_changed);
+                  OfflineReason reason, bool metadata_changed,
+                  absl::string_view previous_address = {});
 
  private:
   // Whether an update at `incarnation` about `member` keeps within
@@ -101,6 +106,7 @@ class Membership {
 
   NodeContext& ctx_;
   Parts parts_;
+  NamePolicy names_;
 };
 
 }  // namespace swim

@@ -74,9 +74,10 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       anti_entropy_(ctx_, outbox_, sampler_, now),
       offline_(ctx_, outbox_, now),
       local_(ctx_, outbox_),
-      membership_(ctx_,
-                  Membership::Parts{outbox_, prober_, suspicions_, fetcher_,
-                                    anti_entropy_, offline_, local_}),
+      admission_(ctx_.counters),
+      membership_(
+          ctx_, Membership::Parts{outbox_, prober_, suspicions_, fetcher_,
+                                  anti_entropy_, offline_, local_, admission_}),
       last_active_(now) {
   Metadata metadata = std::move(ctx_.config.metadata);
   ctx_.config.metadata.clear();

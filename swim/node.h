@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -33,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "swim/admission.h"
 #include "swim/anti_entropy.h"
 #include "swim/config.h"
 #include "swim/counters.h"
@@ -121,6 +123,17 @@ class Node {
   // The ids of the keys held, the primary first; never the keys.
   std::vector<KeyId> key_ids() const { return keyring_.key_ids(); }
 
+  // The application's veto on who enters this node's view
+  // (swim/admission.h): `check` is called, synchronously inside the input
+  // that brought the news, before a member never seen before is admitted
+  // or a known one moves to a new address; a refused member stays out of
+  // the view, the events, gossip and state exchanges, and is counted in
+  // counters().admissions_vetoed. Applies to news heard from now on; an
+  // empty check admits everyone.
+  void SetAdmissionCheck(AdmissionCheck check) {
+    admission_.Set(std::move(check));
+  }
+
   // The next datagram to send, oldest first.
   std::optional<Transmit> PollTransmit();
   // The next membership event, oldest first.
@@ -169,6 +182,7 @@ class Node {
   AntiEntropy anti_entropy_;
   OfflineMembers offline_;
   LocalMember local_;
+  Admission admission_;
   Membership membership_;
 
   // Receive buffers, reused across datagrams (received_ borrows from

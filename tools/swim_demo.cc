@@ -48,6 +48,7 @@
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
 #include "swim/crypto_random.h"
+#include "swim/member_event.h"
 #include "swim/status.h"
 #include "tools/help.h"
 #include "tools/version_flag.h"
@@ -198,6 +199,12 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> last_state;
   swim::net::Subscription subscription = node.Subscribe(
       [&](const swim::net::MemberChange& change) {
+        if (change.event.kind == swim::MemberEvent::Kind::kNameConflict) {
+          Print(absl::StrCat("warning: ", change.event.claimant_address,
+                             " claims the name ", change.member.name,
+                             ", held at ", change.member.address, "\n"));
+          return;
+        }
         if (table) {
           dirty = true;
           return;

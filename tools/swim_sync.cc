@@ -55,6 +55,7 @@
 #include "net/operator_endpoints.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
+#include "swim/member_event.h"
 #include "swim/status.h"
 #include "tools/help.h"
 #include "tools/version_flag.h"
@@ -377,6 +378,10 @@ int main(int argc, char** argv) {
   std::deque<MemberChange> queue;
   swim::net::Subscription subscription = node.Subscribe(
       [&](const MemberChange& change) {
+        // A name conflict changes no member: nothing to mirror.
+        if (change.event.kind == swim::MemberEvent::Kind::kNameConflict) {
+          return;
+        }
         swim::net::TsanMutexLock lock(&mu);
         queue.push_back(change);
       },

@@ -83,6 +83,9 @@ class Script {
   size_t at_ = 0;
 };
 
+// The member the node's admission check refuses: never in its view.
+constexpr char kRefused[] = "x3";
+
 std::string Name(Script& s) {
   const uint8_t b = s.Byte();
   if (b < 224) return std::string(kNames[b % 5]);
@@ -117,7 +120,10 @@ swim::Update MakeUpdate(Script& s) {
     case 0: {
       swim::Alive alive;
       alive.member = member;
-      alive.address = AddressOf(member);
+      // Now and then another address claims the name (swim/name_policy.h).
+      alive.address = incarnation % 8 == 5
+                          ? AddressOf(absl::StrCat(member, "-elsewhere"))
+                          : AddressOf(member);
       alive.incarnation = incarnation;
       alive.metadata_version = s.Byte() % 4 == 0
                                    ? Incarnation(s)
@@ -254,6 +260,7 @@ void CheckInvariants(swim::Node& node, std::vector<uint32_t>& seqs,
                      uint64_t& incarnation) {
   DrainAndCheck(node, seqs);
   NODE_FUZZ_CHECK(node.members().size() <= static_cast<size_t>(kMaxMembers));
+  NODE_FUZZ_CHECK(!node.members().Find(kRefused).has_value());
   const uint64_t local = node.members().local().incarnation;
   NODE_FUZZ_CHECK(local >= incarnation && local <= swim::kMaxAliveIncarnation);
   incarnation = local;
@@ -277,11 +284,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.seed_peers = {AddressOf("a")};
   config.seed = s.Byte();
   config.max_members = kMaxMembers;
+  config.name_takeover = config.seed % 2 == 1;  // both name policies
   absl::Time now = absl::UnixEpoch() + absl::Hours(1);
   absl::StatusOr<std::unique_ptr<swim::Node>> created =
       swim::Node::Create(config, now);
   NODE_FUZZ_CHECK(created.ok());
   swim::Node& node = **created;
+  node.SetAdmissionCheck(
+      [](const swim::Applicant& a) { return a.name != kRefused; });
   swim::Prng rng(7);
   std::vector<uint32_t> seqs;
   uint64_t incarnation = node.members().local().incarnation;
