@@ -35,6 +35,7 @@
 #include "swim/prng.h"
 #include "swim/random.h"
 #include "swim/suspicions.h"
+#include "swim/user_broadcast_queue.h"
 
 namespace swim {
 
@@ -81,6 +82,11 @@ class Outbox {
   // retransmit_mult × ⌈log10(N + 1)⌉ (0 with testing.zero_retransmits).
   int RetransmitLimit() const;
 
+  // ---- Application broadcasts (swim/user_broadcasts.h), sent after the
+  // queued updates, before the backlog. ----
+  void EnqueueBroadcast(UserBroadcast broadcast);
+  size_t queued_broadcasts() const { return user_broadcasts_.size(); }
+
   // ---- Gossip rounds. ----
   // Sends a round to config.gossip_fanout members if one is due and news
   // waits.
@@ -98,6 +104,8 @@ class Outbox {
   void AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy);
   // Whether gossip rounds are on and some update waits.
   bool HasGossipToSend() const;
+  // Fills `writer` with queued user broadcasts, fewest-sent first.
+  void AddUserBroadcasts(PacketWriter& writer, int limit);
 
   NodeContext& ctx_;
   const Keyring& keyring_;
@@ -108,6 +116,7 @@ class Outbox {
   Prng nonce_rng_;  // envelope nonces unless config.nonce_source is set
   RandomSource* nonce_source_;
   BroadcastQueue broadcasts_;
+  UserBroadcastQueue user_broadcasts_;
   std::deque<Transmit> transmits_;
   absl::Time next_gossip_at_;
 };
