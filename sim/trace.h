@@ -30,6 +30,7 @@ enum class TraceKind : uint8_t {
   kEvent = 4,    // observer, member, previous, current, incarnation, flags
   kFault = 5,    // fault code, arguments
   kLost = 6,     // to, from: arrived at a crashed or paused (dropping) node
+  kDelivery = 7,  // node, from, kind, version, payload hash (user traffic)
 };
 
 absl::string_view TraceKindName(TraceKind kind);

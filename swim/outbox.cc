@@ -1,5 +1,6 @@
 #include "swim/outbox.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "swim/fixed_log.h"
@@ -174,6 +175,15 @@ void Outbox::EnqueueBroadcast(UserBroadcast broadcast) {
                            &ctx_.counters.user.broadcasts_evicted);
 }
 
+absl::Duration Outbox::UserGossipInterval() const {
+  return ctx_.config.gossip_interval / kUserGossipSpeedup;
+}
+
+void Outbox::GossipSoon(absl::Time now) {
+  const absl::Time soon = std::max(now, last_gossip_at_ + UserGossipInterval());
+  next_gossip_at_ = std::min(next_gossip_at_, soon);
+}
+
 bool Outbox::HasGossipToSend() const {
   return ctx_.config.gossip_fanout > 0 &&
          (broadcasts_.queued() > 0 || !user_broadcasts_.empty()) &&
@@ -185,7 +195,10 @@ void Outbox::RunGossip(absl::Time now) {
   // Nothing to tell: the timer stays due, so that news goes out as soon as
   // it arrives.
   if (!HasGossipToSend()) return;
-  next_gossip_at_ = now + ctx_.config.gossip_interval;
+  next_gossip_at_ = now + (user_broadcasts_.empty()
+                               ? ctx_.config.gossip_interval
+                               : UserGossipInterval());
+  last_gossip_at_ = now;
   const std::vector<uint32_t> peers =
       sampler_.Draw(static_cast<size_t>(ctx_.config.gossip_fanout),
                     Status::kAvailable, std::nullopt);

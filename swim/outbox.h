@@ -85,6 +85,17 @@ class Outbox {
   // ---- Application broadcasts (swim/user_broadcasts.h), sent after the
   // queued updates, before the backlog. ----
   void EnqueueBroadcast(UserBroadcast broadcast);
+  // Brings the next gossip round forward to `now`, or to
+  // UserGossipInterval() after the last one if that is later: while user
+  // broadcasts wait, rounds run that much more often (the retransmit
+  // budget, not the interval, bounds what they cost), so that the
+  // application's news hops on at once instead of waiting out
+  // gossip_interval at every hop, and a stream of it still goes out in
+  // batches.
+  void GossipSoon(absl::Time now);
+  // gossip_interval / kUserGossipSpeedup.
+  absl::Duration UserGossipInterval() const;
+  static constexpr int kUserGossipSpeedup = 8;
   size_t queued_broadcasts() const { return user_broadcasts_.size(); }
 
   // ---- Gossip rounds. ----
@@ -119,6 +130,7 @@ class Outbox {
   UserBroadcastQueue user_broadcasts_;
   std::deque<Transmit> transmits_;
   absl::Time next_gossip_at_;
+  absl::Time last_gossip_at_ = absl::InfinitePast();
 };
 
 }  // namespace swim

@@ -49,6 +49,7 @@ absl::Status UserBroadcasts::Broadcast(absl::Time now, absl::string_view key,
   broadcast.version = last_version_;
   broadcast.payload = std::string(payload);
   outbox_.EnqueueBroadcast(std::move(broadcast));
+  outbox_.GossipSoon(now);
   ++ctx_.counters.user.broadcasts_sent;
   return absl::OkStatus();
 }
@@ -122,6 +123,7 @@ void UserBroadcasts::OnBroadcast(absl::Time now,
   delivery.payload = owned.payload;
   Deliver(std::move(delivery));
   outbox_.EnqueueBroadcast(std::move(owned));
+  outbox_.GossipSoon(now);
 }
 
 void UserBroadcasts::OnMessage(absl::string_view sender,
