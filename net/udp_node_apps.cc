@@ -24,8 +24,7 @@ constexpr absl::Duration kJoinPoll = absl::Milliseconds(10);
 // `peer` as the node sees the datagrams from it ("ip:port"), so that its
 // answer is recognised; as given if it does not resolve now.
 std::string Numeric(const std::string& peer) {
-  absl::StatusOr<std::vector<SocketAddress>> all =
-      ResolveSocketAddresses(peer);
+  absl::StatusOr<std::vector<SocketAddress>> all = ResolveSocketAddresses(peer);
   if (!all.ok() || all->empty()) return peer;
   return all->front().ToString();
 }
@@ -38,9 +37,7 @@ absl::StatusOr<size_t> UdpNode::Join(std::vector<std::string> peers,
   numeric.reserve(peers.size());
   for (const std::string& peer : peers) numeric.push_back(Numeric(peer));
   absl::Status joined;
-  if (!RunOnLoop([&](absl::Time now) {
-        joined = node_->Join(now, numeric);
-      })) {
+  if (!RunOnLoop([&](absl::Time now) { joined = node_->Join(now, numeric); })) {
     return absl::FailedPreconditionError("the node is stopped");
   }
   if (!joined.ok()) return joined;
@@ -48,7 +45,8 @@ absl::StatusOr<size_t> UdpNode::Join(std::vector<std::string> peers,
   size_t expected = 0;
   for (size_t i = 0; i < numeric.size(); ++i) {
     bool repeated = false;
-    for (size_t j = 0; j < i; ++j) repeated = repeated || numeric[j] == numeric[i];
+    for (size_t j = 0; j < i; ++j)
+      repeated = repeated || numeric[j] == numeric[i];
     if (!repeated && numeric[i] != address_) ++expected;
   }
   // Polls from this thread: the loop must keep running meanwhile (Join

@@ -106,10 +106,10 @@ void DisseminationOracle::FinishUserBroadcasts(const Simulator& sim,
       b.everywhere_after = last - b.at;
       continue;
     }
-    Report(now, absl::StrCat("user broadcast ", b.key, " of ",
-                             sim.name(b.origin), " (at ", FormatSimTime(b.at),
-                             ") never reached ", missing.size(),
-                             " live node(s): ", ListSome(missing)));
+    Report(now,
+           absl::StrCat("user broadcast ", b.key, " of ", sim.name(b.origin),
+                        " (at ", FormatSimTime(b.at), ") never reached ",
+                        missing.size(), " live node(s): ", ListSome(missing)));
   }
 }
 

@@ -84,7 +84,7 @@ enum class FaultCode : uint64_t {
   kDrift = 6,
   kMetadata = 7,
   kLeave = 8,
-  kNetwork = 9,  // a network change; arguments say which (runner-defined)
+  kNetwork = 9,     // a network change; arguments say which (runner-defined)
   kBroadcast = 10,  // node, payload bytes
   kSendTo = 11,     // from, to, payload bytes
 };

@@ -33,10 +33,8 @@ absl::Status Simulator::SendTo(uint32_t from, uint32_t to,
   if (s.node == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(s.name, " is down"));
   }
-  Fault(FaultCode::kSendTo,
-        {from, to, static_cast<uint64_t>(payload.size())});
-  absl::Status status =
-      s.node->SendTo(NodeNow(from), slots_[to].name, payload);
+  Fault(FaultCode::kSendTo, {from, to, static_cast<uint64_t>(payload.size())});
+  absl::Status status = s.node->SendTo(NodeNow(from), slots_[to].name, payload);
   Pump(from, /*after_tick=*/false);
   return status;
 }
@@ -45,10 +43,10 @@ void Simulator::PumpDeliveries(uint32_t node) {
   Node* n = slots_[node].node.get();
   while (std::optional<Delivery> d = n->PollDelivery()) {
     const std::optional<uint32_t> from = IndexOfName(d->from);
-    trace_.Record(TraceKind::kDelivery, now_,
-                  {node, from.has_value() ? *from : ~uint64_t{0},
-                   static_cast<uint64_t>(d->kind), d->version,
-                   PayloadHash(d->payload)});
+    trace_.Record(
+        TraceKind::kDelivery, now_,
+        {node, from.has_value() ? *from : ~uint64_t{0},
+         static_cast<uint64_t>(d->kind), d->version, PayloadHash(d->payload)});
     for (SimObserver* o : observers_) o->OnDelivery(*this, now_, node, *d);
   }
 }

@@ -158,10 +158,9 @@ std::string FormatSummaryText(const RunSummary& s) {
         s.user_broadcasts_everywhere, " of ", s.user_broadcasts_checked,
         " judged reached every live node: ",
         s.user_broadcasts_everywhere == s.user_broadcasts_checked ? "yes"
-                                                                   : "no",
-        "); ", s.user_deliveries, " deliveries, ",
-        s.user_duplicate_deliveries, " duplicates; ", s.direct_messages,
-        " direct messages delivered\n");
+                                                                  : "no",
+        "); ", s.user_deliveries, " deliveries, ", s.user_duplicate_deliveries,
+        " duplicates; ", s.direct_messages, " direct messages delivered\n");
     absl::StrAppend(&out, "  everywhere    ",
                     PercentilesText(s.user_broadcast_everywhere), "\n");
   }
@@ -228,8 +227,7 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("user_broadcast_everywhere",
         PercentilesJson(s.user_broadcast_everywhere));
   field("user_deliveries", absl::StrCat(s.user_deliveries));
-  field("user_duplicate_deliveries",
-        absl::StrCat(s.user_duplicate_deliveries));
+  field("user_duplicate_deliveries", absl::StrCat(s.user_duplicate_deliveries));
   field("direct_messages", absl::StrCat(s.direct_messages));
   field("datagrams_sent", absl::StrCat(s.datagrams_sent));
   field("bytes_sent", absl::StrCat(s.bytes_sent));

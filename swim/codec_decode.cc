@@ -233,7 +233,8 @@ absl::Status ReadBroadcast(WireReader& in, UserBroadcastView& broadcast) {
   if (absl::Status s = ReadName(in, "origin", &broadcast.origin); !s.ok()) {
     return s;
   }
-  if (absl::Status s = in.ReadBytesView("key", kMaxUserKeyBytes, &broadcast.key);
+  if (absl::Status s =
+          in.ReadBytesView("key", kMaxUserKeyBytes, &broadcast.key);
       !s.ok()) {
     return s;
   }

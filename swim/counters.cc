@@ -4,7 +4,7 @@ namespace swim {
 
 absl::string_view MessageTypeName(size_t index) {
   static constexpr absl::string_view kNames[] = {
-      "ping",         "ack",        "nack",   "ping_req",   "sync",
+      "ping",         "ack",        "nack",   "ping_req",    "sync",
       "meta_request", "meta_chunk", "gossip", "sync_digest", "user_message"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == kMessageTypeCount);
   return index < kMessageTypeCount ? kNames[index] : "?";
@@ -13,8 +13,8 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 1) +
-                  sizeof(UserCounters),
+                          (4 * kMessageTypeCount + kDropReasonCount + 22 + 1) +
+                      sizeof(UserCounters),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {

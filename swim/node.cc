@@ -280,7 +280,8 @@ absl::Status Node::SetMetadata(absl::Time now, Metadata metadata) {
 }
 
 absl::Status Node::Join(absl::Time now, absl::Span<const std::string> peers) {
-  if (ctx_.left) return absl::FailedPreconditionError("Join: the node has left");
+  if (ctx_.left)
+    return absl::FailedPreconditionError("Join: the node has left");
   last_active_ = std::max(last_active_, now);
   return anti_entropy_.Join(now, peers);
 }
@@ -295,7 +296,8 @@ absl::Status Node::Broadcast(absl::Time now, absl::string_view key,
 
 absl::Status Node::SendTo(absl::Time now, absl::string_view member,
                           absl::string_view payload) {
-  if (ctx_.left) return absl::FailedPreconditionError("SendTo: the node has left");
+  if (ctx_.left)
+    return absl::FailedPreconditionError("SendTo: the node has left");
   (void)now;  // no timer depends on it; part of the input contract
   return user_.SendTo(member, payload);
 }

@@ -195,9 +195,9 @@ void Outbox::RunGossip(absl::Time now) {
   // Nothing to tell: the timer stays due, so that news goes out as soon as
   // it arrives.
   if (!HasGossipToSend()) return;
-  next_gossip_at_ = now + (user_broadcasts_.empty()
-                               ? ctx_.config.gossip_interval
-                               : UserGossipInterval());
+  next_gossip_at_ =
+      now + (user_broadcasts_.empty() ? ctx_.config.gossip_interval
+                                      : UserGossipInterval());
   last_gossip_at_ = now;
   const std::vector<uint32_t> peers =
       sampler_.Draw(static_cast<size_t>(ctx_.config.gossip_fanout),

@@ -40,8 +40,7 @@ void UserBroadcastQueue::MarkSent(uint64_t id, int limit) {
 
 std::vector<uint64_t> UserBroadcastQueue::InSendOrder(size_t max) const {
   std::vector<uint64_t> ids;
-  for (auto it = order_.begin(); it != order_.end() && ids.size() < max;
-       ++it) {
+  for (auto it = order_.begin(); it != order_.end() && ids.size() < max; ++it) {
     ids.push_back(~std::get<1>(*it));
   }
   return ids;

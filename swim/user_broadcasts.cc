@@ -27,9 +27,9 @@ size_t UserBroadcasts::MaxMessageBytes() const {
 absl::Status UserBroadcasts::Broadcast(absl::Time now, absl::string_view key,
                                        absl::string_view payload) {
   if (key.empty() || key.size() > kMaxUserKeyBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Broadcast: a key has 1 to ", kMaxUserKeyBytes,
-                     " bytes, not ", key.size()));
+    return absl::InvalidArgumentError(absl::StrCat("Broadcast: a key has 1 to ",
+                                                   kMaxUserKeyBytes,
+                                                   " bytes, not ", key.size()));
   }
   if (key.size() + payload.size() > MaxBroadcastBytes()) {
     return absl::InvalidArgumentError(absl::StrCat(

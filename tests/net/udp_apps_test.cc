@@ -153,8 +153,7 @@ TEST(UdpAppsTest, JoinNamesThePeersWhenNoneAnswers) {
   ASSERT_NE(silent, nullptr);
   const std::string dead = silent->address();
   silent->Stop(UdpNode::StopMode::kNoLeave);
-  absl::StatusOr<size_t> answered =
-      node->Join({dead}, absl::Milliseconds(500));
+  absl::StatusOr<size_t> answered = node->Join({dead}, absl::Milliseconds(500));
   ASSERT_FALSE(answered.ok());
   EXPECT_EQ(answered.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(answered.status().message().find(dead), std::string::npos)

@@ -120,8 +120,7 @@ TEST(ScenarioParserTest, UserTrafficActions) {
                                 "bad byte count \"x\""));
   EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s broadcast 1 bytes 70000"),
                                 "bad byte count"));
-  EXPECT_TRUE(
-      absl::StrContains(ErrorOf("at 1s send 1 {2}"), "line 1"));
+  EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s send 1 {2}"), "line 1"));
 }
 
 TEST(ScenarioParserTest, ErrorsNameTheLineAndTheMistake) {

@@ -48,8 +48,8 @@ TEST(UserBroadcastsTest, ReachesEveryMemberOnceAndNotTheOrigin) {
   FakeNetwork net(absl::UnixEpoch());
   StartCluster(net, 30);
   for (const std::string& name : net.node_names()) Drain(net.node(name));
-  ASSERT_TRUE(net.node(Name(3))->Broadcast(net.now(), "silence/42", "created")
-                  .ok());
+  ASSERT_TRUE(
+      net.node(Name(3))->Broadcast(net.now(), "silence/42", "created").ok());
   net.RunFor(absl::Seconds(20));
   for (const std::string& name : net.node_names()) {
     std::vector<Delivery> got = Drain(net.node(name));
@@ -78,8 +78,7 @@ TEST(UserBroadcastsTest, SpreadsAtTenPercentLoss) {
   net.RunFor(absl::Seconds(20));
   for (const std::string& name : net.node_names()) {
     if (name == Name(0)) continue;
-    EXPECT_EQ(net.node(name)->counters().user.broadcasts_delivered, 1u)
-        << name;
+    EXPECT_EQ(net.node(name)->counters().user.broadcasts_delivered, 1u) << name;
   }
 }
 
@@ -194,10 +193,10 @@ TEST(UserBroadcastsTest, ExplicitJoinContactsPeersAndCountsAnswers) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(net.node("c")->Join(net.now(), {"no-port"}).code(),
             absl::StatusCode::kInvalidArgument);
-  ASSERT_TRUE(net.node("c")
-                  ->Join(net.now(), {TestAddress("a"), TestAddress("b"),
-                                     "nobody:7946"})
-                  .ok());
+  ASSERT_TRUE(
+      net.node("c")
+          ->Join(net.now(), {TestAddress("a"), TestAddress("b"), "nobody:7946"})
+          .ok());
   net.Flush();
   net.RunFor(absl::Seconds(1));
   EXPECT_EQ(net.node("c")->join_answers(), 2u);
@@ -219,9 +218,9 @@ TEST(UserBroadcastsTest, AFloodFromTheWireIsBoundedAndCounted) {
     packet.sender = "a";
     packet.message = Gossip{};
     for (int i = 0; i < 40 && sent < total; ++i, ++sent) {
-      packet.broadcasts.push_back(UserBroadcast{
-          absl::StrCat("forged-", sent % 97), absl::StrCat("k", sent),
-          version++, "x"});
+      packet.broadcasts.push_back(
+          UserBroadcast{absl::StrCat("forged-", sent % 97),
+                        absl::StrCat("k", sent), version++, "x"});
     }
     h.Deliver(packet);
   }
