@@ -153,7 +153,7 @@ class UdpNode {
   // the peers when none did (the node keeps retrying them while alone,
   // with backoff); InvalidArgument for no peers or a bad address;
   // FailedPrecondition once stopped.
-  absl::StatusOr<size_t> Join(std::vector<std::string> peers,
+  absl::StatusOr<size_t> Join(const std::vector<std::string>& peers,
                               absl::Duration timeout);
   // swim::Node::Broadcast and SendTo (their limits and errors);
   // FailedPrecondition once stopped.

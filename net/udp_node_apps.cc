@@ -31,7 +31,7 @@ std::string Numeric(const std::string& peer) {
 
 }  // namespace
 
-absl::StatusOr<size_t> UdpNode::Join(std::vector<std::string> peers,
+absl::StatusOr<size_t> UdpNode::Join(const std::vector<std::string>& peers,
                                      absl::Duration timeout) {
   std::vector<std::string> numeric;
   numeric.reserve(peers.size());

@@ -7,8 +7,19 @@
 #include "swim/config.h"
 #include "swim/counters.h"
 #include "swim/message.h"
+#include "swim/state_digest.h"
 
 namespace swim {
+
+UserBroadcasts::Key UserBroadcasts::KeyOf(absl::string_view origin,
+                                          absl::string_view key) {
+  std::string joined;
+  joined.reserve(origin.size() + 1 + key.size());
+  joined.append(origin.data(), origin.size());
+  joined.push_back('\0');
+  joined.append(key.data(), key.size());
+  return StableHash(joined);
+}
 
 UserBroadcasts::UserBroadcasts(NodeContext& ctx, Outbox& outbox)
     : ctx_(ctx), outbox_(outbox) {}
@@ -95,12 +106,12 @@ void UserBroadcasts::OnBroadcast(absl::Time now,
     ++counters.broadcasts_duplicate;  // our own, coming back
     return;
   }
-  Key key(std::string(broadcast.origin), std::string(broadcast.key));
+  const Key key = KeyOf(broadcast.origin, broadcast.key);
   auto it = delivered_.find(key);
   if (it != delivered_.end() && it->second >= broadcast.version) {
     ++counters.broadcasts_duplicate;
     // Still circulating: remember it for as long as copies arrive.
-    forget_at_.Set(std::move(key), now + kRememberFor);
+    forget_at_.Set(key, now + kRememberFor);
     return;
   }
   if (it == delivered_.end()) {
@@ -139,7 +150,7 @@ void UserBroadcasts::OnMessage(absl::string_view sender,
 void UserBroadcasts::RunExpiry(absl::Time now) {
   while (std::optional<absl::Time> earliest = forget_at_.Earliest()) {
     if (*earliest > now) break;
-    Key key = *forget_at_.First();
+    const Key key = *forget_at_.First();
     forget_at_.Erase(key);
     delivered_.erase(key);
     ++ctx_.counters.user.broadcasts_forgotten;

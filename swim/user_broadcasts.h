@@ -34,7 +34,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -50,7 +49,9 @@ namespace swim {
 
 class UserBroadcasts {
  public:
-  static constexpr size_t kMaxRememberedBroadcasts = 8192;
+  // 2 minutes of 546 new (origin, key) pairs a second, cluster-wide; about
+  // 100 bytes each.
+  static constexpr size_t kMaxRememberedBroadcasts = 65536;
   static constexpr absl::Duration kRememberFor = absl::Minutes(2);
   static constexpr size_t kMaxPendingDeliveries = 4096;
   // Room a broadcast leaves for the protocol in the worst case: a Gossip
@@ -95,7 +96,10 @@ class UserBroadcasts {
   size_t remembered() const { return delivered_.size(); }
 
  private:
-  using Key = std::pair<std::string, std::string>;  // origin, key
+  // StableHash of "origin\0key" (origin names hold no NUL): 8 bytes per
+  // pair remembered instead of two strings.
+  using Key = uint64_t;
+  static Key KeyOf(absl::string_view origin, absl::string_view key);
 
   void Deliver(Delivery delivery);
   void OnBroadcast(absl::Time now, const UserBroadcastView& broadcast);

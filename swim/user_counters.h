@@ -17,7 +17,8 @@ struct UserCounters {
   // Received again, or older than a version already delivered.
   uint64_t broadcasts_duplicate = 0;
   // New (origin, key) pairs refused while the table of delivered ones was
-  // full (kMaxRememberedBroadcasts): a flood; not delivered, not spread.
+  // full (UserBroadcasts::kMaxRememberedBroadcasts): a flood; not
+  // delivered, not spread.
   uint64_t broadcasts_refused = 0;
   // Dropped from the in-flight queue (kMaxQueuedBroadcasts) before their
   // retransmit budget was spent.

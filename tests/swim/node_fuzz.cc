@@ -155,7 +155,7 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
     case 0:
       return swim::Ping{seq, Name(s)};
     case 8:
-      return swim::UserMessage{s.Bytes(s.Small() * 8)};
+      return swim::UserMessage{s.Bytes(size_t{s.Small()} * 8)};
     case 1:
       return swim::Ack{seq};
     case 2:
@@ -196,7 +196,7 @@ swim::UserBroadcast MakeBroadcast(Script& s) {
   b.origin = Name(s);
   b.key = absl::StrCat("k", s.Small() % 4);
   b.version = s.Byte() % 4 == 0 ? ~uint64_t{0} - s.Small() : s.Small();
-  b.payload = s.Bytes(s.Small() * 4);
+  b.payload = s.Bytes(size_t{s.Small()} * 4);
   return b;
 }
 
@@ -271,9 +271,9 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
       node.Leave(now);
     } else if (what % 3 == 0) {
       (void)node.Broadcast(now, absl::StrCat("k", s.Small() % 4),
-                           s.Bytes(s.Small() * 64));
+                           s.Bytes(size_t{s.Small()} * 64));
     } else if (what % 3 == 1) {
-      (void)node.SendTo(now, Name(s), s.Bytes(s.Small() * 64));
+      (void)node.SendTo(now, Name(s), s.Bytes(size_t{s.Small()} * 64));
     } else {
       (void)node.SetMetadata(now, {{"k", s.Bytes(s.Small())}});
     }
