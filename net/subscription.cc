@@ -47,7 +47,7 @@ Subscription& Subscription::operator=(Subscription&& other) noexcept {
 
 void Subscription::Cancel() {
   if (id_ == 0) return;
-  if (std::shared_ptr<ChangeListeners> listeners = listeners_.lock()) {
+  if (std::shared_ptr<ListenerRegistry> listeners = listeners_.lock()) {
     listeners->Remove(id_);
   }
   listeners_.reset();

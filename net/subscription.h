@@ -62,7 +62,17 @@ struct MemberChange {
 
 using ChangeCallback = std::function<void(const MemberChange&)>;
 
-class ChangeListeners;
+// What a Subscription cancels itself with: ChangeListeners here, the
+// deliveries' listeners of net/delivery_listeners.h.
+class ListenerRegistry {
+ public:
+  virtual ~ListenerRegistry() = default;
+
+ protected:
+  friend class Subscription;
+  // Stops callback `id`; off the dispatching thread, waits out a dispatch.
+  virtual void Remove(uint64_t id) = 0;
+};
 
 // Unsubscribes on destruction (or Cancel). Movable, not copyable. Like any
 // value, one Subscription object must not be used from two threads at once
@@ -83,15 +93,17 @@ class Subscription {
 
  private:
   friend class ChangeListeners;
-  Subscription(std::weak_ptr<ChangeListeners> listeners, uint64_t id)
+  friend class DeliveryListeners;
+  Subscription(std::weak_ptr<ListenerRegistry> listeners, uint64_t id)
       : listeners_(std::move(listeners)), id_(id) {}
 
-  std::weak_ptr<ChangeListeners> listeners_;
+  std::weak_ptr<ListenerRegistry> listeners_;
   uint64_t id_ = 0;
 };
 
 // The registry behind Subscribe; UdpNode owns one through a shared_ptr.
-class ChangeListeners : public std::enable_shared_from_this<ChangeListeners> {
+class ChangeListeners : public ListenerRegistry,
+                        public std::enable_shared_from_this<ChangeListeners> {
  public:
   Subscription Add(ChangeCallback callback) ABSL_LOCKS_EXCLUDED(mu_);
   // Calls every active callback with `change`, on the calling thread.
@@ -99,12 +111,11 @@ class ChangeListeners : public std::enable_shared_from_this<ChangeListeners> {
   bool empty() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  friend class Subscription;
   struct Entry {
     ChangeCallback callback;
     std::atomic<bool> active{true};
   };
-  void Remove(uint64_t id) ABSL_LOCKS_EXCLUDED(mu_);
+  void Remove(uint64_t id) override ABSL_LOCKS_EXCLUDED(mu_);
 
   mutable absl::Mutex mu_;
   std::map<uint64_t, std::shared_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);

@@ -322,6 +322,7 @@ void UdpNode::Loop() {
     if (now >= node_->NextDeadline()) node_->Tick(now);
     FlushTransmits();
     PublishEvents();
+    PublishDeliveries();
     if (stop_at.has_value() && now >= *stop_at) break;
 
     absl::Time deadline = node_->NextDeadline();

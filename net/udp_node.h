@@ -26,6 +26,9 @@
 //     std::cout << c.member.name << " " << StatusName(c.member.status) << "\n";
 //   });
 //   (*node)->SetMetadata({{"role", "db"}}).IgnoreError();
+//   // Or start without seed peers, subscribe, then join (see Join below):
+//   absl::StatusOr<size_t> answered =
+//       (*node)->Join({"127.0.0.1:2002"}, absl::Seconds(5));
 //   std::shared_ptr<const MembersSnapshot> view = (*node)->Members();
 //   (*node)->Stop();  // leaves gracefully (unless leave_on_stop is false)
 #ifndef NET_UDP_NODE_H_
@@ -45,6 +48,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "net/delivery_listeners.h"
 #include "net/member_snapshot.h"
 #include "net/resolver.h"
 #include "net/socket_address.h"
@@ -155,6 +159,26 @@ class UdpNode {
   // `previous` is kUnknown: current state and changes, without a gap.
   Subscription Subscribe(ChangeCallback callback, bool replay_members = false);
 
+  // ---- The explicit join and application traffic (udp_node_apps.cc).
+
+  // Contacts `peers` ("host:port"; names are resolved now) with this
+  // node's state and blocks until each has answered with its own, or
+  // `timeout` passes: a node started without seed peers joins here, after
+  // subscribing, and learns whether it did. Returns how many peers
+  // answered (each answer brings its whole membership); Unavailable naming
+  // the peers when none did (the node keeps retrying them while alone,
+  // with backoff); InvalidArgument for no peers or a bad address;
+  // FailedPrecondition once stopped.
+  absl::StatusOr<size_t> Join(const std::vector<std::string>& peers,
+                              absl::Duration timeout);
+  // swim::Node::Broadcast and SendTo (their limits and errors);
+  // FailedPrecondition once stopped.
+  absl::Status Broadcast(absl::string_view key, absl::string_view payload);
+  absl::Status SendTo(absl::string_view member, absl::string_view payload);
+  // Calls `callback` on the loop thread for every broadcast and direct
+  // message received, until the Subscription goes away.
+  Subscription SubscribeDeliveries(DeliveryCallback callback);
+
   // Leaves the cluster gracefully and keeps running (answering pings with
   // the news) until stopped.
   void Leave();
@@ -185,6 +209,7 @@ class UdpNode {
   // of now: called after every input, so a change holds the state it made.
   void CollectEvents();
   void PublishEvents();
+  void PublishDeliveries();
   void ArmTimer(absl::Time deadline);
   bool OnLoopThread() const;
 
@@ -215,6 +240,8 @@ class UdpNode {
   absl::Mutex join_mu_;
   const std::shared_ptr<ChangeListeners> listeners_ =
       std::make_shared<ChangeListeners>();
+  const std::shared_ptr<DeliveryListeners> delivery_listeners_ =
+      std::make_shared<DeliveryListeners>();
 
   mutable absl::Mutex mu_;
   mutable std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);

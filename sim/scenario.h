@@ -19,6 +19,9 @@
 //   at 100s crash 7
 //   at 2m liveness             # faults stop, partitions heal
 //   every 40s from 10s until 2m cut-inbound {0..9} for 20s
+//   at 60s broadcast {3,50} bytes 100   # a user broadcast from each
+//   every 10ms broadcast one {0%..100%}  # from one node in turn
+//   at 70s send 3 -> {4..9}              # direct messages
 //
 // See sim/README.md for every statement and action. ParseScenario is in
 // scenario_parser.cc, the actions' grammar in scenario_actions.h.
@@ -76,6 +79,8 @@ enum class ActionKind {
   kMetadata,    // sets[0]
   kLeave,       // sets[0]
   kLiveness,    // -
+  kBroadcast,   // sets[0], value = payload bytes, flag = one node in turn
+  kSendTo,      // sets[0] -> sets[1], value = payload bytes
 };
 
 struct Action {

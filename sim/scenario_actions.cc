@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -151,6 +152,33 @@ absl::Status Drift(TokenCursor& in, ParsedAction& out) {
   return UndoneAfterFor(in, ActionKind::kDrift, out);
 }
 
+// An optional "bytes N" (a user payload's size), else 32 bytes.
+absl::Status OptionalBytes(TokenCursor& in, SimTime& out) {
+  out = 32;
+  if (!in.Consume("bytes")) return absl::OkStatus();
+  absl::string_view word;
+  SIM_RETURN_IF_ERROR(in.Word("a byte count", word));
+  int64_t bytes = 0;
+  if (!absl::SimpleAtoi(word, &bytes) || bytes < 0 || bytes > 65507) {
+    return in.Error(absl::StrCat("bad byte count \"", word, "\""));
+  }
+  out = bytes;
+  return absl::OkStatus();
+}
+
+// "broadcast [one] SET [bytes N]".
+absl::Status Broadcast(TokenCursor& in, ParsedAction& out) {
+  out.action.flag = in.Consume("one");
+  SIM_RETURN_IF_ERROR(OneSet(in, out));
+  return OptionalBytes(in, out.action.value);
+}
+
+// "send SET -> SET [bytes N]".
+absl::Status SendTo(TokenCursor& in, ParsedAction& out) {
+  SIM_RETURN_IF_ERROR(Link(in, out.action));
+  return OptionalBytes(in, out.action.value);
+}
+
 struct ActionVerb {
   absl::string_view verb;
   ActionKind kind;
@@ -178,6 +206,8 @@ constexpr ActionVerb kActionVerbs[] = {
     {"metadata", ActionKind::kMetadata, OneSet},
     {"leave", ActionKind::kLeave, OneSet},
     {"liveness", ActionKind::kLiveness, NoArguments},
+    {"broadcast", ActionKind::kBroadcast, Broadcast},
+    {"send", ActionKind::kSendTo, SendTo},
 };
 
 const ActionVerb* FindActionVerb(absl::string_view verb) {

@@ -255,6 +255,7 @@ void Simulator::Pump(uint32_t node, bool after_tick) {
       o->OnMemberEvent(*this, now_, node, *member, *e);
     }
   }
+  PumpDeliveries(node);
   Reschedule(node, after_tick);
 }
 

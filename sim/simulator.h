@@ -84,8 +84,10 @@ enum class FaultCode : uint64_t {
   kDrift = 6,
   kMetadata = 7,
   kLeave = 8,
-  kNetwork = 9,  // a network change; arguments say which (runner-defined)
+  kNetwork = 9,     // a network change; arguments say which (runner-defined)
   kRestartAs = 10,
+  kBroadcast = 11,  // node, payload bytes
+  kSendTo = 12,     // from, to, payload bytes
 };
 
 struct SimStats {
@@ -135,6 +137,12 @@ class Simulator {
   void SetDrift(uint32_t node, int64_t ppm);
   // Replaces the node's metadata (Node::SetMetadata).
   absl::Status SetMetadata(uint32_t node, Metadata metadata);
+  // The node broadcasts `payload` under `key` (Node::Broadcast's errors;
+  // FailedPrecondition if it is down). In simulator_user.cc.
+  absl::Status Broadcast(uint32_t node, absl::string_view key,
+                         absl::string_view payload);
+  // Node `from` sends `payload` to node `to` (Node::SendTo's errors).
+  absl::Status SendTo(uint32_t from, uint32_t to, absl::string_view payload);
   // Node::Leave; the node keeps running but is no longer a member.
   void Leave(uint32_t node);
   // Resumes paused nodes, ends slowness and drift. Crashes stay.
@@ -211,6 +219,8 @@ class Simulator {
   void Deliver(uint32_t node, uint32_t slot);
   // Drains the node's transmits and events, and schedules its next tick.
   void Pump(uint32_t node, bool after_tick);
+  // Hands the node's deliveries to the observers (simulator_user.cc).
+  void PumpDeliveries(uint32_t node);
   void Send(uint32_t from, Transmit& transmit);
   void Reschedule(uint32_t node, bool after_tick);
   SimTime GlobalTime(uint32_t node, SimTime local) const;

@@ -151,6 +151,19 @@ std::string FormatSummaryText(const RunSummary& s) {
                   "\n");
   absl::StrAppend(&out, "  everywhere    ",
                   PercentilesText(s.dissemination_everywhere), "\n");
+  // Only runs with application traffic show it: the others' text stays.
+  if (s.user_broadcasts > 0 || s.direct_messages > 0) {
+    absl::StrAppend(
+        &out, "user broadcasts ", s.user_broadcasts, " (",
+        s.user_broadcasts_everywhere, " of ", s.user_broadcasts_checked,
+        " judged reached every live node: ",
+        s.user_broadcasts_everywhere == s.user_broadcasts_checked ? "yes"
+                                                                  : "no",
+        "); ", s.user_deliveries, " deliveries, ", s.user_duplicate_deliveries,
+        " duplicates; ", s.direct_messages, " direct messages delivered\n");
+    absl::StrAppend(&out, "  everywhere    ",
+                    PercentilesText(s.user_broadcast_everywhere), "\n");
+  }
   AppendTrafficText(s, &out);
   if (s.wall_ns > 0) {
     const double wall_s = static_cast<double>(s.wall_ns) / 1e9;
@@ -207,6 +220,15 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("dissemination", PercentilesJson(s.dissemination));
   field("dissemination_everywhere",
         PercentilesJson(s.dissemination_everywhere));
+  field("user_broadcasts", absl::StrCat(s.user_broadcasts));
+  field("user_broadcasts_checked", absl::StrCat(s.user_broadcasts_checked));
+  field("user_broadcasts_everywhere",
+        absl::StrCat(s.user_broadcasts_everywhere));
+  field("user_broadcast_everywhere",
+        PercentilesJson(s.user_broadcast_everywhere));
+  field("user_deliveries", absl::StrCat(s.user_deliveries));
+  field("user_duplicate_deliveries", absl::StrCat(s.user_duplicate_deliveries));
+  field("direct_messages", absl::StrCat(s.direct_messages));
   field("datagrams_sent", absl::StrCat(s.datagrams_sent));
   field("bytes_sent", absl::StrCat(s.bytes_sent));
   field("datagrams_dropped", absl::StrCat(s.datagrams_dropped));

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "swim/codec.h"
 #include "swim/fixed_log.h"
 #include "swim/state_digest.h"
@@ -22,6 +23,8 @@ AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
   next_sync_at_ = now + config.sync_interval * jitter_permille / 1000;
   join_backoff_ = config.join_retry_initial;
   next_join_at_ = now;
+  join_peers_ = config.seed_peers;
+  awaited_.insert(join_peers_.begin(), join_peers_.end());
   // As if the last churn exchange were an interval ago: one may start at
   // once, and NextDeadline() stays a real time.
   last_churn_sync_ = now - config.churn_sync_interval;
@@ -98,6 +101,10 @@ void AntiEntropy::SendDigest(absl::string_view to_address, bool reply_wanted) {
 }
 
 void AntiEntropy::OnSync(const Sync& sync, absl::string_view from_address) {
+  if (!sync.reply_wanted && !awaited_.empty()) {
+    auto it = awaited_.find(std::string(from_address));
+    if (it != awaited_.end()) answered_.insert(*it);
+  }
   if (sync.reply_wanted) SendState(from_address, /*reply_wanted=*/false);
 }
 
@@ -123,16 +130,43 @@ void AntiEntropy::SyncNoLaterThan(absl::Time now) {
   next_sync_at_ = std::min(next_sync_at_, now);
 }
 
+absl::Status AntiEntropy::Join(absl::Time now,
+                               absl::Span<const std::string> peers) {
+  if (peers.empty()) {
+    return absl::InvalidArgumentError("Join: no peers given");
+  }
+  for (const std::string& peer : peers) {
+    if (!ParseAddress(peer, nullptr, nullptr)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Join: \"", peer, "\" is not host:port"));
+    }
+  }
+  awaited_.clear();
+  answered_.clear();
+  for (const std::string& peer : peers) {
+    if (std::find(join_peers_.begin(), join_peers_.end(), peer) ==
+        join_peers_.end()) {
+      join_peers_.push_back(peer);
+    }
+    if (peer == ctx_.config.address || !awaited_.insert(peer).second) continue;
+    SendState(peer, /*reply_wanted=*/true);
+  }
+  // Retries (while alone) from the first backoff again.
+  join_backoff_ = ctx_.config.join_retry_initial;
+  next_join_at_ = now + join_backoff_;
+  return absl::OkStatus();
+}
+
 void AntiEntropy::RunJoin(absl::Time now) {
   const Config& config = ctx_.config;
-  if (config.seed_peers.empty() || now < next_join_at_) return;
+  if (join_peers_.empty() || now < next_join_at_) return;
   if (ctx_.members.Count(Status::kAvailable) > 1) {
     // Joined; should every member vanish, start over quickly.
     join_backoff_ = config.join_retry_initial;
     next_join_at_ = now + join_backoff_;
     return;
   }
-  for (const std::string& peer : config.seed_peers) {
+  for (const std::string& peer : join_peers_) {
     if (peer == config.address) continue;
     SendState(peer, /*reply_wanted=*/true);
   }
@@ -186,8 +220,7 @@ absl::Time AntiEntropy::NextDeadline() const {
     }
     next = std::min(next, settle_sync_at_);
   }
-  if (!config.seed_peers.empty() &&
-      ctx_.members.Count(Status::kAvailable) <= 1) {
+  if (!join_peers_.empty() && ctx_.members.Count(Status::kAvailable) <= 1) {
     next = std::min(next, next_join_at_);
   }
   return next;

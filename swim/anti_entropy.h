@@ -12,10 +12,15 @@
 #ifndef SWIM_ANTI_ENTROPY_H_
 #define SWIM_ANTI_ENTROPY_H_
 
+#include <cstddef>
+#include <set>
+#include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "swim/message.h"
 #include "swim/node_context.h"
 #include "swim/outbox.h"
@@ -49,6 +54,15 @@ class AntiEntropy {
   // The next periodic exchange starts by `now` at the latest.
   void SyncNoLaterThan(absl::Time now);
 
+  // Contacts `peers` ("host:port") now with our full state, and adds them
+  // to the seed peers retried while this node knows no other member.
+  // InvalidArgument (nothing contacted) for an empty list or a bad
+  // address.
+  absl::Status Join(absl::Time now, absl::Span<const std::string> peers);
+  // How many of the last Join's peers (all seed peers before any Join)
+  // have answered with their state.
+  size_t join_answers() const { return answered_.size(); }
+
   void RunJoin(absl::Time now);
   void RunSync(absl::Time now);
   void RunChurnSync(absl::Time now);
@@ -67,6 +81,10 @@ class AntiEntropy {
   absl::Time settle_sync_at_ = absl::InfiniteFuture();
   absl::Time next_join_at_;
   absl::Duration join_backoff_;
+  // Seed peers: config.seed_peers, then those of Join() calls.
+  std::vector<std::string> join_peers_;
+  std::set<std::string> awaited_;  // the last Join's peers
+  std::set<std::string> answered_;
 };
 
 }  // namespace swim

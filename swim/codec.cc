@@ -31,6 +31,7 @@ using wire::kSuspectType;
 using wire::kSyncDigestType;
 using wire::kSyncReplyWanted;
 using wire::kSyncType;
+using wire::kUserMessageType;
 using wire::MessageType;
 using wire::PutBytes;
 using wire::PutU8;
@@ -217,6 +218,12 @@ struct MessageEncoder {
     return absl::OkStatus();
   }
 
+  absl::Status operator()(const UserMessage& message) {
+    PutType(kUserMessageType);
+    PutBytes(out, message.payload);
+    return absl::OkStatus();
+  }
+
   absl::Status operator()(const SyncDigest& digest) {
     if (digest.buckets.empty() || digest.buckets.size() > kMaxDigestBuckets) {
       return absl::InvalidArgumentError(
@@ -234,6 +241,30 @@ struct MessageEncoder {
     return absl::OkStatus();
   }
 };
+
+absl::Status PutBroadcast(std::string& out, const UserBroadcast& broadcast) {
+  if (absl::Status s = CheckName("origin", broadcast.origin); !s.ok()) {
+    return s;
+  }
+  if (broadcast.key.empty() || broadcast.key.size() > kMaxUserKeyBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a broadcast key has 1 to ", kMaxUserKeyBytes,
+                     " bytes, not ", broadcast.key.size()));
+  }
+  if (broadcast.payload.size() > kMaxDatagramBytes) {
+    return absl::InvalidArgumentError("broadcast payload over a datagram");
+  }
+  PutBytes(out, broadcast.origin);
+  PutBytes(out, broadcast.key);
+  PutVarint(out, broadcast.version);
+  PutBytes(out, broadcast.payload);
+  return absl::OkStatus();
+}
+
+// Bytes of the broadcasts' section with `count` entries in `bytes`.
+size_t BroadcastSectionSize(size_t count, size_t bytes) {
+  return count == 0 ? 0 : VarintSize(count) + bytes;
+}
 
 absl::Status PutHead(std::string& out, absl::string_view sender,
                      const Message& message) {
@@ -262,7 +293,8 @@ absl::StatusOr<PacketWriter> PacketWriter::Start(size_t budget_bytes,
 }
 
 size_t PacketWriter::size() const {
-  return head_.size() + VarintSize(update_count_) + updates_.size();
+  return head_.size() + VarintSize(update_count_) + updates_.size() +
+         BroadcastSectionSize(broadcast_count_, broadcasts_.size());
 }
 
 bool PacketWriter::Add(const Update& update) {
@@ -272,7 +304,8 @@ bool PacketWriter::Add(const Update& update) {
     return false;
   }
   const size_t after =
-      head_.size() + VarintSize(update_count_ + 1) + updates_.size();
+      head_.size() + VarintSize(update_count_ + 1) + updates_.size() +
+      BroadcastSectionSize(broadcast_count_, broadcasts_.size());
   if (after > budget_bytes_) {
     updates_.resize(before);
     return false;
@@ -281,11 +314,32 @@ bool PacketWriter::Add(const Update& update) {
   return true;
 }
 
+bool PacketWriter::AddBroadcast(const UserBroadcast& broadcast) {
+  const size_t before = broadcasts_.size();
+  if (!PutBroadcast(broadcasts_, broadcast).ok()) {
+    broadcasts_.resize(before);
+    return false;
+  }
+  const size_t after =
+      head_.size() + VarintSize(update_count_) + updates_.size() +
+      BroadcastSectionSize(broadcast_count_ + 1, broadcasts_.size());
+  if (after > budget_bytes_) {
+    broadcasts_.resize(before);
+    return false;
+  }
+  ++broadcast_count_;
+  return true;
+}
+
 std::string PacketWriter::Finish() && {
   std::string body = std::move(head_);
   body.reserve(size());
   PutVarint(body, update_count_);
   body.append(updates_);
+  if (broadcast_count_ > 0) {
+    PutVarint(body, broadcast_count_);
+    body.append(broadcasts_);
+  }
   return body;
 }
 
@@ -297,6 +351,12 @@ absl::StatusOr<std::string> EncodePacket(const Packet& packet) {
     if (!writer->Add(update)) {
       std::string scratch;
       return std::visit(UpdateEncoder{scratch}, update);
+    }
+  }
+  for (const UserBroadcast& broadcast : packet.broadcasts) {
+    if (!writer->AddBroadcast(broadcast)) {
+      std::string scratch;
+      return PutBroadcast(scratch, broadcast);
     }
   }
   return std::move(*writer).Finish();

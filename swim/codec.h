@@ -37,8 +37,11 @@ class PacketWriter {
   // Appends `update` if the packet stays within budget; otherwise (or if a
   // field is over its limit) returns false and leaves the packet unchanged.
   bool Add(const Update& update);
+  // Appends `broadcast` after the updates, under the same rule.
+  bool AddBroadcast(const UserBroadcast& broadcast);
 
   size_t update_count() const { return update_count_; }
+  size_t broadcast_count() const { return broadcast_count_; }
   // Size the body would have if finished now.
   size_t size() const;
   size_t budget_bytes() const { return budget_bytes_; }
@@ -53,6 +56,10 @@ class PacketWriter {
   std::string head_;     // type, sender, message fields
   std::string updates_;  // encoded updates, after the count
   size_t update_count_ = 0;
+  // The user broadcasts' section: only written when it has any, so that
+  // packets without stay byte for byte as in version 1.
+  std::string broadcasts_;
+  size_t broadcast_count_ = 0;
 };
 
 // Encodes `packet` with no budget (for tests and tools). Fails if a field is

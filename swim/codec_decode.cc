@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,7 @@ using wire::kMetaChunkType;
 using wire::kMetaRequestType;
 using wire::kMinMetadataEntryBytes;
 using wire::kMinUpdateBytes;
+using wire::kMinUserBroadcastBytes;
 using wire::kNackType;
 using wire::kOfflineType;
 using wire::kPingReqType;
@@ -32,6 +34,7 @@ using wire::kSuspectType;
 using wire::kSyncDigestType;
 using wire::kSyncReplyWanted;
 using wire::kSyncType;
+using wire::kUserMessageType;
 using wire::WireReader;
 
 // ---- Decoding. ----
@@ -226,11 +229,53 @@ absl::Status ReadSyncDigest(WireReader& in, SyncDigestView& digest) {
                           &digest.bucket_bytes);
 }
 
+absl::Status ReadBroadcast(WireReader& in, UserBroadcastView& broadcast) {
+  if (absl::Status s = ReadName(in, "origin", &broadcast.origin); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          in.ReadBytesView("key", kMaxUserKeyBytes, &broadcast.key);
+      !s.ok()) {
+    return s;
+  }
+  if (broadcast.key.empty()) {
+    return DropError(DropReason::kBadValue, "broadcast key is empty");
+  }
+  if (absl::Status s = in.ReadVarint("version", &broadcast.version); !s.ok()) {
+    return s;
+  }
+  return in.ReadBytesView("payload", kMaxDatagramBytes, &broadcast.payload);
+}
+
+// The user broadcasts' section (version 2), if any bytes follow the
+// updates: a count of at least one, then the broadcasts.
+absl::Status ReadBroadcasts(WireReader& in,
+                            std::vector<UserBroadcastView>& broadcasts) {
+  if (in.empty()) return absl::OkStatus();
+  uint64_t count = 0;
+  if (absl::Status s = in.ReadVarint("broadcast count", &count); !s.ok()) {
+    return s;
+  }
+  if (count == 0) {
+    return DropError(DropReason::kBadValue, "an empty broadcast section");
+  }
+  if (count > in.remaining() / kMinUserBroadcastBytes) {
+    return DropError(DropReason::kTooManyEntries,
+                     absl::StrCat(count, " broadcasts announced in ",
+                                  in.remaining(), " bytes"));
+  }
+  broadcasts.resize(count);
+  for (UserBroadcastView& broadcast : broadcasts) {
+    if (absl::Status s = ReadBroadcast(in, broadcast); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
                          MessageView* message) {
   uint8_t type = 0;
   if (absl::Status s = in.ReadU8("message type", &type); !s.ok()) return s;
-  if (type < kPingType || type > kSyncDigestType) {
+  if (type < kPingType || type > kUserMessageType) {
     return DropError(DropReason::kUnknownType,
                      absl::StrCat("message type ", type));
   }
@@ -279,6 +324,9 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
       return ReadMetaChunk(in, message->emplace<MetaChunkView>());
     case kSyncDigestType:
       return ReadSyncDigest(in, message->emplace<SyncDigestView>());
+    case kUserMessageType:
+      return in.ReadBytesView("payload", kMaxDatagramBytes,
+                              &message->emplace<UserMessageView>().payload);
     default:
       message->emplace<Gossip>();
       return absl::OkStatus();
@@ -290,6 +338,7 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
 absl::Status DecodePacketView(absl::string_view body, PacketView* packet,
                               size_t max_body_bytes) {
   packet->updates.clear();
+  packet->broadcasts.clear();
   if (body.size() > max_body_bytes) {
     return DropError(
         DropReason::kOversized,
@@ -316,8 +365,14 @@ absl::Status DecodePacketView(absl::string_view body, PacketView* packet,
       return s;
     }
   }
+  if (absl::Status s = ReadBroadcasts(in, packet->broadcasts); !s.ok()) {
+    packet->updates.clear();
+    packet->broadcasts.clear();
+    return s;
+  }
   if (!in.empty()) {
     packet->updates.clear();
+    packet->broadcasts.clear();
     return DropError(
         DropReason::kTrailingBytes,
         absl::StrCat(in.remaining(), " bytes after the last update"));

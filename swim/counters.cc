@@ -4,8 +4,8 @@ namespace swim {
 
 absl::string_view MessageTypeName(size_t index) {
   static constexpr absl::string_view kNames[] = {
-      "ping",         "ack",        "nack",   "ping_req",   "sync",
-      "meta_request", "meta_chunk", "gossip", "sync_digest"};
+      "ping",         "ack",        "nack",   "ping_req",    "sync",
+      "meta_request", "meta_chunk", "gossip", "sync_digest", "user_message"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == kMessageTypeCount);
   return index < kMessageTypeCount ? kNames[index] : "?";
 }
@@ -13,7 +13,8 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 25 + 1),
+                          (4 * kMessageTypeCount + kDropReasonCount + 25 + 1) +
+                      sizeof(UserCounters),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -49,6 +50,7 @@ Counters& Counters::operator+=(const Counters& other) {
   churn_syncs += other.churn_syncs;
   metadata_fetched += other.metadata_fetched;
   updates_sent += other.updates_sent;
+  user += other.user;
   return *this;
 }
 

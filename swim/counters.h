@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "swim/drop_reason.h"
 #include "swim/message.h"
+#include "swim/user_counters.h"
 
 namespace swim {
 
@@ -88,6 +89,8 @@ struct Counters {
   uint64_t churn_syncs = 0;               // exchanges started because of churn
   uint64_t metadata_fetched = 0;          // maps completed through MetaChunks
   uint64_t updates_sent = 0;              // gossip updates piggybacked
+  // Application broadcasts and direct messages.
+  UserCounters user;
 
   // Lifeguard's local health score now (0 is healthy).
   int health_score = 0;

@@ -56,9 +56,18 @@ bool MetaChunk::operator==(const MetaChunk& o) const {
          std::tie(o.member, o.version, o.total_size, o.offset, o.data);
 }
 
+bool UserMessage::operator==(const UserMessage& o) const {
+  return payload == o.payload;
+}
+
+bool UserBroadcast::operator==(const UserBroadcast& o) const {
+  return std::tie(origin, key, version, payload) ==
+         std::tie(o.origin, o.key, o.version, o.payload);
+}
+
 bool Packet::operator==(const Packet& o) const {
-  return std::tie(sender, message, updates) ==
-         std::tie(o.sender, o.message, o.updates);
+  return std::tie(sender, message, updates, broadcasts) ==
+         std::tie(o.sender, o.message, o.updates, o.broadcasts);
 }
 
 }  // namespace swim

@@ -50,6 +50,9 @@ struct MessageText {
                         m.offset + m.data.size(), ") of ", m.total_size);
   }
   std::string operator()(const Gossip&) const { return "gossip"; }
+  std::string operator()(const UserMessage& m) const {
+    return absl::StrCat("user_message bytes=", m.payload.size());
+  }
   std::string operator()(const SyncDigest& m) const {
     return absl::StrCat(
         "sync_digest reply_wanted=", m.reply_wanted ? "yes" : "no",
@@ -95,6 +98,20 @@ struct UpdateText {
   }
 };
 
+// " broadcasts=[...]", or nothing for the usual packet without any.
+std::string BroadcastsText(const std::vector<UserBroadcast>& broadcasts) {
+  if (broadcasts.empty()) return "";
+  return absl::StrCat(
+      " broadcasts=[",
+      absl::StrJoin(broadcasts, "; ",
+                    [](std::string* out, const UserBroadcast& b) {
+                      absl::StrAppend(out, "origin=", Quoted(b.origin),
+                                      " key=", Quoted(b.key), " v=", b.version,
+                                      " bytes=", b.payload.size());
+                    }),
+      "]");
+}
+
 }  // namespace
 
 std::string MessageToText(const Message& message) {
@@ -113,7 +130,7 @@ std::string PacketToText(const Packet& packet) {
                                       absl::StrAppend(out,
                                                       UpdateToText(update));
                                     }),
-                      "]");
+                      "]", BroadcastsText(packet.broadcasts));
 }
 
 }  // namespace swim

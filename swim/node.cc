@@ -78,6 +78,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       membership_(
           ctx_, Membership::Parts{outbox_, prober_, suspicions_, fetcher_,
                                   anti_entropy_, offline_, local_, admission_}),
+      user_(ctx_, outbox_),
       last_active_(now) {
   Metadata metadata = std::move(ctx_.config.metadata);
   ctx_.config.metadata.clear();
@@ -171,6 +172,7 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
     membership_.Apply(now, ToUpdate(update), packet.sender, from_address, via);
   }
   if (ctx_.left) return;
+  if (!packet.broadcasts.empty()) user_.OnBroadcasts(now, packet.broadcasts);
   const Message owned = ToMessage(packet.message);
   std::visit(
       [&](const auto& message) {
@@ -191,6 +193,8 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
           fetcher_.OnRequest(message, from_address);
         } else if constexpr (std::is_same_v<T, MetaChunk>) {
           fetcher_.OnChunk(now, message);
+        } else if constexpr (std::is_same_v<T, UserMessage>) {
+          user_.OnMessage(packet.sender, message);
         }
       },
       owned);
@@ -276,6 +280,29 @@ absl::Status Node::SetMetadata(absl::Time now, Metadata metadata) {
   return local_.SetMetadata(std::move(metadata));
 }
 
+absl::Status Node::Join(absl::Time now, absl::Span<const std::string> peers) {
+  if (ctx_.left)
+    return absl::FailedPreconditionError("Join: the node has left");
+  last_active_ = std::max(last_active_, now);
+  return anti_entropy_.Join(now, peers);
+}
+
+absl::Status Node::Broadcast(absl::Time now, absl::string_view key,
+                             absl::string_view payload) {
+  if (ctx_.left) {
+    return absl::FailedPreconditionError("Broadcast: the node has left");
+  }
+  return user_.Broadcast(now, key, payload);
+}
+
+absl::Status Node::SendTo(absl::Time now, absl::string_view member,
+                          absl::string_view payload) {
+  if (ctx_.left)
+    return absl::FailedPreconditionError("SendTo: the node has left");
+  (void)now;  // no timer depends on it; part of the input contract
+  return user_.SendTo(member, payload);
+}
+
 void Node::Leave(absl::Time now) {
   if (ctx_.left) return;
   membership_.Transition(now, Members::kLocalId, Status::kOffline,
@@ -323,6 +350,7 @@ void Node::Tick(absl::Time now) {
   anti_entropy_.RunChurnSync(now);
   offline_.RunProbe(now);
   membership_.Reap(now);
+  user_.RunExpiry(now);
 }
 
 absl::Time Node::NextDeadline() const {

@@ -1,5 +1,6 @@
 #include "swim/outbox.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "swim/fixed_log.h"
@@ -74,7 +75,9 @@ bool Outbox::SendGossip(absl::string_view to_address,
   if (!writer.ok()) return false;
   if (lead.has_value()) writer->Add(UpdateFor(*lead));
   AddGossip(*writer, std::nullopt);
-  if (writer->update_count() == 0) return false;  // every update ran out
+  if (writer->update_count() == 0 && writer->broadcast_count() == 0) {
+    return false;  // every update ran out
+  }
   Send(to_address, std::move(*writer).Finish(), MessageTypeIndex<Gossip>());
   return true;
 }
@@ -126,7 +129,11 @@ Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
 void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
   if (buddy.has_value()) writer.Add(UpdateFor(*buddy));
   const int limit = RetransmitLimit();
-  if (limit <= 0 || broadcasts_.empty()) return;
+  if (limit <= 0) return;
+  if (broadcasts_.empty()) {
+    AddUserBroadcasts(writer, limit);
+    return;
+  }
   std::vector<uint32_t> sent;
   for (uint32_t id : broadcasts_.InSendOrder(kGossipCandidates)) {
     if (buddy.has_value() && id == *buddy) continue;
@@ -139,6 +146,7 @@ void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
   }
   for (uint32_t id : sent) broadcasts_.MarkSent(id, limit);
   ctx_.counters.updates_sent += sent.size();
+  AddUserBroadcasts(writer, limit);
   // Then the backlog, in whatever room is left.
   while (std::optional<uint32_t> id = broadcasts_.BacklogFront()) {
     if (!ctx_.members.InUse(*id) || broadcasts_.Contains(*id)) {
@@ -152,8 +160,33 @@ void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
   }
 }
 
+void Outbox::AddUserBroadcasts(PacketWriter& writer, int limit) {
+  if (user_broadcasts_.empty()) return;
+  std::vector<uint64_t> sent;
+  for (uint64_t id : user_broadcasts_.InSendOrder(kGossipCandidates)) {
+    if (writer.AddBroadcast(user_broadcasts_.Get(id))) sent.push_back(id);
+  }
+  for (uint64_t id : sent) user_broadcasts_.MarkSent(id, limit);
+  ctx_.counters.user.broadcast_transmits += sent.size();
+}
+
+void Outbox::EnqueueBroadcast(UserBroadcast broadcast) {
+  user_broadcasts_.Enqueue(std::move(broadcast),
+                           &ctx_.counters.user.broadcasts_evicted);
+}
+
+absl::Duration Outbox::UserGossipInterval() const {
+  return ctx_.config.gossip_interval / kUserGossipSpeedup;
+}
+
+void Outbox::GossipSoon(absl::Time now) {
+  const absl::Time soon = std::max(now, last_gossip_at_ + UserGossipInterval());
+  next_gossip_at_ = std::min(next_gossip_at_, soon);
+}
+
 bool Outbox::HasGossipToSend() const {
-  return ctx_.config.gossip_fanout > 0 && broadcasts_.queued() > 0 &&
+  return ctx_.config.gossip_fanout > 0 &&
+         (broadcasts_.queued() > 0 || !user_broadcasts_.empty()) &&
          RetransmitLimit() > 0;
 }
 
@@ -162,7 +195,10 @@ void Outbox::RunGossip(absl::Time now) {
   // Nothing to tell: the timer stays due, so that news goes out as soon as
   // it arrives.
   if (!HasGossipToSend()) return;
-  next_gossip_at_ = now + ctx_.config.gossip_interval;
+  next_gossip_at_ =
+      now + (user_broadcasts_.empty() ? ctx_.config.gossip_interval
+                                      : UserGossipInterval());
+  last_gossip_at_ = now;
   const std::vector<uint32_t> peers =
       sampler_.Draw(static_cast<size_t>(ctx_.config.gossip_fanout),
                     Status::kAvailable, std::nullopt);

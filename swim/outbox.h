@@ -35,6 +35,7 @@
 #include "swim/prng.h"
 #include "swim/random.h"
 #include "swim/suspicions.h"
+#include "swim/user_broadcast_queue.h"
 
 namespace swim {
 
@@ -81,6 +82,22 @@ class Outbox {
   // retransmit_mult × ⌈log10(N + 1)⌉ (0 with testing.zero_retransmits).
   int RetransmitLimit() const;
 
+  // ---- Application broadcasts (swim/user_broadcasts.h), sent after the
+  // queued updates, before the backlog. ----
+  void EnqueueBroadcast(UserBroadcast broadcast);
+  // Brings the next gossip round forward to `now`, or to
+  // UserGossipInterval() after the last one if that is later: while user
+  // broadcasts wait, rounds run that much more often (the retransmit
+  // budget, not the interval, bounds what they cost), so that the
+  // application's news hops on at once instead of waiting out
+  // gossip_interval at every hop, and a stream of it still goes out in
+  // batches.
+  void GossipSoon(absl::Time now);
+  // gossip_interval / kUserGossipSpeedup.
+  absl::Duration UserGossipInterval() const;
+  static constexpr int kUserGossipSpeedup = 8;
+  size_t queued_broadcasts() const { return user_broadcasts_.size(); }
+
   // ---- Gossip rounds. ----
   // Sends a round to config.gossip_fanout members if one is due and news
   // waits.
@@ -98,6 +115,8 @@ class Outbox {
   void AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy);
   // Whether gossip rounds are on and some update waits.
   bool HasGossipToSend() const;
+  // Fills `writer` with queued user broadcasts, fewest-sent first.
+  void AddUserBroadcasts(PacketWriter& writer, int limit);
 
   NodeContext& ctx_;
   const Keyring& keyring_;
@@ -108,8 +127,10 @@ class Outbox {
   Prng nonce_rng_;  // envelope nonces unless config.nonce_source is set
   RandomSource* nonce_source_;
   BroadcastQueue broadcasts_;
+  UserBroadcastQueue user_broadcasts_;
   std::deque<Transmit> transmits_;
   absl::Time next_gossip_at_;
+  absl::Time last_gossip_at_ = absl::InfinitePast();
 };
 
 }  // namespace swim

@@ -63,6 +63,9 @@ struct ToOwnedMessage {
     }
     return digest;
   }
+  Message operator()(const UserMessageView& v) const {
+    return UserMessage{Own(v.payload)};
+  }
   // Ack, Nack, Sync and Gossip are their own views.
   template <typename Plain>
   Message operator()(const Plain& v) const {
@@ -90,6 +93,11 @@ Message ToMessage(const MessageView& view) {
   return std::visit(ToOwnedMessage{}, view);
 }
 
+UserBroadcast ToUserBroadcast(const UserBroadcastView& view) {
+  return UserBroadcast{Own(view.origin), Own(view.key), view.version,
+                       Own(view.payload)};
+}
+
 Packet ToPacket(const PacketView& view) {
   Packet packet;
   packet.sender = Own(view.sender);
@@ -97,6 +105,10 @@ Packet ToPacket(const PacketView& view) {
   packet.updates.reserve(view.updates.size());
   for (const UpdateView& update : view.updates) {
     packet.updates.push_back(ToUpdate(update));
+  }
+  packet.broadcasts.reserve(view.broadcasts.size());
+  for (const UserBroadcastView& broadcast : view.broadcasts) {
+    packet.broadcasts.push_back(ToUserBroadcast(broadcast));
   }
   return packet;
 }

@@ -88,21 +88,34 @@ struct SyncDigestView {
   uint64_t bucket(size_t i) const;
 };
 
+struct UserMessageView {
+  absl::string_view payload;
+};
+
 // Messages without strings are their own views.
 using MessageView =
     std::variant<PingView, Ack, Nack, PingReqView, Sync, MetaRequestView,
-                 MetaChunkView, Gossip, SyncDigestView>;
+                 MetaChunkView, Gossip, SyncDigestView, UserMessageView>;
+
+struct UserBroadcastView {
+  absl::string_view origin;
+  absl::string_view key;
+  uint64_t version = 0;
+  absl::string_view payload;
+};
 
 struct PacketView {
   absl::string_view sender;
   MessageView message;
   std::vector<UpdateView> updates;
+  std::vector<UserBroadcastView> broadcasts;
 };
 
 // An owning copy of `view`.
 Packet ToPacket(const PacketView& view);
 Update ToUpdate(const UpdateView& view);
 Message ToMessage(const MessageView& view);
+UserBroadcast ToUserBroadcast(const UserBroadcastView& view);
 
 }  // namespace swim
 

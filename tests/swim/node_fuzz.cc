@@ -7,13 +7,16 @@
 // The input is a script: each step delivers a packet (a message and
 // updates about a small pool of members, at incarnations near the bounds
 // of swim/incarnation_bound.h), a sealed body of raw bytes, a new metadata
-// map or a leave, or advances time, ticking whenever the node asks. After
+// map, a user broadcast or direct message, or a leave, or advances time,
+// ticking whenever the node asks. Packets may carry user broadcasts
+// (origins and keys from small pools, versions near the bounds). After
 // every step it checks what must always hold: no deadline in the past
 // once a Tick has run (after an input, one may be: a confirmation can
 // shorten a suspicion below its age, which means "tick at once"),
 // every datagram sent opens with the key, decodes and fits the limit, the
 // member table stays within max_members, no incarnation past the ceiling,
-// the local incarnation never goes down.
+// the local incarnation never goes down, the user broadcasts in flight,
+// remembered and waiting for delivery stay within their bounds.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +41,8 @@
 #include "swim/node.h"
 #include "swim/prng.h"
 #include "swim/status.h"
+#include "swim/user_broadcast_queue.h"
+#include "swim/user_broadcasts.h"
 
 namespace {
 
@@ -152,9 +157,11 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
   const uint32_t seq = seqs.empty() || s.Byte() % 4 == 0
                            ? s.Small()
                            : seqs[s.Byte() % seqs.size()];
-  switch (s.Byte() % 9) {
+  switch (s.Byte() % 10) {
     case 0:
       return swim::Ping{seq, Name(s)};
+    case 8:
+      return swim::UserMessage{s.Bytes(size_t{s.Small()} * 8)};
     case 1:
       return swim::Ack{seq};
     case 2:
@@ -188,6 +195,17 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
   }
 }
 
+// A user broadcast as the wire could carry one: origins, keys and
+// versions from small pools, so that replacements and duplicates happen.
+swim::UserBroadcast MakeBroadcast(Script& s) {
+  swim::UserBroadcast b;
+  b.origin = Name(s);
+  b.key = absl::StrCat("k", s.Small() % 4);
+  b.version = s.Byte() % 4 == 0 ? ~uint64_t{0} - s.Small() : s.Small();
+  b.payload = s.Bytes(size_t{s.Small()} * 4);
+  return b;
+}
+
 void Deliver(swim::Node& node, absl::Time now, const std::string& from,
              const std::string& body, swim::Prng& rng) {
   std::string datagram;
@@ -218,6 +236,9 @@ void DrainAndCheck(swim::Node& node, std::vector<uint32_t>& seqs) {
   if (seqs.size() > 16) seqs.erase(seqs.begin(), seqs.end() - 16);
   while (node.PollEvent().has_value()) {
   }
+  size_t deliveries = 0;
+  while (node.PollDelivery().has_value()) ++deliveries;
+  NODE_FUZZ_CHECK(deliveries <= swim::UserBroadcasts::kMaxPendingDeliveries);
 }
 
 // One scripted input: a packet, time passing, raw sealed bytes, a leave
@@ -231,6 +252,9 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
     packet.message = MakeMessage(s, seqs);
     for (uint32_t n = s.Byte() % 4; n > 0; --n) {
       packet.updates.push_back(MakeUpdate(s));
+    }
+    for (uint32_t n = s.Byte() % 3; n > 0; --n) {
+      packet.broadcasts.push_back(MakeBroadcast(s));
     }
     absl::StatusOr<std::string> body = swim::EncodePacket(packet);
     if (body.ok()) Deliver(node, now, packet.sender, *body, rng);
@@ -247,10 +271,18 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
     node.Tick(now);
   } else if (op == 8) {  // raw bytes, correctly sealed
     Deliver(node, now, Name(s), s.Bytes(s.Byte()), rng);
-  } else if (s.Byte() == 255) {
-    node.Leave(now);
   } else {
-    (void)node.SetMetadata(now, {{"k", s.Bytes(s.Small())}});
+    const uint8_t what = s.Byte();
+    if (what == 255) {
+      node.Leave(now);
+    } else if (what % 3 == 0) {
+      (void)node.Broadcast(now, absl::StrCat("k", s.Small() % 4),
+                           s.Bytes(size_t{s.Small()} * 64));
+    } else if (what % 3 == 1) {
+      (void)node.SendTo(now, Name(s), s.Bytes(size_t{s.Small()} * 64));
+    } else {
+      (void)node.SetMetadata(now, {{"k", s.Bytes(s.Small())}});
+    }
   }
 }
 
@@ -264,6 +296,10 @@ void CheckInvariants(swim::Node& node, std::vector<uint32_t>& seqs,
   const uint64_t local = node.members().local().incarnation;
   NODE_FUZZ_CHECK(local >= incarnation && local <= swim::kMaxAliveIncarnation);
   incarnation = local;
+  NODE_FUZZ_CHECK(node.pending_broadcasts() <=
+                  swim::UserBroadcastQueue::kMaxQueuedBroadcasts);
+  NODE_FUZZ_CHECK(node.remembered_broadcasts() <=
+                  swim::UserBroadcasts::kMaxRememberedBroadcasts);
   for (const swim::MemberView& m :
        node.members().WithStatus(swim::Status::kAll)) {
     NODE_FUZZ_CHECK(m.incarnation <= swim::kMaxAliveIncarnation);
