@@ -7,6 +7,7 @@
 
 #include "absl/strings/string_view.h"
 #include "net/member_snapshot.h"
+#include "net/resolver.h"
 #include "net/socket_counters.h"
 #include "net/udp_node.h"
 #include "swim/counters.h"
@@ -132,6 +133,15 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
       {"swim_fetches_refused_total",
        "Metadata fetches not started while too many were under way.",
        c.fetches_refused},
+      {"swim_name_conflicts_total",
+       "Claims of a live member's name from another address.",
+       c.name_conflicts},
+      {"swim_address_changes_total",
+       "Members seen back under their name at a new address.",
+       c.address_changes},
+      {"swim_admissions_vetoed_total",
+       "Members the application's admission check refused.",
+       c.admissions_vetoed},
       {"swim_members_declared_offline_total", "Suspicions that timed out here.",
        c.members_declared_offline},
       {"swim_syncs_sent_total", "State syncs sent.", c.syncs_sent},
@@ -142,6 +152,37 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
        c.metadata_fetched},
       {"swim_updates_sent_total", "Gossip updates piggybacked.",
        c.updates_sent},
+      {"swim_user_broadcasts_sent_total", "Broadcast calls accepted.",
+       c.user.broadcasts_sent},
+      {"swim_user_broadcasts_delivered_total",
+       "User broadcasts delivered here, once each.",
+       c.user.broadcasts_delivered},
+      {"swim_user_broadcasts_duplicate_total",
+       "User broadcasts received again, or older than one delivered.",
+       c.user.broadcasts_duplicate},
+      {"swim_user_broadcasts_refused_total",
+       "New user broadcasts refused while the table of delivered ones was "
+       "full.",
+       c.user.broadcasts_refused},
+      {"swim_user_broadcasts_evicted_total",
+       "User broadcasts dropped from the queue before their retransmits.",
+       c.user.broadcasts_evicted},
+      {"swim_user_broadcasts_forgotten_total",
+       "Remembered user broadcasts that expired.",
+       c.user.broadcasts_forgotten},
+      {"swim_user_broadcast_transmits_total",
+       "Copies of user broadcasts piggybacked or gossiped.",
+       c.user.broadcast_transmits},
+      {"swim_user_broadcasts_malformed_total",
+       "User broadcasts received with a bad origin or key.",
+       c.user.broadcasts_malformed},
+      {"swim_user_messages_sent_total", "Direct messages sent.",
+       c.user.messages_sent},
+      {"swim_user_messages_received_total", "Direct messages delivered.",
+       c.user.messages_received},
+      {"swim_user_deliveries_dropped_total",
+       "Deliveries lost because the application did not poll them.",
+       c.user.deliveries_dropped},
   };
   for (const auto& counter : counters) {
     out.Counter(counter.family, counter.help, counter.value);
@@ -189,6 +230,21 @@ void AddSocket(const SocketCounters& s, SampleList& out) {
                    "Failed sends, by kind of error.", s.send_errors);
 }
 
+void AddResolver(const ResolverStats& r, SampleList& out) {
+  out.Counter("swim_resolver_lookups_total", "Host name lookups started.",
+              r.lookups);
+  out.Counter("swim_resolver_failures_total",
+              "Host name lookups that failed or timed out.", r.resolve_failures);
+  out.Counter("swim_resolver_timeouts_total",
+              "Host name lookups that timed out.", r.resolve_timeouts);
+  out.Counter("swim_resolver_queue_full_total",
+              "Lookups put off because the resolver's queue was full.",
+              r.queue_full);
+  out.Gauge("swim_resolver_pending", "Names queued or being looked up.",
+            r.resolves_pending);
+  out.Gauge("swim_resolver_names", "Host names remembered.", r.names);
+}
+
 }  // namespace
 
 absl::string_view MetricTypeName(MetricType type) {
@@ -210,6 +266,10 @@ std::vector<MetricSample> NodeMetrics(const UdpNodeStats& stats,
   AddProtocol(stats.node, out);
   AddProtocolEvents(stats.node, out);
   AddSocket(stats.socket, out);
+  AddResolver(stats.resolver, out);
+  out.Gauge("swim_loop_stall_max_microseconds",
+            "The event loop's longest stretch of work between two waits.",
+            stats.loop_stall_us_max);
   return out.Take();
 }
 

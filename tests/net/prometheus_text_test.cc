@@ -23,14 +23,20 @@
 #include "swim/counters.h"
 #include "swim/drop_reason.h"
 #include "swim/status.h"
+#include "swim/user_counters.h"
 
 namespace swim::net {
 namespace {
 
 // A new field in these structs must get its sample in net/node_metrics.cc
 // (and then the size here): `swim stats` promises every counter.
-static_assert(sizeof(Counters) == sizeof(uint64_t) * (4 * kMessageTypeCount +
-                                                      kDropReasonCount + 23),
+static_assert(sizeof(UserCounters) == sizeof(uint64_t) * 11,
+              "a counter was added to swim::UserCounters: export it in "
+              "net/node_metrics.cc, then update this size");
+static_assert(sizeof(Counters) ==
+                  sizeof(uint64_t) *
+                          (4 * kMessageTypeCount + kDropReasonCount + 26) +
+                      sizeof(UserCounters),
               "a counter was added to swim::Counters: export it in "
               "net/node_metrics.cc, then update this size");
 static_assert(sizeof(SocketCounters) == sizeof(uint64_t) * (10 + 2 * 5),
