@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 1),
+                      (4 * kMessageTypeCount + kDropReasonCount + 25 + 1),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -40,6 +40,9 @@ Counters& Counters::operator+=(const Counters& other) {
   updates_refused += other.updates_refused;
   members_refused += other.members_refused;
   fetches_refused += other.fetches_refused;
+  relays_refused += other.relays_refused;
+  out_of_turn_refused += other.out_of_turn_refused;
+  backlog_refused += other.backlog_refused;
   members_declared_offline += other.members_declared_offline;
   syncs_sent += other.syncs_sent;
   digests_sent += other.digests_sent;

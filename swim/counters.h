@@ -74,6 +74,17 @@ struct Counters {
   // Metadata fetches not started while kMaxMetadataFetches were under way
   // (swim/metadata_fetch.h); the next announcement tries again.
   uint64_t fetches_refused = 0;
+  // Ping requests not relayed while kMaxRelays were in flight
+  // (swim/relays.h).
+  uint64_t relays_refused = 0;
+  // Suspects not queued for an out-of-turn probe (or, for a verification,
+  // the queue's last entry dropped) while the queue held config.max_members;
+  // they are still probed in turn.
+  uint64_t out_of_turn_refused = 0;
+  // Members not added to the gossip backlog while it held
+  // 2 × config.max_members entries (swim/outbox.h); they still go out in
+  // full-state exchanges.
+  uint64_t backlog_refused = 0;
   uint64_t members_declared_offline = 0;  // suspicions that timed out here
   uint64_t syncs_sent = 0;                // states sent (whole or some buckets)
   uint64_t digests_sent = 0;              // SyncDigests sent

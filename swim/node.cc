@@ -88,6 +88,19 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
 
 int Node::RetransmitLimit() const { return outbox_.RetransmitLimit(); }
 
+StateSizes Node::state_sizes() const {
+  StateSizes sizes;
+  sizes.members = ctx_.members.size();
+  sizes.suspicions = suspicions_.size();
+  sizes.out_of_turn = suspicions_.queued_to_probe();
+  sizes.relays = relays_.size();
+  sizes.fetches = fetcher_.size();
+  sizes.offline = offline_.size();
+  sizes.gossip_queue = outbox_.queued();
+  sizes.gossip_backlog = outbox_.backlog_size();
+  return sizes;
+}
+
 SuspicionTimeouts Node::CurrentSuspicionTimeouts() const {
   return suspicions_.CurrentTimeouts();
 }

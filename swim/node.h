@@ -50,6 +50,7 @@
 #include "swim/peer_sampler.h"
 #include "swim/prober.h"
 #include "swim/relays.h"
+#include "swim/state_sizes.h"
 #include "swim/suspicion.h"
 #include "swim/suspicions.h"
 
@@ -132,6 +133,9 @@ class Node {
   const Counters& counters() const { return ctx_.counters; }
   // Members whose state waits in the gossip queue.
   size_t pending_gossip() const { return outbox_.pending(); }
+  // What the node holds in each table a peer can grow (each within
+  // StateBounds(config())).
+  StateSizes state_sizes() const;
   // The config the node was created with, minus its keys (held by the
   // keyring only) and initial metadata (see members().local()).
   const Config& config() const { return ctx_.config; }
