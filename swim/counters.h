@@ -68,6 +68,9 @@ struct Counters {
   // Updates refused because they would move a member's incarnation or
   // metadata version too far (swim/incarnation_bound.h).
   uint64_t updates_refused = 0;
+  // Alives about other members more than kMaxIncarnationJump past the
+  // incarnation held, taken at held + the jump (AliveIncarnationTaken).
+  uint64_t alives_clamped = 0;
   // Members never seen before, refused while the table held
   // config.max_members.
   uint64_t members_refused = 0;

@@ -1,5 +1,6 @@
 #include "swim/membership.h"
 
+#include <algorithm>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -64,26 +65,48 @@ void Membership::Apply(absl::Time now, const Update& update,
   }
 }
 
+uint64_t Membership::Held(absl::string_view member) const {
+  if (member == ctx_.config.name) return parts_.local.incarnation();
+  if (std::optional<uint32_t> id = ctx_.members.IdOf(member)) {
+    return ctx_.members.record(*id).incarnation;
+  }
+  return 0;
+}
+
 bool Membership::Admits(UpdateKind kind, absl::string_view member,
                         uint64_t incarnation) {
-  uint64_t held = 0;
-  if (member == ctx_.config.name) {
-    held = parts_.local.incarnation();
-  } else if (std::optional<uint32_t> id = ctx_.members.IdOf(member)) {
-    held = ctx_.members.record(*id).incarnation;
-  }
-  if (WithinIncarnationBound(kind, incarnation, held)) return true;
+  if (WithinIncarnationBound(kind, incarnation, Held(member))) return true;
   ++ctx_.counters.updates_refused;
   return false;
 }
 
-void Membership::ApplyAlive(absl::Time now, const Alive& alive,
+const Alive& Membership::Bounded(const Alive& received, Alive* storage) {
+  // The local member's previous lives and anything past the ceiling are
+  // refused (Admits), not taken lower.
+  if (received.member == ctx_.config.name ||
+      received.incarnation > kMaxAliveIncarnation) {
+    return received;
+  }
+  const uint64_t taken =
+      AliveIncarnationTaken(received.incarnation, Held(received.member));
+  if (taken == received.incarnation) return received;
+  ++ctx_.counters.alives_clamped;
+  *storage = received;
+  storage->incarnation = taken;
+  storage->metadata_version =
+      std::min(received.metadata_version, SaturatingIncrement(taken));
+  return *storage;
+}
+
+void Membership::ApplyAlive(absl::Time now, const Alive& received,
                             absl::string_view sender,
                             absl::string_view from_address, Via via) {
-  if (!WithinMetadataBound(alive.metadata_version, alive.incarnation)) {
+  if (!WithinMetadataBound(received.metadata_version, received.incarnation)) {
     ++ctx_.counters.updates_refused;
     return;
   }
+  Alive storage;
+  const Alive& alive = Bounded(received, &storage);
   if (!Admits(UpdateKind::kAlive, alive.member, alive.incarnation)) return;
   if (alive.member == ctx_.config.name) {
     // Someone holds a newer incarnation of us than we do: a previous life
