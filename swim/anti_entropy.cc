@@ -22,6 +22,7 @@ AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
   next_sync_at_ = now + config.sync_interval * jitter_permille / 1000;
   join_backoff_ = config.join_retry_initial;
   next_join_at_ = now;
+  last_acked_ = now;
   // As if the last churn exchange were an interval ago: one may start at
   // once, and NextDeadline() stays a real time.
   last_churn_sync_ = now - config.churn_sync_interval;
@@ -123,10 +124,15 @@ void AntiEntropy::SyncNoLaterThan(absl::Time now) {
   next_sync_at_ = std::min(next_sync_at_, now);
 }
 
+bool AntiEntropy::Unjoined(absl::Time now) const {
+  return ctx_.members.Count(Status::kAvailable) <= 1 ||
+         now - last_acked_ >= kSilenceBeforeRejoin;
+}
+
 void AntiEntropy::RunJoin(absl::Time now) {
   const Config& config = ctx_.config;
   if (config.seed_peers.empty() || now < next_join_at_) return;
-  if (ctx_.members.Count(Status::kAvailable) > 1) {
+  if (!Unjoined(now)) {
     // Joined; should every member vanish, start over quickly.
     join_backoff_ = config.join_retry_initial;
     next_join_at_ = now + join_backoff_;
@@ -186,9 +192,12 @@ absl::Time AntiEntropy::NextDeadline() const {
     }
     next = std::min(next, settle_sync_at_);
   }
-  if (!config.seed_peers.empty() &&
-      ctx_.members.Count(Status::kAvailable) <= 1) {
-    next = std::min(next, next_join_at_);
+  if (!config.seed_peers.empty()) {
+    // With available members, not before the silence would be over.
+    next = std::min(next, ctx_.members.Count(Status::kAvailable) <= 1
+                              ? next_join_at_
+                              : std::max(next_join_at_,
+                                         last_acked_ + kSilenceBeforeRejoin));
   }
   return next;
 }

@@ -23,6 +23,12 @@
 
 namespace swim {
 
+// How long a node holding available members may go without an ack to any
+// of its probes before it asks its seed peers again: two join_retry_max
+// defaults, far beyond the loss bursts and partitions the node rides out
+// on its own (its probes are acked again within seconds of a heal).
+inline constexpr absl::Duration kSilenceBeforeRejoin = absl::Minutes(1);
+
 class AntiEntropy {
  public:
   // Draws where in its first interval the first periodic exchange falls.
@@ -49,6 +55,13 @@ class AntiEntropy {
   // The next periodic exchange starts by `now` at the latest.
   void SyncNoLaterThan(absl::Time now);
 
+  // One of our probes was acked at `now`: we are in touch with the cluster.
+  void NoteAcked(absl::Time now) { last_acked_ = now; }
+  // Contacts the seed peers (with backoff) while the node knows no
+  // available member, or has had no probe acked for kSilenceBeforeRejoin:
+  // members it holds that never answer (a stale view, or names an insider
+  // planted before the join's answer came) would otherwise keep it from
+  // ever joining.
   void RunJoin(absl::Time now);
   void RunSync(absl::Time now);
   void RunChurnSync(absl::Time now);
@@ -65,8 +78,12 @@ class AntiEntropy {
   int new_members_since_sync_ = 0;  // learnt through gossip
   absl::Time last_churn_sync_;
   absl::Time settle_sync_at_ = absl::InfiniteFuture();
+  // Whether the join should run: no available member, or silence.
+  bool Unjoined(absl::Time now) const;
+
   absl::Time next_join_at_;
   absl::Duration join_backoff_;
+  absl::Time last_acked_;
 };
 
 }  // namespace swim

@@ -219,7 +219,9 @@ void Node::OnPing(const Ping& ping, absl::string_view from_address) {
 }
 
 void Node::OnAck(absl::Time now, const Ack& ack) {
-  switch (prober_.OnAck(ack)) {
+  const Prober::AckResult result = prober_.OnAck(ack);
+  if (result != Prober::AckResult::kNotOurs) anti_entropy_.NoteAcked(now);
+  switch (result) {
     case Prober::AckResult::kOursReconnected:
       // Back in touch after being cut off (say, an isolated node after
       // the heal): what we missed meanwhile, members declared OFFLINE
