@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 26 + 1),
+                      (4 * kMessageTypeCount + kDropReasonCount + 27 + 1),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -41,6 +41,7 @@ Counters& Counters::operator+=(const Counters& other) {
   members_refused += other.members_refused;
   fetches_refused += other.fetches_refused;
   alives_clamped += other.alives_clamped;
+  accusations_clamped += other.accusations_clamped;
   relays_refused += other.relays_refused;
   out_of_turn_refused += other.out_of_turn_refused;
   backlog_refused += other.backlog_refused;

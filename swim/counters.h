@@ -71,6 +71,9 @@ struct Counters {
   // Alives about other members more than kMaxIncarnationJump past the
   // incarnation held, taken at held + the jump (AliveIncarnationTaken).
   uint64_t alives_clamped = 0;
+  // Accusations of the local member more than kMaxIncarnationJump past
+  // its incarnation, rebutted one jump up (swim/protocol.md).
+  uint64_t accusations_clamped = 0;
   // Members never seen before, refused while the table held
   // config.max_members.
   uint64_t members_refused = 0;

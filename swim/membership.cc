@@ -165,12 +165,12 @@ void Membership::ApplyAlive(absl::Time now, const Alive& received,
 
 void Membership::ApplySuspect(absl::Time now, const Suspect& suspect,
                               bool offline_news) {
-  if (!Admits(UpdateKind::kSuspect, suspect.member, suspect.incarnation)) {
-    return;
-  }
   if (suspect.member == ctx_.config.name) {
     // The local member never suspects itself.
     OnAccused(now, suspect.incarnation, OfflineReason::kNone);
+    return;
+  }
+  if (!Admits(UpdateKind::kSuspect, suspect.member, suspect.incarnation)) {
     return;
   }
   std::optional<uint32_t> found = ctx_.members.IdOf(suspect.member);
@@ -205,11 +205,11 @@ void Membership::ApplyOffline(absl::Time now, absl::string_view member,
                               uint64_t incarnation, OfflineReason reason) {
   const UpdateKind kind =
       reason == OfflineReason::kLeft ? UpdateKind::kLeft : UpdateKind::kOffline;
-  if (!Admits(kind, member, incarnation)) return;
   if (member == ctx_.config.name) {
     OnAccused(now, incarnation, reason);
     return;
   }
+  if (!Admits(kind, member, incarnation)) return;
   std::optional<uint32_t> found = ctx_.members.IdOf(member);
   if (!found.has_value()) return;
   const uint32_t id = *found;
@@ -228,8 +228,20 @@ void Membership::ApplyOffline(absl::Time now, absl::string_view member,
 
 void Membership::OnAccused(absl::Time now, uint64_t incarnation,
                            OfflineReason reason) {
-  if (ctx_.left) return;
   const uint64_t before = parts_.local.incarnation();
+  if (incarnation > kMaxAccusedIncarnation) {
+    ++ctx_.counters.updates_refused;
+    return;
+  }
+  if (ctx_.left) return;
+  if (!WithinIncarnationBound(UpdateKind::kSuspect, incarnation, before)) {
+    // Others may hold us that high (each of their records moved within a
+    // jump of its own): rather than stay accused there for good, climb
+    // one jump; the accusation comes back (buddy pings) until we are past
+    // it.
+    ++ctx_.counters.accusations_clamped;
+    incarnation = before + kMaxIncarnationJump - 1;
+  }
   parts_.local.Rebut(incarnation);
   if (reason == OfflineReason::kFailed && parts_.local.incarnation() > before) {
     // We were declared OFFLINE (and just refuted it): others stopped

@@ -100,7 +100,7 @@ class Cluster {
       config.cluster_name = kCluster;
       config.keys = {kKey};
       if (i > 0) config.seed_peers = {AddressOf(swim::testing::HonestName(0))};
-      config.seed = seed * 8 + static_cast<uint64_t>(i);
+      config.seed = uint64_t{seed} * 8 + static_cast<uint64_t>(i);
       config.max_members = kMaxMembers;
       config.offline_retention = kOfflineRetention;
       absl::StatusOr<std::unique_ptr<swim::Node>> node =
@@ -133,7 +133,7 @@ class Cluster {
       if (!queued_.empty()) Deliver(queued_.front());  // duplicated
     } else if (op == 11) {
       if (!queued_.empty()) {  // reordered: one overtakes the rest
-        const size_t at = s.Byte() % queued_.size();
+        const auto at = static_cast<std::ptrdiff_t>(s.Byte() % queued_.size());
         std::rotate(queued_.begin(), queued_.begin() + at,
                     queued_.begin() + at + 1);
       }
