@@ -25,6 +25,7 @@ AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
   next_join_at_ = now;
   join_peers_ = config.seed_peers;
   awaited_.insert(join_peers_.begin(), join_peers_.end());
+  last_acked_ = now;
   // As if the last churn exchange were an interval ago: one may start at
   // once, and NextDeadline() stays a real time.
   last_churn_sync_ = now - config.churn_sync_interval;
@@ -155,12 +156,15 @@ absl::Status AntiEntropy::Join(absl::Time now,
   join_backoff_ = ctx_.config.join_retry_initial;
   next_join_at_ = now + join_backoff_;
   return absl::OkStatus();
+bool AntiEntropy::Unjoined(absl::Time now) const {
+  return ctx_.members.Count(Status::kAvailable) <= 1 ||
+         now - last_acked_ >= kSilenceBeforeRejoin;
 }
 
 void AntiEntropy::RunJoin(absl::Time now) {
   const Config& config = ctx_.config;
   if (join_peers_.empty() || now < next_join_at_) return;
-  if (ctx_.members.Count(Status::kAvailable) > 1) {
+  if (!Unjoined(now)) {
     // Joined; should every member vanish, start over quickly.
     join_backoff_ = config.join_retry_initial;
     next_join_at_ = now + join_backoff_;
@@ -220,8 +224,12 @@ absl::Time AntiEntropy::NextDeadline() const {
     }
     next = std::min(next, settle_sync_at_);
   }
-  if (!join_peers_.empty() && ctx_.members.Count(Status::kAvailable) <= 1) {
-    next = std::min(next, next_join_at_);
+  if (!join_peers_.empty()) {
+    // With available members, not before the silence would be over.
+    next = std::min(next, ctx_.members.Count(Status::kAvailable) <= 1
+                              ? next_join_at_
+                              : std::max(next_join_at_,
+                                         last_acked_ + kSilenceBeforeRejoin));
   }
   return next;
 }

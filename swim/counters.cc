@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                          (4 * kMessageTypeCount + kDropReasonCount + 25 + 1) +
+                          (4 * kMessageTypeCount + kDropReasonCount + 30 + 1) +
                       sizeof(UserCounters),
               "Counters changed: update operator+=");
 
@@ -44,6 +44,11 @@ Counters& Counters::operator+=(const Counters& other) {
   name_conflicts += other.name_conflicts;
   address_changes += other.address_changes;
   admissions_vetoed += other.admissions_vetoed;
+  alives_clamped += other.alives_clamped;
+  accusations_clamped += other.accusations_clamped;
+  relays_refused += other.relays_refused;
+  out_of_turn_refused += other.out_of_turn_refused;
+  backlog_refused += other.backlog_refused;
   members_declared_offline += other.members_declared_offline;
   syncs_sent += other.syncs_sent;
   digests_sent += other.digests_sent;

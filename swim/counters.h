@@ -69,6 +69,12 @@ struct Counters {
   // Updates refused because they would move a member's incarnation or
   // metadata version too far (swim/incarnation_bound.h).
   uint64_t updates_refused = 0;
+  // Alives about other members more than kMaxIncarnationJump past the
+  // incarnation held, taken at held + the jump (AliveIncarnationTaken).
+  uint64_t alives_clamped = 0;
+  // Accusations of the local member more than kMaxIncarnationJump past
+  // its incarnation, rebutted one jump up (swim/protocol.md).
+  uint64_t accusations_clamped = 0;
   // Members never seen before, refused while the table held
   // config.max_members.
   uint64_t members_refused = 0;
@@ -83,6 +89,17 @@ struct Counters {
   // Members the application's admission check refused (swim/admission.h),
   // each time one was heard of.
   uint64_t admissions_vetoed = 0;
+  // Ping requests not relayed while kMaxRelays were in flight
+  // (swim/relays.h).
+  uint64_t relays_refused = 0;
+  // Suspects not queued for an out-of-turn probe (or, for a verification,
+  // the queue's last entry dropped) while the queue held config.max_members;
+  // they are still probed in turn.
+  uint64_t out_of_turn_refused = 0;
+  // Members not added to the gossip backlog while it held
+  // 2 × config.max_members entries (swim/outbox.h); they still go out in
+  // full-state exchanges.
+  uint64_t backlog_refused = 0;
   uint64_t members_declared_offline = 0;  // suspicions that timed out here
   uint64_t syncs_sent = 0;                // states sent (whole or some buckets)
   uint64_t digests_sent = 0;              // SyncDigests sent

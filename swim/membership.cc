@@ -1,5 +1,6 @@
 #include "swim/membership.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <variant>
@@ -67,26 +68,48 @@ void Membership::Apply(absl::Time now, const Update& update,
   }
 }
 
+uint64_t Membership::Held(absl::string_view member) const {
+  if (member == ctx_.config.name) return parts_.local.incarnation();
+  if (std::optional<uint32_t> id = ctx_.members.IdOf(member)) {
+    return ctx_.members.record(*id).incarnation;
+  }
+  return 0;
+}
+
 bool Membership::Admits(UpdateKind kind, absl::string_view member,
                         uint64_t incarnation) {
-  uint64_t held = 0;
-  if (member == ctx_.config.name) {
-    held = parts_.local.incarnation();
-  } else if (std::optional<uint32_t> id = ctx_.members.IdOf(member)) {
-    held = ctx_.members.record(*id).incarnation;
-  }
-  if (WithinIncarnationBound(kind, incarnation, held)) return true;
+  if (WithinIncarnationBound(kind, incarnation, Held(member))) return true;
   ++ctx_.counters.updates_refused;
   return false;
 }
 
-void Membership::ApplyAlive(absl::Time now, const Alive& alive,
+const Alive& Membership::Bounded(const Alive& received, Alive* storage) {
+  // The local member's previous lives and anything past the ceiling are
+  // refused (Admits), not taken lower.
+  if (received.member == ctx_.config.name ||
+      received.incarnation > kMaxAliveIncarnation) {
+    return received;
+  }
+  const uint64_t taken =
+      AliveIncarnationTaken(received.incarnation, Held(received.member));
+  if (taken == received.incarnation) return received;
+  ++ctx_.counters.alives_clamped;
+  *storage = received;
+  storage->incarnation = taken;
+  storage->metadata_version =
+      std::min(received.metadata_version, SaturatingIncrement(taken));
+  return *storage;
+}
+
+void Membership::ApplyAlive(absl::Time now, const Alive& received,
                             absl::string_view sender,
                             absl::string_view from_address, Via via) {
-  if (!WithinMetadataBound(alive.metadata_version, alive.incarnation)) {
+  if (!WithinMetadataBound(received.metadata_version, received.incarnation)) {
     ++ctx_.counters.updates_refused;
     return;
   }
+  Alive storage;
+  const Alive& alive = Bounded(received, &storage);
   if (!Admits(UpdateKind::kAlive, alive.member, alive.incarnation)) return;
   if (alive.member == ctx_.config.name) {
     if (alive.address != ctx_.members.AddressOf(Members::kLocalId)) {
@@ -163,12 +186,12 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
 
 void Membership::ApplySuspect(absl::Time now, const Suspect& suspect,
                               bool offline_news) {
-  if (!Admits(UpdateKind::kSuspect, suspect.member, suspect.incarnation)) {
-    return;
-  }
   if (suspect.member == ctx_.config.name) {
     // The local member never suspects itself.
     OnAccused(now, suspect.incarnation, OfflineReason::kNone);
+    return;
+  }
+  if (!Admits(UpdateKind::kSuspect, suspect.member, suspect.incarnation)) {
     return;
   }
   std::optional<uint32_t> found = ctx_.members.IdOf(suspect.member);
@@ -203,11 +226,11 @@ void Membership::ApplyOffline(absl::Time now, absl::string_view member,
                               uint64_t incarnation, OfflineReason reason) {
   const UpdateKind kind =
       reason == OfflineReason::kLeft ? UpdateKind::kLeft : UpdateKind::kOffline;
-  if (!Admits(kind, member, incarnation)) return;
   if (member == ctx_.config.name) {
     OnAccused(now, incarnation, reason);
     return;
   }
+  if (!Admits(kind, member, incarnation)) return;
   std::optional<uint32_t> found = ctx_.members.IdOf(member);
   if (!found.has_value()) return;
   const uint32_t id = *found;
@@ -226,8 +249,20 @@ void Membership::ApplyOffline(absl::Time now, absl::string_view member,
 
 void Membership::OnAccused(absl::Time now, uint64_t incarnation,
                            OfflineReason reason) {
-  if (ctx_.left) return;
   const uint64_t before = parts_.local.incarnation();
+  if (incarnation > kMaxAccusedIncarnation) {
+    ++ctx_.counters.updates_refused;
+    return;
+  }
+  if (ctx_.left) return;
+  if (!WithinIncarnationBound(UpdateKind::kSuspect, incarnation, before)) {
+    // Others may hold us that high (each of their records moved within a
+    // jump of its own): rather than stay accused there for good, climb
+    // one jump; the accusation comes back (buddy pings) until we are past
+    // it.
+    ++ctx_.counters.accusations_clamped;
+    incarnation = before + kMaxIncarnationJump - 1;
+  }
   parts_.local.Rebut(incarnation);
   if (reason == OfflineReason::kFailed && parts_.local.incarnation() > before) {
     // We were declared OFFLINE (and just refuted it): others stopped

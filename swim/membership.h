@@ -69,8 +69,9 @@ class Membership {
   bool TellsNothingNew(const AliveView& alive) const;
   void Apply(absl::Time now, const Update& update, absl::string_view sender,
              absl::string_view from_address, Via via);
-  void ApplyAlive(absl::Time now, const Alive& alive, absl::string_view sender,
-                  absl::string_view from_address, Via via);
+  void ApplyAlive(absl::Time now, const Alive& received,
+                  absl::string_view sender, absl::string_view from_address,
+                  Via via);
 
   // A probe of the member ended.
   void OnProbeEnded(absl::Time now, const Prober::Outcome& outcome);
@@ -89,6 +90,13 @@ class Membership {
   // Whether an update at `incarnation` about `member` keeps within
   // swim/incarnation_bound.h's bound; counts it in updates_refused if not.
   bool Admits(UpdateKind kind, absl::string_view member, uint64_t incarnation);
+  // The incarnation we hold of `member` (0 if unknown; the local one for
+  // ourselves).
+  uint64_t Held(absl::string_view member) const;
+  // `received`, or, for an Alive about another member beyond the jump,
+  // a copy in `storage` taken at the jump (AliveIncarnationTaken; counted
+  // in alives_clamped).
+  const Alive& Bounded(const Alive& received, Alive* storage);
   // `offline_news`: the suspicion stands for an OFFLINE declaration heard
   // in a full-state exchange.
   void ApplySuspect(absl::Time now, const Suspect& suspect,

@@ -90,6 +90,19 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
 
 int Node::RetransmitLimit() const { return outbox_.RetransmitLimit(); }
 
+StateSizes Node::state_sizes() const {
+  StateSizes sizes;
+  sizes.members = ctx_.members.size();
+  sizes.suspicions = suspicions_.size();
+  sizes.out_of_turn = suspicions_.queued_to_probe();
+  sizes.relays = relays_.size();
+  sizes.fetches = fetcher_.size();
+  sizes.offline = offline_.size();
+  sizes.gossip_queue = outbox_.queued();
+  sizes.gossip_backlog = outbox_.backlog_size();
+  return sizes;
+}
+
 SuspicionTimeouts Node::CurrentSuspicionTimeouts() const {
   return suspicions_.CurrentTimeouts();
 }
@@ -211,7 +224,9 @@ void Node::OnPing(const Ping& ping, absl::string_view from_address) {
 }
 
 void Node::OnAck(absl::Time now, const Ack& ack) {
-  switch (prober_.OnAck(ack)) {
+  const Prober::AckResult result = prober_.OnAck(ack);
+  if (result != Prober::AckResult::kNotOurs) anti_entropy_.NoteAcked(now);
+  switch (result) {
     case Prober::AckResult::kOursReconnected:
       // Back in touch after being cut off (say, an isolated node after
       // the heal): what we missed meanwhile, members declared OFFLINE

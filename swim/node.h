@@ -53,6 +53,7 @@
 #include "swim/peer_sampler.h"
 #include "swim/prober.h"
 #include "swim/relays.h"
+#include "swim/state_sizes.h"
 #include "swim/suspicion.h"
 #include "swim/suspicions.h"
 #include "swim/user_broadcasts.h"
@@ -185,6 +186,9 @@ class Node {
   // delivered (both bounded, see swim/user_broadcasts.h).
   size_t pending_broadcasts() const { return user_.queued(); }
   size_t remembered_broadcasts() const { return user_.remembered(); }
+  // What the node holds in each table a peer can grow (each within
+  // StateBounds(config())).
+  StateSizes state_sizes() const;
   // The config the node was created with, minus its keys (held by the
   // keyring only) and initial metadata (see members().local()).
   const Config& config() const { return ctx_.config; }

@@ -126,6 +126,20 @@ Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
   }
 }
 
+void Outbox::AddToBacklog(uint32_t id) {
+  // Members forgotten and learnt again (churn, or an insider's flood of
+  // Alives and Lefts) add entries faster than a quiet node sends them.
+  if (broadcasts_.backlog_size() >= BacklogMax()) {
+    ++ctx_.counters.backlog_refused;
+    return;
+  }
+  broadcasts_.AddToBacklog(id);
+}
+
+size_t Outbox::BacklogMax() const {
+  return 2 * static_cast<size_t>(ctx_.config.max_members);
+}
+
 void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
   if (buddy.has_value()) writer.Add(UpdateFor(*buddy));
   const int limit = RetransmitLimit();

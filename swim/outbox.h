@@ -72,12 +72,18 @@ class Outbox {
   // ---- The broadcast queue. ----
   // Spreads the member's state (again, as news).
   void Enqueue(uint32_t id) { broadcasts_.Enqueue(id); }
-  // Mentions the member where packets have room after the news.
-  void AddToBacklog(uint32_t id) { broadcasts_.AddToBacklog(id); }
+  // Mentions the member where packets have room after the news; refused
+  // (and counted) while the backlog holds BacklogMax() entries.
+  void AddToBacklog(uint32_t id);
+  // 2 × config.max_members: each member once, plus its second round.
+  size_t BacklogMax() const;
   bool IsQueued(uint32_t id) const { return broadcasts_.Contains(id); }
   void Forget(uint32_t id) { broadcasts_.Remove(id); }
   // Members whose state waits in the queue or the backlog.
   size_t pending() const { return broadcasts_.size(); }
+  // The queue proper (one entry per member at most) and the backlog.
+  size_t queued() const { return broadcasts_.queued(); }
+  size_t backlog_size() const { return broadcasts_.backlog_size(); }
   // Times each update is piggybacked with the current membership:
   // retransmit_mult × ⌈log10(N + 1)⌉ (0 with testing.zero_retransmits).
   int RetransmitLimit() const;

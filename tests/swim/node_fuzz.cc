@@ -43,8 +43,11 @@
 #include "swim/status.h"
 #include "swim/user_broadcast_queue.h"
 #include "swim/user_broadcasts.h"
+#include "tests/testing/fuzz_script.h"
 
 namespace {
+
+using Script = ::swim::testing::FuzzScript;
 
 constexpr char kKey[] = "fuzz-key-fuzz-key-fuzz-key-fuzz!";
 constexpr int kMaxMembers = 24;
@@ -68,25 +71,6 @@ const swim::Keyring& FuzzKeyring() {
   }();
   return *keyring;
 }
-
-// The fuzzer's bytes, read front to back; zeros once they run out.
-class Script {
- public:
-  Script(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  bool done() const { return at_ >= size_; }
-  uint8_t Byte() { return at_ < size_ ? data_[at_++] : 0; }
-  uint32_t Small() { return Byte() % 16; }
-  std::string Bytes(size_t n) {
-    std::string out;
-    while (n-- > 0 && !done()) out.push_back(static_cast<char>(Byte()));
-    return out;
-  }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t at_ = 0;
-};
 
 // The member the node's admission check refuses: never in its view.
 constexpr char kRefused[] = "x3";
