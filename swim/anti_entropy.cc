@@ -156,6 +156,8 @@ absl::Status AntiEntropy::Join(absl::Time now,
   join_backoff_ = ctx_.config.join_retry_initial;
   next_join_at_ = now + join_backoff_;
   return absl::OkStatus();
+}
+
 bool AntiEntropy::Unjoined(absl::Time now) const {
   return ctx_.members.Count(Status::kAvailable) <= 1 ||
          now - last_acked_ >= kSilenceBeforeRejoin;
