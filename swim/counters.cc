@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 1),
+                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 5 + 1),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -46,6 +46,11 @@ Counters& Counters::operator+=(const Counters& other) {
   churn_syncs += other.churn_syncs;
   metadata_fetched += other.metadata_fetched;
   updates_sent += other.updates_sent;
+  versions.messages_skipped += other.versions.messages_skipped;
+  versions.updates_skipped += other.versions.updates_skipped;
+  versions.no_overlap += other.versions.no_overlap;
+  versions.announcements += other.versions.announcements;
+  versions.table_resets += other.versions.table_resets;
   return *this;
 }
 

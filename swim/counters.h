@@ -81,6 +81,23 @@ struct Counters {
   uint64_t metadata_fetched = 0;          // maps completed through MetaChunks
   uint64_t updates_sent = 0;              // gossip updates piggybacked
 
+  // Protocol versions (swim/protocol_peers.h). Datagrams of versions this
+  // node does not speak are drops (bad_version).
+  struct Versions {
+    // Messages and updates of types this node does not know, skipped in
+    // datagrams of version 2 or later (the rest of the datagram is used).
+    uint64_t messages_skipped = 0;
+    uint64_t updates_skipped = 0;
+    // Datagrams not sent: the peer's advertised range shares no version
+    // with this node's.
+    uint64_t no_overlap = 0;
+    // Version 2 announcements sent to peers whose range is not known.
+    uint64_t announcements = 0;
+    // Times the table of peers' ranges filled up and was cleared.
+    uint64_t table_resets = 0;
+  };
+  Versions versions;
+
   // Lifeguard's local health score now (0 is healthy).
   int health_score = 0;
 

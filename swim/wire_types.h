@@ -38,6 +38,9 @@ constexpr uint8_t kAliveMetadataInline = 0x01;
 
 // The smallest update: type, a one-byte name and its length, incarnation.
 constexpr size_t kMinUpdateBytes = 4;
+// From version 2 on: type and length, of an update of unknown type with no
+// fields (it is skipped).
+constexpr size_t kMinFramedUpdateBytes = 2;
 // The smallest metadata entry: an empty key and an empty value.
 constexpr size_t kMinMetadataEntryBytes = 2;
 

@@ -1,0 +1,120 @@
+#include "swim/protocol_peers.h"
+
+#include <algorithm>
+#include <variant>
+
+namespace swim {
+namespace {
+
+// Announcements to a peer of unknown range go with these of its datagrams:
+// the 1st, 2nd, 4th ... kAnnounceEvery-th, then every kAnnounceEvery-th.
+// A version 2 peer learns of us at once; a version 1 peer drops at most
+// one datagram in kAnnounceEvery (about 1.6%) once the first few are past.
+constexpr uint32_t kAnnounceEvery = 64;
+
+bool IsAnnouncementTurn(uint32_t sends) {
+  if (sends <= kAnnounceEvery) return (sends & (sends - 1)) == 0;
+  return sends % kAnnounceEvery == 0;
+}
+
+}  // namespace
+
+ProtocolPeers::ProtocolPeers(NodeContext& ctx)
+    : ctx_(ctx),
+      local_{static_cast<uint8_t>(ctx.config.protocol_version_min),
+             static_cast<uint8_t>(ctx.config.protocol_version_max)} {}
+
+ProtocolPeers::Peer& ProtocolPeers::Entry(absl::string_view address) {
+  auto it = peers_.find(address);
+  if (it != peers_.end()) return it->second;
+  // Bounded like the member table; a full table starts over, which costs
+  // only a few announcements (every peer is re-learned from its next
+  // datagram).
+  if (peers_.size() >= static_cast<size_t>(ctx_.config.max_members)) {
+    peers_.clear();
+    ++ctx_.counters.versions.table_resets;
+  }
+  return peers_[address];
+}
+
+void ProtocolPeers::LearnFromGossip(absl::string_view address,
+                                    ProtocolRange range) {
+  if (!range.known() || address.empty()) return;
+  Peer& peer = Entry(address);
+  if (peer.direct) return;  // the peer's own word wins
+  peer.range = range;
+}
+
+void ProtocolPeers::OnPacket(absl::string_view from_address,
+                             const PacketView& packet) {
+  ctx_.counters.versions.messages_skipped += packet.skipped_messages;
+  ctx_.counters.versions.updates_skipped += packet.skipped_updates;
+  for (const UpdateView& update : packet.updates) {
+    const AliveView* alive = std::get_if<AliveView>(&update);
+    if (alive == nullptr || alive->member == ctx_.config.name) continue;
+    LearnFromGossip(alive->address, alive->protocol);
+  }
+  if (packet.version >= 2) {
+    Peer& peer = Entry(from_address);
+    peer.range = packet.sender_protocol;
+    peer.direct = true;
+    return;
+  }
+  auto it = peers_.find(from_address);
+  if (it == peers_.end()) return;
+  std::optional<uint8_t> expected = CommonVersion(local_, it->second.range);
+  if (expected.has_value() && *expected >= 2) it->second = Peer{};
+}
+
+void ProtocolPeers::OnKnown(const Alive& alive) {
+  if (alive.member == ctx_.config.name) return;
+  LearnFromGossip(alive.address, alive.protocol);
+}
+
+std::optional<Framing> ProtocolPeers::FramingFor(
+    absl::string_view to_address) const {
+  Framing framing;
+  framing.sender_protocol = local_;
+  const ProtocolRange theirs = RangeOf(to_address);
+  if (!theirs.known()) {
+    framing.version = local_.min;
+    return framing;
+  }
+  std::optional<uint8_t> common = CommonVersion(local_, theirs);
+  if (!common.has_value()) {
+    ++ctx_.counters.versions.no_overlap;
+    return std::nullopt;
+  }
+  framing.version = *common;
+  return framing;
+}
+
+bool ProtocolPeers::ShouldAnnounce(absl::string_view to_address,
+                                   uint8_t version) {
+  if (version >= 2 || local_.max < 2) return false;
+  Peer& peer = Entry(to_address);
+  if (peer.range.known()) return false;
+  ++peer.unknown_sends;
+  if (!IsAnnouncementTurn(peer.unknown_sends)) return false;
+  ++ctx_.counters.versions.announcements;
+  return true;
+}
+
+Framing ProtocolPeers::AnnouncementFraming() const {
+  Framing framing;
+  framing.version = std::max<uint8_t>(local_.min, 2);
+  framing.sender_protocol = local_;
+  return framing;
+}
+
+ProtocolRange ProtocolPeers::AdvertisedRange(bool local,
+                                             absl::string_view address) const {
+  return local ? local_ : RangeOf(address);
+}
+
+ProtocolRange ProtocolPeers::RangeOf(absl::string_view address) const {
+  auto it = peers_.find(address);
+  return it != peers_.end() ? it->second.range : ProtocolRange{};
+}
+
+}  // namespace swim
