@@ -72,6 +72,9 @@ struct SimOptions {
   // 10^8 member records); keep start_spread within a probe interval, or
   // early nodes will probe members that have not booted yet.
   bool formed = false;
+  // Knobs (swim/config_knobs.h) set on some nodes only, after base_config:
+  // node_config[i] for node i (may be shorter than `nodes`).
+  std::vector<std::vector<std::pair<std::string, std::string>>> node_config;
 };
 
 // Fault codes in the trace (the first argument of a kFault record).
@@ -118,6 +121,11 @@ class Simulator {
   // Starts a crashed node again under the same name and address, with
   // fresh state and a fresh seed. No-op unless the node is down.
   absl::Status Restart(uint32_t node);
+  // Sets knob `key` of the node's config from its next start on (a restart
+  // into a new version, say). InvalidArgument for an unknown key or a bad
+  // value.
+  absl::Status Reconfigure(uint32_t node, absl::string_view key,
+                           absl::string_view value);
   // No ticks and no receives for `duration` (a long GC pause): what
   // arrives meanwhile is queued and handled on resume, or dropped.
   void Pause(uint32_t node, SimTime duration, bool drop_input);
@@ -194,6 +202,8 @@ class Simulator {
     int64_t drift_ppm = 0;
     SimTime last_disturbed = -1;
     std::deque<uint32_t> pending;  // datagram slots queued while paused
+    // Knobs of this node only, applied after base_config, in order.
+    std::vector<std::pair<std::string, std::string>> config;
   };
 
   explicit Simulator(SimOptions options);

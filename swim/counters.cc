@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 5 + 1),
+                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 6 + 1),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -50,6 +50,7 @@ Counters& Counters::operator+=(const Counters& other) {
   versions.updates_skipped += other.versions.updates_skipped;
   versions.no_overlap += other.versions.no_overlap;
   versions.announcements += other.versions.announcements;
+  versions.datagrams_out_v2 += other.versions.datagrams_out_v2;
   versions.table_resets += other.versions.table_resets;
   return *this;
 }

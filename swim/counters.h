@@ -93,6 +93,8 @@ struct Counters {
     uint64_t no_overlap = 0;
     // Version 2 announcements sent to peers whose range is not known.
     uint64_t announcements = 0;
+    // Datagrams sent in version 2 or later (announcements included).
+    uint64_t datagrams_out_v2 = 0;
     // Times the table of peers' ranges filled up and was cleared.
     uint64_t table_resets = 0;
   };

@@ -69,6 +69,7 @@ void Outbox::Seal(absl::string_view to_address, absl::string_view body,
     ++ctx_.counters.datagrams_out[type];
     ctx_.counters.bytes_out[type] += transmit.datagram.size();
   }
+  if (version >= 2) ++ctx_.counters.versions.datagrams_out_v2;
   transmits_.push_back(std::move(transmit));
 }
 

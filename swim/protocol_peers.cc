@@ -7,15 +7,20 @@ namespace swim {
 namespace {
 
 // Announcements to a peer of unknown range go with these of its datagrams:
-// the 1st, 2nd, 4th ... kAnnounceEvery-th, then every kAnnounceEvery-th.
-// A version 2 peer learns of us at once; a version 1 peer drops at most
-// one datagram in kAnnounceEvery (about 1.6%) once the first few are past.
+// the 1st, 4th and 16th, then every kAnnounceEvery-th. A version 2 peer
+// learns of us at once (or, if that one is lost, soon after; it also
+// announces itself to us); a version 1 peer drops one datagram in
+// kAnnounceEvery (about 1.6%) once the first few are past.
 constexpr uint32_t kAnnounceEvery = 64;
 
 bool IsAnnouncementTurn(uint32_t sends) {
-  if (sends <= kAnnounceEvery) return (sends & (sends - 1)) == 0;
-  return sends % kAnnounceEvery == 0;
+  return sends == 1 || sends == 4 || sends == 16 || sends % kAnnounceEvery == 0;
 }
+
+// Version 1 datagrams in a row from a peer that we talk to in version 2
+// before we take it that it no longer speaks 2 (it was rolled back). Fewer
+// come from a peer that just learned our range: those it sent before.
+constexpr uint32_t kVersion1InARow = 8;
 
 }  // namespace
 
@@ -58,12 +63,19 @@ void ProtocolPeers::OnPacket(absl::string_view from_address,
     Peer& peer = Entry(from_address);
     peer.range = packet.sender_protocol;
     peer.direct = true;
+    peer.version1_in_a_row = 0;
     return;
   }
   auto it = peers_.find(from_address);
   if (it == peers_.end()) return;
-  std::optional<uint8_t> expected = CommonVersion(local_, it->second.range);
-  if (expected.has_value() && *expected >= 2) it->second = Peer{};
+  Peer& peer = it->second;
+  std::optional<uint8_t> expected = CommonVersion(local_, peer.range);
+  if (!expected.has_value() || *expected < 2) return;
+  if (++peer.version1_in_a_row < kVersion1InARow) return;
+  // Unknown again, by the peer's own doing: gossip of its old range does
+  // not bring it back, only a datagram of version 2 from it.
+  peer = Peer{};
+  peer.direct = true;
 }
 
 void ProtocolPeers::OnKnown(const Alive& alive) {

@@ -6,10 +6,13 @@
 // (the sender's own word, which wins) or from an Alive that advertises it
 // (gossip: a member's range as it announced it). To a peer of unknown range
 // the node talks in its oldest version, and, while that is version 1 and it
-// speaks 2, follows the 1st, 2nd, 4th ... 64th such datagram and every 64th
-// after with a version 2 announcement (a Gossip with its own Alive): a
-// version 1 node drops it as bad_version and nothing else; a version 2 node
-// learns the range and answers in version 2 from then on.
+// speaks 2, follows the 1st, 4th and 16th such datagram and every 64th after
+// with a version 2 announcement (a Gossip with its own Alive): a version 1
+// node drops it as bad_version and nothing else; a version 2 node learns
+// the range and answers in version 2 from then on. Eight version 1
+// datagrams in a row from a peer we talk to in version 2 make its range
+// unknown again (it was rolled back; a version 2 node that knows us never
+// sends version 1, only a few in flight as it learns our range).
 //
 //   ProtocolPeers peers(ctx);
 //   peers.OnPacket(from_address, packet);          // learn
@@ -48,8 +51,7 @@ class ProtocolPeers {
   // A datagram of packet.version arrived from `from_address` (not from
   // ourselves): learns the sender's range from a version 2 head, and the
   // ranges its Alive updates advertise. A version 1 datagram from a peer
-  // believed to speak 2 means it restarted or forgot us (a version 2 node
-  // that knows us never sends 1): its range is unknown again.
+  // believed to speak 2 counts towards making its range unknown again.
   void OnPacket(absl::string_view from_address, const PacketView& packet);
   // A member known from outside the protocol (Node::AddKnownMembers).
   void OnKnown(const Alive& alive);
@@ -75,6 +77,7 @@ class ProtocolPeers {
     ProtocolRange range;     // {0, 0}: unknown
     bool direct = false;     // learned from the peer's own datagram
     uint32_t unknown_sends = 0;  // datagrams sent while unknown
+    uint32_t version1_in_a_row = 0;  // received while we talk 2 to it
   };
 
   // The entry for `address`, made if need be (the table is cleared, and
