@@ -6,8 +6,8 @@
 // (the sender's own word, which wins) or from an Alive that advertises it
 // (gossip: a member's range as it announced it). To a peer of unknown range
 // the node talks in its oldest version, and, while that is version 1 and it
-// speaks 2, follows the 1st, 4th and 16th such datagram and every 64th after
-// with a version 2 announcement (a Gossip with its own Alive): a version 1
+// speaks 2, follows the first such datagram and every 64th after with a
+// version 2 announcement (a Gossip with its own Alive): a version 1
 // node drops it as bad_version and nothing else; a version 2 node learns
 // the range and answers in version 2 from then on. Eight version 1
 // datagrams in a row from a peer we talk to in version 2 make its range
