@@ -226,10 +226,9 @@ absl::Status ValidateMetadata(const Config& c) {
 }
 
 absl::Status ValidateProtocolVersions(const Config& c) {
-  if (absl::Status s = CheckRange("protocol_version_min",
-                                  c.protocol_version_min,
-                                  kOldestProtocolVersion,
-                                  kNewestProtocolVersion);
+  if (absl::Status s =
+          CheckRange("protocol_version_min", c.protocol_version_min,
+                     kOldestProtocolVersion, kNewestProtocolVersion);
       !s.ok()) {
     return s;
   }

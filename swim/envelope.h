@@ -22,9 +22,10 @@
 //     body); one primitive serves both modes.
 // A receiver drops a datagram (DropError, swim/drop_reason.h) that is
 // shorter than 34 bytes (truncated), longer than its limit (oversized), of
-// a version outside options.accepted (bad_version), has unknown flag bits (bad_value), is
-// plaintext when encryption is required (not_encrypted), names a key id not
-// in its keyring (unknown_key) or fails the tag check (auth_failed).
+// a version outside options.accepted (bad_version), has unknown flag bits
+// (bad_value), is plaintext when encryption is required (not_encrypted), names
+// a key id not in its keyring (unknown_key) or fails the tag check
+// (auth_failed).
 //
 // GCM-SIV tolerates a repeated nonce (it then reveals only that two
 // datagrams were identical), which matters when a deterministic Prng

@@ -91,7 +91,8 @@ void MetadataFetcher::OnRequest(const MetaRequest& req,
     if (chunk.offset >= entry->encoded.size()) break;
     const size_t take = std::min(room, entry->encoded.size() - chunk.offset);
     chunk.data = entry->encoded.substr(chunk.offset, take);
-    absl::StatusOr<PacketWriter> writer = outbox_.StartPacket(from_address, chunk);
+    absl::StatusOr<PacketWriter> writer =
+        outbox_.StartPacket(from_address, chunk);
     if (!writer.ok()) return;
     outbox_.Send(from_address, std::move(*writer),
                  MessageTypeIndex<MetaChunk>());

@@ -149,8 +149,8 @@ bool Node::Receive(absl::string_view datagram) {
   }
   // The envelope's version byte, authenticated by now, is the body's.
   const auto version = static_cast<uint8_t>(datagram[0]);
-  if (absl::Status decoded = DecodePacketView(
-          received_body_, &received_, kMaxDatagramBytes, version);
+  if (absl::Status decoded = DecodePacketView(received_body_, &received_,
+                                              kMaxDatagramBytes, version);
       !decoded.ok()) {
     CountDrop(ctx_.counters, decoded);
     return false;

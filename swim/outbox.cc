@@ -46,15 +46,14 @@ int Outbox::RetransmitLimit() const {
   return ctx_.config.retransmit_mult * DecimalDigits(ctx_.members.size());
 }
 
-absl::StatusOr<PacketWriter> Outbox::StartPacket(
-    absl::string_view to_address, const Message& message) const {
+absl::StatusOr<PacketWriter> Outbox::StartPacket(absl::string_view to_address,
+                                                 const Message& message) const {
   std::optional<Framing> framing = versions_.FramingFor(to_address);
   if (!framing.has_value()) {
     return absl::FailedPreconditionError(
         absl::StrCat(to_address, " speaks no protocol version we speak"));
   }
-  return PacketWriter::Start(body_budget_, ctx_.config.name, message,
-                             *framing);
+  return PacketWriter::Start(body_budget_, ctx_.config.name, message, *framing);
 }
 
 void Outbox::Seal(absl::string_view to_address, absl::string_view body,
@@ -147,8 +146,8 @@ Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
       alive.incarnation = record.incarnation;
       alive.metadata_version = record.metadata_version;
       alive.metadata_size = record.metadata_size;
-      alive.protocol = versions_.AdvertisedRange(id == Members::kLocalId,
-                                                 alive.address);
+      alive.protocol =
+          versions_.AdvertisedRange(id == Members::kLocalId, alive.address);
       if (inline_metadata &&
           record.metadata_size <= ctx_.config.metadata_inline_max_bytes &&
           members.HeldMetadataVersion(id) == record.metadata_version) {

@@ -74,9 +74,9 @@ class ProtocolPeers {
 
  private:
   struct Peer {
-    ProtocolRange range;     // {0, 0}: unknown
-    bool direct = false;     // learned from the peer's own datagram
-    uint32_t unknown_sends = 0;  // datagrams sent while unknown
+    ProtocolRange range;             // {0, 0}: unknown
+    bool direct = false;             // learned from the peer's own datagram
+    uint32_t unknown_sends = 0;      // datagrams sent while unknown
     uint32_t version1_in_a_row = 0;  // received while we talk 2 to it
   };
 

@@ -60,19 +60,22 @@ TEST(CodecV2Test, GoldenBytesOfBothVersions) {
   absl::StatusOr<std::string> v1 = EncodePacket(packet);
   ASSERT_TRUE(v1.ok()) << v1.status();
   EXPECT_EQ(Hex(*v1),
-            "01" "0161" "07" "0162"                      // Ping a: seq 7, "b"
-            "01"                                         // one update
-            "01" "0163" "0d31302e302e302e313a37393436"   // Alive c, address
-            "01" "00" "00" "00");                        // inc, mv, flags, size
+            "010161070162"                  // Ping a: seq 7, "b"
+            "01"                            // one update
+            "010163"                        // Alive c
+            "0d31302e302e302e313a37393436"  // its address
+            "01000000");                    // inc, mv, flags, size
   absl::StatusOr<std::string> v2 = EncodePacket(packet, kV2);
   ASSERT_TRUE(v2.ok()) << v2.status();
   EXPECT_EQ(Hex(*v2),
-            "01" "0161" "0102"                           // Ping a, speaks 1..2
-            "03" "07" "0162"                             // 3 bytes of fields
-            "01"                                         // one update
-            "01" "16"                                    // Alive, 22 bytes
-            "0163" "0d31302e302e302e313a37393436"
-            "01" "00" "00" "00" "0102");                 // ..., speaks 1..2
+            "0101610102"                    // Ping a, speaks 1..2
+            "03070162"                      // 3 bytes of fields
+            "01"                            // one update
+            "0116"                          // Alive, 22 bytes
+            "0163"                          // c
+            "0d31302e302e302e313a37393436"  // its address
+            "01000000"                      // inc, mv, flags, size
+            "0102");                        // c speaks 1..2
 
   absl::StatusOr<Packet> back = DecodePacket(*v2, 1400, 2);
   ASSERT_TRUE(back.ok()) << back.status();
@@ -111,8 +114,8 @@ TEST(CodecV2Test, RandomPacketsRoundTripInVersion2) {
       const size_t extra = std::holds_alternative<Alive>(update) ? 2 : 0;
       const size_t fields = EncodedSize(update, 1) - 1 + extra;
       const size_t length_bytes = fields < 128 ? 1 : fields < 16384 ? 2 : 3;
-      EXPECT_EQ(EncodedSize(update, 2), EncodedSize(update, 1) + extra +
-                                            length_bytes);
+      EXPECT_EQ(EncodedSize(update, 2),
+                EncodedSize(update, 1) + extra + length_bytes);
     }
   }
 }
@@ -138,12 +141,21 @@ TEST(CodecV2Test, WriterKeepsToItsBudgetInVersion2) {
 // updates: both skipped and counted, the rest used.
 std::string BodyWithUnknownTypes() {
   return Unhex(
-      "7f" "0161" "0103"        // message type 127 from a, speaks 1..3
-      "03" "aabbcc"             // its 3 bytes, unknown here
-      "03"                      // three updates:
-      "04" "03" "016305"        // Left c at 5
-      "40" "02" "ffff"          // type 64, 2 bytes: unknown
-      "04" "03" "016406");      // Left d at 6
+      "7f"
+      "0161"
+      "0103"  // message type 127 from a, speaks 1..3
+      "03"
+      "aabbcc"  // its 3 bytes, unknown here
+      "03"      // three updates:
+      "04"
+      "03"
+      "016305"  // Left c at 5
+      "40"
+      "02"
+      "ffff"  // type 64, 2 bytes: unknown
+      "04"
+      "03"
+      "016406");  // Left d at 6
 }
 
 TEST(CodecV2Test, UnknownTypesAreSkippedAndCounted) {
@@ -161,7 +173,15 @@ TEST(CodecV2Test, UnknownTypesAreSkippedAndCounted) {
   EXPECT_EQ(std::get<Left>(packet.updates[1]), (Left{"d", 6}));
 
   // A known message with an unknown update after it: the message stands.
-  const std::string ack = Unhex("02" "0161" "0102" "01" "09" "01" "50" "00");
+  const std::string ack = Unhex(
+      "02"
+      "0161"
+      "0102"
+      "01"
+      "09"
+      "01"
+      "50"
+      "00");
   ASSERT_TRUE(DecodePacketView(ack, &view, 1400, 2).ok());
   EXPECT_EQ(std::get<Ack>(view.message).seq, 9u);
   EXPECT_TRUE(view.updates.empty());
@@ -172,23 +192,37 @@ TEST(CodecV2Test, UnknownTypesAreSkippedAndCounted) {
 // Version 1 has no lengths to skip by: an unknown type drops it all.
 TEST(CodecV2Test, Version1StillDropsUnknownTypes) {
   EXPECT_EQ(ReasonFor(Unhex("7f0161"), 1), DropReason::kUnknownType);
-  EXPECT_EQ(ReasonFor(Unhex("02016109" "01" "40000000"), 1),
+  EXPECT_EQ(ReasonFor(Unhex("02016109"
+                            "01"
+                            "40000000"),
+                      1),
             DropReason::kUnknownType);
 }
 
 TEST(CodecV2Test, MalformedVersion2IsDroppedWithTheReason) {
   // A length past the end, of the message and of an update.
   EXPECT_EQ(ReasonFor(Unhex("02016101020509")), DropReason::kTruncated);
-  EXPECT_EQ(ReasonFor(Unhex("02016101020109" "01" "0405016305")),
+  EXPECT_EQ(ReasonFor(Unhex("02016101020109"
+                            "01"
+                            "0405016305")),
             DropReason::kTruncated);
   // Bytes left inside a known item.
-  EXPECT_EQ(ReasonFor(Unhex("020161010202" "0900" "00")),
+  EXPECT_EQ(ReasonFor(Unhex("020161010202"
+                            "0900"
+                            "00")),
             DropReason::kTrailingBytes);
-  EXPECT_EQ(ReasonFor(Unhex("0201610102" "0109" "01" "0404016305ff")),
+  EXPECT_EQ(ReasonFor(Unhex("0201610102"
+                            "0109"
+                            "01"
+                            "0404016305ff")),
             DropReason::kTrailingBytes);
   // Ranges: the head's must be proper; Alive's proper or {0, 0}.
-  EXPECT_EQ(ReasonFor(Unhex("02016102010109" "00")), DropReason::kBadValue);
-  EXPECT_EQ(ReasonFor(Unhex("02016100000109" "00")), DropReason::kBadValue);
+  EXPECT_EQ(ReasonFor(Unhex("02016102010109"
+                            "00")),
+            DropReason::kBadValue);
+  EXPECT_EQ(ReasonFor(Unhex("02016100000109"
+                            "00")),
+            DropReason::kBadValue);
   Packet packet = PingWithAlive({});
   std::string body = EncodePacket(packet, kV2).value();
   body[body.size() - 2] = 3;  // min 3 > max 0
@@ -196,10 +230,15 @@ TEST(CodecV2Test, MalformedVersion2IsDroppedWithTheReason) {
   body[body.size() - 1] = 4;  // {3, 4}: a range, fine
   EXPECT_TRUE(DecodePacket(body, 1400, 2).ok());
   // More updates announced than two bytes each could hold.
-  EXPECT_EQ(ReasonFor(Unhex("02016101020109" "05" "0400")),
+  EXPECT_EQ(ReasonFor(Unhex("02016101020109"
+                            "05"
+                            "0400")),
             DropReason::kTooManyEntries);
   // A version this build does not speak.
-  EXPECT_EQ(ReasonFor(Unhex("020161010209" "00"), 3), DropReason::kBadVersion);
+  EXPECT_EQ(ReasonFor(Unhex("020161010209"
+                            "00"),
+                      3),
+            DropReason::kBadVersion);
 }
 
 TEST(CodecV2Test, WriterRefusesFramingsItCannotWrite) {

@@ -199,8 +199,7 @@ void Deliver(swim::Node& node, absl::Time now, const std::string& from,
   std::string datagram;
   swim::EnvelopeOptions options;
   options.version = version;
-  if (!swim::SealDatagram(FuzzKeyring(), options, body, rng, &datagram)
-           .ok()) {
+  if (!swim::SealDatagram(FuzzKeyring(), options, body, rng, &datagram).ok()) {
     return;  // too large to send
   }
   node.HandleDatagram(now, AddressOf(from), datagram);
@@ -254,7 +253,8 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
     }
     const swim::Framing framing = MakeFraming(s);
     absl::StatusOr<std::string> body = swim::EncodePacket(packet, framing);
-    if (body.ok()) Deliver(node, now, packet.sender, *body, framing.version, rng);
+    if (body.ok())
+      Deliver(node, now, packet.sender, *body, framing.version, rng);
   } else if (op < 8) {  // time passes
     now += absl::Milliseconds(1 + s.Byte() * 16);
     int ticks = 0;

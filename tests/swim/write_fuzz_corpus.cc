@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
   // Version 2: a message and an update of types from a later version,
   // between known updates (tests/swim/codec_v2_test.cc has the layout).
   if (!Write(absl::StrCat(dir, "/v2-unknown-types"),
-             absl::HexStringToBytes("7f016101030" "3aabbcc03040301630540"
+             absl::HexStringToBytes("7f016101030"
+                                    "3aabbcc03040301630540"
                                     "02ffff0403016406"))) {
     return 1;
   }
