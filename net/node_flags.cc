@@ -92,6 +92,10 @@ ABSL_FLAG(absl::Duration, offline_probe_interval,
           Defaults().offline_probe_interval,
           KnobHelp("offline_probe_interval"));
 ABSL_FLAG(int, max_members, Defaults().max_members, KnobHelp("max_members"));
+ABSL_FLAG(int, protocol_version_min, Defaults().protocol_version_min,
+          KnobHelp("protocol_version_min"));
+ABSL_FLAG(int, protocol_version_max, Defaults().protocol_version_max,
+          KnobHelp("protocol_version_max"));
 ABSL_FLAG(int64_t, max_datagram_bytes,
           static_cast<int64_t>(Defaults().max_datagram_bytes),
           KnobHelp("max_datagram_bytes"));
@@ -219,6 +223,8 @@ absl::Span<const NodeKnobFlag> NodeKnobFlags() {
       {"offline_probe_interval", "offline_probe_interval"},
       {"max_datagram_bytes", "max_datagram_bytes"},
       {"max_members", "max_members"},
+      {"protocol_version_min", "protocol_version_min"},
+      {"protocol_version_max", "protocol_version_max"},
   };
   return kKnobFlags;
 }

@@ -130,6 +130,13 @@ class Applier {
         break;
       case ActionKind::kRestart:
         for (uint32_t n : r.sets[0]) {
+          // "with K=V": an upgrade in place; a live node stops first.
+          if (!a.config.empty()) sim_.Crash(n);
+          for (const auto& [key, value] : a.config) {
+            if (absl::Status s = sim_.Reconfigure(n, key, value); !s.ok()) {
+              return s;
+            }
+          }
           if (absl::Status s = sim_.Restart(n); !s.ok()) return s;
         }
         break;
@@ -255,6 +262,14 @@ absl::StatusOr<SimOptions> MakeSimOptions(const Scenario& scenario,
   for (const auto& [key, value] : options.extra_config) {
     if (absl::Status s = SetConfigKnob(so.base_config, key, value); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("config: ", s.message()));
+    }
+  }
+  for (const Scenario::NodeConfig& line : scenario.node_config) {
+    absl::StatusOr<std::vector<uint32_t>> nodes = line.nodes.Resolve(so.nodes);
+    if (!nodes.ok()) return nodes.status();
+    for (uint32_t n : *nodes) {
+      if (so.node_config.size() <= n) so.node_config.resize(n + 1);
+      so.node_config[n].emplace_back(line.key, line.value);
     }
   }
   return so;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -9,6 +10,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "swim/config.h"
+#include "swim/config_knobs.h"
 
 namespace swim::sim {
 namespace {
@@ -47,6 +50,29 @@ absl::Status NoArguments(TokenCursor&, ParsedAction&) {
 absl::Status OneSet(TokenCursor& in, ParsedAction& out) {
   out.action.sets.resize(1);
   return in.Set(out.action.sets[0]);
+}
+
+// "restart SET [with KEY=VALUE ...]": knobs checked against the table now.
+absl::Status Restart(TokenCursor& in, ParsedAction& out) {
+  SIM_RETURN_IF_ERROR(OneSet(in, out));
+  if (!in.Consume("with")) return absl::OkStatus();
+  while (!in.AtEnd()) {
+    absl::string_view setting;
+    SIM_RETURN_IF_ERROR(in.Word("KEY=VALUE", setting));
+    const size_t equals = setting.find('=');
+    if (equals == absl::string_view::npos) {
+      return in.Error(absl::StrCat("\"", setting, "\" is not KEY=VALUE"));
+    }
+    const absl::string_view key = setting.substr(0, equals);
+    const absl::string_view value = setting.substr(equals + 1);
+    Config scratch;
+    if (absl::Status s = SetConfigKnob(scratch, key, value); !s.ok()) {
+      return in.Error(s.message());
+    }
+    out.action.config.emplace_back(std::string(key), std::string(value));
+  }
+  if (out.action.config.empty()) return in.Error("with needs KEY=VALUE");
+  return absl::OkStatus();
 }
 
 absl::Status Partition(TokenCursor& in, ParsedAction& out) {
@@ -198,7 +224,7 @@ constexpr ActionVerb kActionVerbs[] = {
     {"duplicate", ActionKind::kDuplicate, Duplicate},
     {"reorder", ActionKind::kReorder, Reorder},
     {"crash", ActionKind::kCrash, OneSet},
-    {"restart", ActionKind::kRestart, OneSet},
+    {"restart", ActionKind::kRestart, Restart},
     {"pause", ActionKind::kPause, Pause},
     {"resume", ActionKind::kResume, OneSet},
     {"slow", ActionKind::kSlow, Slow},

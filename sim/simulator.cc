@@ -5,6 +5,7 @@
 
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
+#include "swim/config_knobs.h"
 
 namespace swim::sim {
 namespace {
@@ -52,6 +53,7 @@ Simulator::Simulator(SimOptions options)
     Slot& s = slots_[i];
     s.name = absl::StrCat("n", i);
     s.address = absl::StrCat(s.name, ":7946");
+    if (i < options_.node_config.size()) s.config = options_.node_config[i];
     by_address_[s.address] = i;
     SimTime at = 0;
     if (i > 0 && options_.start_spread > 0) {
@@ -81,6 +83,11 @@ std::optional<uint32_t> Simulator::IndexOfName(absl::string_view name) const {
 Config Simulator::NodeConfig(uint32_t node, bool restart) const {
   const Slot& s = slots_[node];
   Config c = options_.base_config;
+  for (const auto& [key, value] : s.config) {
+    // Checked by Reconfigure and the scenario parser; a bad value would
+    // leave the field as it was.
+    (void)SetConfigKnob(c, key, value);
+  }
   c.name = s.claimed_name.empty() ? s.name : s.claimed_name;
   c.address = s.address;
   c.cluster_name = "sim";
@@ -411,6 +418,14 @@ absl::Status Simulator::RestartAs(uint32_t node, uint32_t claimed) {
   MarkDisturbed(node);
   s.claimed_name = slots_[claimed].name;
   return StartNode(node, /*restart=*/true);
+}
+
+absl::Status Simulator::Reconfigure(uint32_t node, absl::string_view key,
+                                    absl::string_view value) {
+  Config scratch;
+  if (absl::Status s = SetConfigKnob(scratch, key, value); !s.ok()) return s;
+  slots_[node].config.emplace_back(std::string(key), std::string(value));
+  return absl::OkStatus();
 }
 
 void Simulator::Pause(uint32_t node, SimTime duration, bool drop_input) {

@@ -72,6 +72,9 @@ struct SimOptions {
   // 10^8 member records); keep start_spread within a probe interval, or
   // early nodes will probe members that have not booted yet.
   bool formed = false;
+  // Knobs (swim/config_knobs.h) set on some nodes only, after base_config:
+  // node_config[i] for node i (may be shorter than `nodes`).
+  std::vector<std::vector<std::pair<std::string, std::string>>> node_config;
 };
 
 // Fault codes in the trace (the first argument of a kFault record).
@@ -126,6 +129,11 @@ class Simulator {
   // swim/name_policy.h). Its events and counters are its slot's; the
   // oracles, which know members by name, are not meant for such runs.
   absl::Status RestartAs(uint32_t node, uint32_t claimed);
+  // Sets knob `key` of the node's config from its next start on (a restart
+  // into a new version, say). InvalidArgument for an unknown key or a bad
+  // value.
+  absl::Status Reconfigure(uint32_t node, absl::string_view key,
+                           absl::string_view value);
   // No ticks and no receives for `duration` (a long GC pause): what
   // arrives meanwhile is queued and handled on resume, or dropped.
   void Pause(uint32_t node, SimTime duration, bool drop_input);
@@ -209,6 +217,8 @@ class Simulator {
     int64_t drift_ppm = 0;
     SimTime last_disturbed = -1;
     std::deque<uint32_t> pending;  // datagram slots queued while paused
+    // Knobs of this node only, applied after base_config, in order.
+    std::vector<std::pair<std::string, std::string>> config;
   };
 
   explicit Simulator(SimOptions options);

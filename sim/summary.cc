@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "swim/counters.h"
+#include "swim/drop_reason.h"
 
 namespace swim::sim {
 namespace {
@@ -77,6 +78,18 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
       s.counters.members_declared_offline, " OFFLINE declarations, ",
       s.counters.updates_refused, " updates refused (incarnation bound), ",
       s.counters.members_refused, " members refused (max_members)\n");
+  const Counters::Versions& v = s.counters.versions;
+  const uint64_t bad_version =
+      s.counters.drops[static_cast<size_t>(DropReason::kBadVersion)];
+  // Only where a version 2 node ran, so version 1 runs read as before.
+  if (v.datagrams_out_v2 > 0 || bad_version > 0 || v.no_overlap > 0) {
+    absl::StrAppend(
+        out, "versions        ", v.datagrams_out_v2,
+        " datagrams sent in version 2 (", v.announcements, " announcements), ",
+        bad_version, " dropped as bad_version, ", v.no_overlap,
+        " not sent (no common version), ", v.messages_skipped, " messages and ",
+        v.updates_skipped, " updates of unknown types skipped\n");
+  }
   if (s.steady_from >= 0) {
     absl::StrAppend(
         out, "  steady        ",

@@ -71,7 +71,8 @@ void AntiEntropy::SendState(absl::string_view to_address, bool reply_wanted,
     // Inline metadata, in this datagram or a fresh one; else without.
     for (int attempt = 0; attempt < 3; ++attempt) {
       if (!writer.has_value()) {
-        absl::StatusOr<PacketWriter> started = outbox_.StartPacket(sync);
+        absl::StatusOr<PacketWriter> started =
+            outbox_.StartPacket(to_address, sync);
         if (!started.ok()) return;
         writer.emplace(std::move(*started));
         sync.reply_wanted = false;
@@ -80,15 +81,13 @@ void AntiEntropy::SendState(absl::string_view to_address, bool reply_wanted,
         break;
       }
       if (writer->update_count() > 0) {
-        outbox_.Send(to_address, std::move(*writer).Finish(),
-                     MessageTypeIndex<Sync>());
+        outbox_.Send(to_address, std::move(*writer), MessageTypeIndex<Sync>());
         writer.reset();
       }
     }
   }
   if (writer.has_value()) {
-    outbox_.Send(to_address, std::move(*writer).Finish(),
-                 MessageTypeIndex<Sync>());
+    outbox_.Send(to_address, std::move(*writer), MessageTypeIndex<Sync>());
   }
 }
 

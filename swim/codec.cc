@@ -81,8 +81,28 @@ absl::Status PutMetadata(std::string& out, const Metadata& metadata) {
   return absl::OkStatus();
 }
 
+// From version 2 on, an item (a message's fields, an update's) is framed
+// by its length so that a decoder can skip a type it does not know: this
+// puts varint(length of out[fields_at..]) at `fields_at`.
+void FrameFrom(std::string& out, size_t fields_at) {
+  std::string length;
+  PutVarint(length, out.size() - fields_at);
+  out.insert(fields_at, length);
+}
+
 struct UpdateEncoder {
   std::string& out;
+  uint8_t version = 1;
+
+  // Encodes `update` (type byte, then fields; framed from version 2 on).
+  template <typename U>
+  static absl::Status Encode(std::string& out, uint8_t version,
+                             const U& update) {
+    const size_t start = out.size();
+    absl::Status s = UpdateEncoder{out, version}(update);
+    if (s.ok() && version >= 2) FrameFrom(out, start + 1);
+    return s;
+  }
 
   absl::Status operator()(const Alive& alive) {
     if (absl::Status s = CheckName("member", alive.member); !s.ok()) return s;
@@ -108,6 +128,11 @@ struct UpdateEncoder {
     } else {
       PutU8(out, 0);
       PutVarint(out, alive.metadata_size);
+    }
+    if (version >= 2) {
+      const bool advertised = IsWireRange(alive.protocol);
+      PutU8(out, advertised ? alive.protocol.min : 0);
+      PutU8(out, advertised ? alive.protocol.max : 0);
     }
     return absl::OkStatus();
   }
@@ -266,19 +291,53 @@ size_t BroadcastSectionSize(size_t count, size_t bytes) {
   return count == 0 ? 0 : VarintSize(count) + bytes;
 }
 
+// Encodes `update` into `out` in `version`; `out` is unchanged on error.
+absl::Status PutUpdate(std::string& out, uint8_t version,
+                       const Update& update) {
+  const size_t before = out.size();
+  absl::Status s = std::visit(
+      [&](const auto& u) { return UpdateEncoder::Encode(out, version, u); },
+      update);
+  if (!s.ok()) out.resize(before);
+  return s;
+}
+
 absl::Status PutHead(std::string& out, absl::string_view sender,
-                     const Message& message) {
+                     const Message& message, const Framing& framing) {
+  if (framing.version < kOldestProtocolVersion ||
+      framing.version > kNewestProtocolVersion) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("protocol version ", framing.version, " is not spoken"));
+  }
+  const ProtocolRange range = framing.sender_protocol;
+  if (framing.version >= 2 && (!range.known() || !IsWireRange(range))) {
+    return absl::InvalidArgumentError("a version 2 head needs a proper range");
+  }
   if (absl::Status s = CheckName("sender", sender); !s.ok()) return s;
-  return std::visit(MessageEncoder{out, sender}, message);
+  if (absl::Status s = std::visit(MessageEncoder{out, sender}, message);
+      !s.ok()) {
+    return s;
+  }
+  if (framing.version >= 2) {
+    // type, sender | range, length of the fields | fields
+    const size_t fields_at = 1 + VarintSize(sender.size()) + sender.size();
+    FrameFrom(out, fields_at);
+    const char head[2] = {static_cast<char>(range.min),
+                          static_cast<char>(range.max)};
+    out.insert(fields_at, head, sizeof(head));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::StatusOr<PacketWriter> PacketWriter::Start(size_t budget_bytes,
                                                  absl::string_view sender,
-                                                 const Message& message) {
-  PacketWriter writer(budget_bytes);
-  if (absl::Status s = PutHead(writer.head_, sender, message); !s.ok()) {
+                                                 const Message& message,
+                                                 Framing framing) {
+  PacketWriter writer(budget_bytes, framing.version);
+  if (absl::Status s = PutHead(writer.head_, sender, message, framing);
+      !s.ok()) {
     return s;
   }
   if (writer.size() > budget_bytes) {
@@ -299,10 +358,7 @@ size_t PacketWriter::size() const {
 
 bool PacketWriter::Add(const Update& update) {
   const size_t before = updates_.size();
-  if (!std::visit(UpdateEncoder{updates_}, update).ok()) {
-    updates_.resize(before);
-    return false;
-  }
+  if (!PutUpdate(updates_, version_, update).ok()) return false;
   const size_t after =
       head_.size() + VarintSize(update_count_ + 1) + updates_.size() +
       BroadcastSectionSize(broadcast_count_, broadcasts_.size());
@@ -343,14 +399,16 @@ std::string PacketWriter::Finish() && {
   return body;
 }
 
-absl::StatusOr<std::string> EncodePacket(const Packet& packet) {
-  absl::StatusOr<PacketWriter> writer = PacketWriter::Start(
-      std::numeric_limits<size_t>::max(), packet.sender, packet.message);
+absl::StatusOr<std::string> EncodePacket(const Packet& packet,
+                                         Framing framing) {
+  absl::StatusOr<PacketWriter> writer =
+      PacketWriter::Start(std::numeric_limits<size_t>::max(), packet.sender,
+                          packet.message, framing);
   if (!writer.ok()) return writer.status();
   for (const Update& update : packet.updates) {
     if (!writer->Add(update)) {
       std::string scratch;
-      return std::visit(UpdateEncoder{scratch}, update);
+      return PutUpdate(scratch, framing.version, update);
     }
   }
   for (const UserBroadcast& broadcast : packet.broadcasts) {
@@ -362,9 +420,9 @@ absl::StatusOr<std::string> EncodePacket(const Packet& packet) {
   return std::move(*writer).Finish();
 }
 
-size_t EncodedSize(const Update& update) {
+size_t EncodedSize(const Update& update, uint8_t version) {
   std::string scratch;
-  if (!std::visit(UpdateEncoder{scratch}, update).ok()) return 0;
+  if (!PutUpdate(scratch, version, update).ok()) return 0;
   return scratch.size();
 }
 

@@ -178,6 +178,18 @@ struct Config {
   // reported (MemberEvent::Kind::kNameConflict) and counted.
   bool name_takeover = false;
 
+  // ---- Protocol versions (swim/protocol_version.h, swim/protocol.md). ----
+  // The wire versions this node speaks, kOldestProtocolVersion (1) to
+  // kNewestProtocolVersion (2). It advertises the range and talks to each
+  // peer in the highest version both speak, in version 1 (and, once in a
+  // while, a version 2 announcement) to a peer whose range it has not
+  // learned, and not at all to a peer whose range shares none with it.
+  // protocol_version_max = 1 is exactly the format (and behaviour) of swim
+  // before versions existed; during a rolling upgrade nodes of both kinds
+  // interoperate.
+  int protocol_version_min = 1;
+  int protocol_version_max = 2;
+
   // ---- Offline members. ----
 
   // Offline members are remembered this long, then forgotten.

@@ -173,6 +173,12 @@ constexpr ConfigKnob kKnobs[] = {
         "name_takeover",
         "A newer incarnation from another address takes a live member's "
         "name (otherwise the holder keeps it)."),
+    IntKnob<&C::protocol_version_min>(
+        "protocol_version_min",
+        "Oldest wire protocol version spoken (swim/protocol.md)."),
+    IntKnob<&C::protocol_version_max>(
+        "protocol_version_max",
+        "Newest wire protocol version spoken; 1 is the original format."),
     DurationKnob<&C::offline_probe_interval>(
         "offline_probe_interval",
         "One remembered offline member is pinged this often."),

@@ -13,7 +13,8 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                          (4 * kMessageTypeCount + kDropReasonCount + 30 + 1) +
+                          (4 * kMessageTypeCount + kDropReasonCount + 30 + 6 +
+                           1) +
                       sizeof(UserCounters),
               "Counters changed: update operator+=");
 
@@ -56,6 +57,12 @@ Counters& Counters::operator+=(const Counters& other) {
   metadata_fetched += other.metadata_fetched;
   updates_sent += other.updates_sent;
   user += other.user;
+  versions.messages_skipped += other.versions.messages_skipped;
+  versions.updates_skipped += other.versions.updates_skipped;
+  versions.no_overlap += other.versions.no_overlap;
+  versions.announcements += other.versions.announcements;
+  versions.datagrams_out_v2 += other.versions.datagrams_out_v2;
+  versions.table_resets += other.versions.table_resets;
   return *this;
 }
 

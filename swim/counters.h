@@ -109,6 +109,25 @@ struct Counters {
   // Application broadcasts and direct messages.
   UserCounters user;
 
+  // Protocol versions (swim/protocol_peers.h). Datagrams of versions this
+  // node does not speak are drops (bad_version).
+  struct Versions {
+    // Messages and updates of types this node does not know, skipped in
+    // datagrams of version 2 or later (the rest of the datagram is used).
+    uint64_t messages_skipped = 0;
+    uint64_t updates_skipped = 0;
+    // Datagrams not sent: the peer's advertised range shares no version
+    // with this node's.
+    uint64_t no_overlap = 0;
+    // Version 2 announcements sent to peers whose range is not known.
+    uint64_t announcements = 0;
+    // Datagrams sent in version 2 or later (announcements included).
+    uint64_t datagrams_out_v2 = 0;
+    // Times the table of peers' ranges filled up and was cleared.
+    uint64_t table_resets = 0;
+  };
+  Versions versions;
+
   // Lifeguard's local health score now (0 is healthy).
   int health_score = 0;
 

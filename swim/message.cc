@@ -8,7 +8,8 @@ bool Alive::operator==(const Alive& o) const {
   return std::tie(member, address, incarnation, metadata_version, metadata_size,
                   metadata) == std::tie(o.member, o.address, o.incarnation,
                                         o.metadata_version, o.metadata_size,
-                                        o.metadata);
+                                        o.metadata) &&
+         protocol == o.protocol;
 }
 
 bool Suspect::operator==(const Suspect& o) const {

@@ -21,6 +21,8 @@
 #include <variant>
 #include <vector>
 
+#include "swim/protocol_version.h"
+
 namespace swim {
 
 // Hard limits of the format. Configs may set tighter ones.
@@ -48,6 +50,10 @@ struct Alive {
   uint64_t metadata_version = 0;
   uint32_t metadata_size = 0;
   std::optional<Metadata> metadata;
+  // The protocol versions the member speaks, as it advertised them
+  // (swim/protocol_version.h); {0, 0} if not known. Version 2 carries it;
+  // version 1 has no room for it.
+  ProtocolRange protocol;
 
   bool operator==(const Alive& o) const;
 };

@@ -83,6 +83,10 @@ struct UpdateText {
                                     }),
                       "}");
     }
+    if (u.protocol.known()) {
+      absl::StrAppend(&text, " protocol=", u.protocol.min, "..",
+                      u.protocol.max);
+    }
     return text;
   }
   std::string operator()(const Suspect& u) const {

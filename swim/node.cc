@@ -67,7 +67,8 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       keyring_(std::move(keyring)),
       sampler_(ctx_.members, ctx_.rng),
       suspicions_(ctx_),
-      outbox_(ctx_, keyring_, suspicions_, sampler_, now),
+      versions_(ctx_),
+      outbox_(ctx_, keyring_, suspicions_, sampler_, versions_, now),
       prober_(ctx_, outbox_, sampler_, suspicions_, now),
       relays_(ctx_, outbox_),
       fetcher_(ctx_, outbox_, sampler_),
@@ -124,6 +125,7 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
     ++ctx_.counters.ignored;
     return;
   }
+  versions_.OnPacket(from_address, received_);
   if (ctx_.left) {
     // A member that left still answers probes for as long as it is run,
     // with its Left leading the ack: a prober that has not heard the news
@@ -160,7 +162,10 @@ bool Node::Receive(absl::string_view datagram) {
     CountDrop(ctx_.counters, opened);
     return false;
   }
-  if (absl::Status decoded = DecodePacketView(received_body_, &received_);
+  // The envelope's version byte, authenticated by now, is the body's.
+  const auto version = static_cast<uint8_t>(datagram[0]);
+  if (absl::Status decoded = DecodePacketView(received_body_, &received_,
+                                              kMaxDatagramBytes, version);
       !decoded.ok()) {
     CountDrop(ctx_.counters, decoded);
     return false;
@@ -254,6 +259,8 @@ absl::StatusOr<Alive> Node::Announcement(const Config& config) {
   alive.incarnation = config.initial_incarnation;
   alive.metadata_version = FirstMetadataVersion(config);
   alive.metadata_size = static_cast<uint32_t>(encoded->size());
+  alive.protocol = {static_cast<uint8_t>(config.protocol_version_min),
+                    static_cast<uint8_t>(config.protocol_version_max)};
   if (encoded->size() <= config.metadata_inline_max_bytes) {
     alive.metadata = config.metadata;
   }
@@ -281,6 +288,7 @@ absl::Status Node::AddKnownMembers(absl::Time now,
   last_active_ = std::max(last_active_, now);
   ctx_.members.Reserve(ctx_.members.size() + members.size());
   for (const Alive& alive : members) {
+    versions_.OnKnown(alive);
     membership_.ApplyAlive(now, alive, /*sender=*/"", alive.address,
                            Membership::Via::kKnown);
   }

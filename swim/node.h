@@ -52,6 +52,7 @@
 #include "swim/packet_view.h"
 #include "swim/peer_sampler.h"
 #include "swim/prober.h"
+#include "swim/protocol_peers.h"
 #include "swim/relays.h"
 #include "swim/state_sizes.h"
 #include "swim/suspicion.h"
@@ -219,6 +220,7 @@ class Node {
   Keyring keyring_;
   PeerSampler sampler_;
   Suspicions suspicions_;
+  ProtocolPeers versions_;
   Outbox outbox_;
   Prober prober_;
   Relays relays_;

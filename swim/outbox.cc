@@ -1,8 +1,10 @@
 #include "swim/outbox.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "swim/fixed_log.h"
 
 namespace swim {
@@ -18,6 +20,8 @@ EnvelopeOptions EnvelopeOptionsOf(const Config& config) {
   options.encrypt = config.encrypt;
   options.require_encryption = config.require_encryption;
   options.max_datagram_bytes = config.max_datagram_bytes;
+  options.accepted = {static_cast<uint8_t>(config.protocol_version_min),
+                      static_cast<uint8_t>(config.protocol_version_max)};
   return options;
 }
 
@@ -25,11 +29,12 @@ EnvelopeOptions EnvelopeOptionsOf(const Config& config) {
 
 Outbox::Outbox(NodeContext& ctx, const Keyring& keyring,
                const Suspicions& suspicions, PeerSampler& sampler,
-               absl::Time now)
+               ProtocolPeers& versions, absl::Time now)
     : ctx_(ctx),
       keyring_(keyring),
       suspicions_(suspicions),
       sampler_(sampler),
+      versions_(versions),
       envelope_(EnvelopeOptionsOf(ctx.config)),
       body_budget_(MaxEnvelopeBodyBytes(ctx.config.max_datagram_bytes)),
       nonce_rng_(Prng(ctx.config.seed).Split(kNonceStream)),
@@ -42,14 +47,26 @@ int Outbox::RetransmitLimit() const {
   return ctx_.config.retransmit_mult * DecimalDigits(ctx_.members.size());
 }
 
-absl::StatusOr<PacketWriter> Outbox::StartPacket(const Message& message) const {
-  return PacketWriter::Start(body_budget_, ctx_.config.name, message);
+absl::StatusOr<PacketWriter> Outbox::StartPacket(absl::string_view to_address,
+                                                 const Message& message) const {
+  std::optional<Framing> framing = versions_.FramingFor(to_address);
+  if (!framing.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(to_address, " speaks no protocol version we speak"));
+  }
+  return PacketWriter::Start(body_budget_, ctx_.config.name, message, *framing);
 }
 
-void Outbox::Send(absl::string_view to_address, absl::string_view body,
-                  size_t type) {
+uint8_t Outbox::VersionFor(absl::string_view to_address) const {
+  std::optional<Framing> framing = versions_.FramingFor(to_address);
+  return framing.has_value() ? framing->version : 0;
+}
+
+void Outbox::Seal(absl::string_view to_address, absl::string_view body,
+                  uint8_t version, size_t type) {
   Transmit transmit;
   transmit.to_address = std::string(to_address);
+  envelope_.version = version;
   absl::Status sealed = SealDatagram(keyring_, envelope_, body, *nonce_source_,
                                      &transmit.datagram);
   if (!sealed.ok()) return;  // cannot happen: bodies are built in budget
@@ -57,28 +74,49 @@ void Outbox::Send(absl::string_view to_address, absl::string_view body,
     ++ctx_.counters.datagrams_out[type];
     ctx_.counters.bytes_out[type] += transmit.datagram.size();
   }
+  if (version >= 2) ++ctx_.counters.versions.datagrams_out_v2;
   transmits_.push_back(std::move(transmit));
+}
+
+void Outbox::Send(absl::string_view to_address, PacketWriter&& packet,
+                  size_t type) {
+  const uint8_t version = packet.version();
+  Seal(to_address, std::move(packet).Finish(), version, type);
+  if (!versions_.ShouldAnnounce(to_address, version)) return;
+  // Our own Alive, in the oldest version from 2 on that we speak: a peer
+  // that speaks it learns our range (and talks to us in it from then on).
+  absl::StatusOr<PacketWriter> announcement =
+      PacketWriter::Start(body_budget_, ctx_.config.name, Gossip{},
+                          versions_.AnnouncementFraming());
+  if (!announcement.ok()) return;
+  if (!announcement->Add(UpdateFor(Members::kLocalId)) &&
+      !announcement->Add(UpdateFor(Members::kLocalId, false))) {
+    return;
+  }
+  const uint8_t announced = announcement->version();
+  Seal(to_address, std::move(*announcement).Finish(), announced,
+       MessageTypeIndex<Gossip>());
 }
 
 void Outbox::SendWithGossip(absl::string_view to_address,
                             const Message& message,
                             std::optional<uint32_t> buddy) {
-  absl::StatusOr<PacketWriter> writer = StartPacket(message);
+  absl::StatusOr<PacketWriter> writer = StartPacket(to_address, message);
   if (!writer.ok()) return;
   AddGossip(*writer, buddy);
-  Send(to_address, std::move(*writer).Finish(), message.index());
+  Send(to_address, std::move(*writer), message.index());
 }
 
 bool Outbox::SendGossip(absl::string_view to_address,
                         std::optional<uint32_t> lead) {
-  absl::StatusOr<PacketWriter> writer = StartPacket(Gossip{});
+  absl::StatusOr<PacketWriter> writer = StartPacket(to_address, Gossip{});
   if (!writer.ok()) return false;
   if (lead.has_value()) writer->Add(UpdateFor(*lead));
   AddGossip(*writer, std::nullopt);
   if (writer->update_count() == 0 && writer->broadcast_count() == 0) {
     return false;  // every update ran out
   }
-  Send(to_address, std::move(*writer).Finish(), MessageTypeIndex<Gossip>());
+  Send(to_address, std::move(*writer), MessageTypeIndex<Gossip>());
   return true;
 }
 
@@ -116,6 +154,8 @@ Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
       alive.incarnation = record.incarnation;
       alive.metadata_version = record.metadata_version;
       alive.metadata_size = record.metadata_size;
+      alive.protocol =
+          versions_.AdvertisedRange(id == Members::kLocalId, alive.address);
       if (inline_metadata &&
           record.metadata_size <= ctx_.config.metadata_inline_max_bytes &&
           members.HeldMetadataVersion(id) == record.metadata_version) {
@@ -175,7 +215,8 @@ void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
 }
 
 void Outbox::AddUserBroadcasts(PacketWriter& writer, int limit) {
-  if (user_broadcasts_.empty()) return;
+  // Version 1 has no broadcasts' section (swim/wire_format.md).
+  if (user_broadcasts_.empty() || writer.version() < 2) return;
   std::vector<uint64_t> sent;
   for (uint64_t id : user_broadcasts_.InSendOrder(kGossipCandidates)) {
     if (writer.AddBroadcast(user_broadcasts_.Get(id))) sent.push_back(id);

@@ -33,6 +33,7 @@
 #include "swim/node_context.h"
 #include "swim/peer_sampler.h"
 #include "swim/prng.h"
+#include "swim/protocol_peers.h"
 #include "swim/random.h"
 #include "swim/suspicions.h"
 #include "swim/user_broadcast_queue.h"
@@ -49,17 +50,24 @@ class Outbox {
  public:
   // `suspicions` names the accuser in Suspect updates.
   Outbox(NodeContext& ctx, const Keyring& keyring, const Suspicions& suspicions,
-         PeerSampler& sampler, absl::Time now);
+         PeerSampler& sampler, ProtocolPeers& versions, absl::Time now);
 
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
   // ---- Sending. ----
-  // Starts a packet with `message` and room for gossip.
-  absl::StatusOr<PacketWriter> StartPacket(const Message& message) const;
-  // Seals `body` (a packet whose message has type index `type`), counts
-  // it and queues it for `to_address`.
-  void Send(absl::string_view to_address, absl::string_view body, size_t type);
+  // Starts a packet for `to_address` with `message` and room for gossip,
+  // in the protocol version the peer gets (swim/protocol_peers.h);
+  // FailedPrecondition if it shares none with us.
+  absl::StatusOr<PacketWriter> StartPacket(absl::string_view to_address,
+                                           const Message& message) const;
+  // Seals the packet (whose message has type index `type`) in its version,
+  // counts it and queues it for `to_address`, followed by a version
+  // announcement when one is due.
+  void Send(absl::string_view to_address, PacketWriter&& packet, size_t type);
+  // The protocol version a datagram to `to_address` is written in now; 0
+  // when the peer speaks none of ours.
+  uint8_t VersionFor(absl::string_view to_address) const;
   void SendWithGossip(absl::string_view to_address, const Message& message,
                       std::optional<uint32_t> buddy = std::nullopt);
   // A Gossip datagram of queued updates, led by `lead`'s update if given;
@@ -123,11 +131,15 @@ class Outbox {
   bool HasGossipToSend() const;
   // Fills `writer` with queued user broadcasts, fewest-sent first.
   void AddUserBroadcasts(PacketWriter& writer, int limit);
+  // Seals `body` in `version` and queues it.
+  void Seal(absl::string_view to_address, absl::string_view body,
+            uint8_t version, size_t type);
 
   NodeContext& ctx_;
   const Keyring& keyring_;
   const Suspicions& suspicions_;
   PeerSampler& sampler_;
+  ProtocolPeers& versions_;
   EnvelopeOptions envelope_;
   size_t body_budget_;
   Prng nonce_rng_;  // envelope nonces unless config.nonce_source is set

@@ -21,6 +21,7 @@ struct ToOwnedUpdate {
     alive.incarnation = v.incarnation;
     alive.metadata_version = v.metadata_version;
     alive.metadata_size = v.metadata_size;
+    alive.protocol = v.protocol;
     if (v.metadata.has_value()) {
       // Checked by DecodePacketView; a view built by hand may be malformed,
       // and then carries an empty map rather than garbage.

@@ -81,6 +81,12 @@ absl::Status UserBroadcasts::SendTo(absl::string_view member,
         "SendTo: the payload is ", payload.size(), " bytes; at most ",
         MaxMessageBytes(), " fit a datagram next to the protocol's header"));
   }
+  if (outbox_.VersionFor(ctx_.members.AddressOf(*id)) < 2) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("SendTo: \"", member,
+                     "\" is not known to speak protocol version 2, which "
+                     "direct messages need"));
+  }
   outbox_.SendWithGossip(ctx_.members.AddressOf(*id),
                          UserMessage{std::string(payload)});
   ++ctx_.counters.user.messages_sent;

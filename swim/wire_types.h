@@ -43,6 +43,9 @@ constexpr size_t kMinUpdateBytes = 4;
 // lengths, a version and an empty payload's length.
 constexpr size_t kMinUserBroadcastBytes = 6;
 
+// From version 2 on: type and length, of an update of unknown type with no
+// fields (it is skipped).
+constexpr size_t kMinFramedUpdateBytes = 2;
 // The smallest metadata entry: an empty key and an empty value.
 constexpr size_t kMinMetadataEntryBytes = 2;
 

@@ -58,7 +58,8 @@ std::string DatagramLine(const Keyring& keyring, const CaptureOptions& options,
       OpenDatagram(keyring, options.envelope, datagram);
   if (!body.ok()) return Dropped(options, from, datagram.size(), body.status());
   absl::StatusOr<Packet> packet = DecodePacket(
-      *body, MaxEnvelopeBodyBytes(options.envelope.max_datagram_bytes));
+      *body, MaxEnvelopeBodyBytes(options.envelope.max_datagram_bytes),
+      header->version);
   if (!packet.ok())
     return Dropped(options, from, datagram.size(), packet.status());
 

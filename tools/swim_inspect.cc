@@ -42,6 +42,7 @@
 #include "swim/message.h"
 #include "swim/message_text.h"
 #include "swim/prng.h"
+#include "swim/protocol_version.h"
 #include "tools/capture.h"
 #include "tools/help.h"
 #include "tools/relay.h"
@@ -198,9 +199,10 @@ int Rejected(const absl::Status& status) {
   return kExitRejected;
 }
 
-int InspectBody(absl::string_view body, size_t max_body_bytes) {
+int InspectBody(absl::string_view body, size_t max_body_bytes,
+                uint8_t version = 1) {
   absl::StatusOr<swim::Packet> packet =
-      swim::DecodePacket(body, max_body_bytes);
+      swim::DecodePacket(body, max_body_bytes, version);
   if (!packet.ok()) return Rejected(packet.status());
   PrintPacket(*packet);
   return kExitDecoded;
@@ -237,7 +239,8 @@ int InspectDatagram(const swim::Keyring& keyring,
             << ", cluster \"" << absl::CHexEscape(keyring.cluster_name())
             << "\"\n";
   return InspectBody(*body,
-                     swim::MaxEnvelopeBodyBytes(options.max_datagram_bytes));
+                     swim::MaxEnvelopeBodyBytes(options.max_datagram_bytes),
+                     header->version);
 }
 
 // A datagram like those a node sends, sealed with a published example key.
@@ -303,6 +306,9 @@ int Capture(std::string listen, const swim::EnvelopeOptions& envelope) {
 
 int Main() {
   swim::EnvelopeOptions options;
+  // Every version this build speaks (swim/protocol_version.h).
+  options.accepted = {swim::kOldestProtocolVersion,
+                      swim::kNewestProtocolVersion};
   const int64_t max_bytes = absl::GetFlag(FLAGS_max_datagram_bytes);
   if (max_bytes <= static_cast<int64_t>(swim::kEnvelopeOverheadBytes) ||
       max_bytes > static_cast<int64_t>(swim::kMaxDatagramBytes)) {

@@ -16,7 +16,9 @@
 // every datagram sent opens with the key, decodes and fits the limit, the
 // member table stays within max_members, no incarnation past the ceiling,
 // the local incarnation never goes down, the user broadcasts in flight,
-// remembered and waiting for delivery stay within their bounds.
+// remembered and waiting for delivery stay within their bounds, and the
+// node sends only the protocol versions it speaks (peers write version 1,
+// or version 2 with ranges that may share none with it).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +42,7 @@
 #include "swim/message.h"
 #include "swim/node.h"
 #include "swim/prng.h"
+#include "swim/protocol_version.h"
 #include "swim/status.h"
 #include "swim/user_broadcast_queue.h"
 #include "swim/user_broadcasts.h"
@@ -190,12 +193,21 @@ swim::UserBroadcast MakeBroadcast(Script& s) {
   return b;
 }
 
+// The framing a scripted peer writes in: version 1, or version 2 with a
+// range that may share no version with the node's ({3, 4}).
+swim::Framing MakeFraming(Script& s) {
+  const uint8_t b = s.Byte();
+  if (b % 2 == 0) return swim::Framing{};
+  const auto min = static_cast<uint8_t>(1 + (b >> 1) % 3);
+  return swim::Framing{2, {min, static_cast<uint8_t>(min + (b >> 3) % 2)}};
+}
+
 void Deliver(swim::Node& node, absl::Time now, const std::string& from,
-             const std::string& body, swim::Prng& rng) {
+             const std::string& body, uint8_t version, swim::Prng& rng) {
   std::string datagram;
-  if (!swim::SealDatagram(FuzzKeyring(), swim::EnvelopeOptions(), body, rng,
-                          &datagram)
-           .ok()) {
+  swim::EnvelopeOptions options;
+  options.version = version;
+  if (!swim::SealDatagram(FuzzKeyring(), options, body, rng, &datagram).ok()) {
     return;  // too large to send
   }
   node.HandleDatagram(now, AddressOf(from), datagram);
@@ -206,10 +218,18 @@ void Deliver(swim::Node& node, absl::Time now, const std::string& from,
 void DrainAndCheck(swim::Node& node, std::vector<uint32_t>& seqs) {
   while (std::optional<swim::Transmit> t = node.PollTransmit()) {
     NODE_FUZZ_CHECK(t->datagram.size() <= node.config().max_datagram_bytes);
+    swim::EnvelopeOptions options;
+    options.accepted = {swim::kOldestProtocolVersion,
+                        swim::kNewestProtocolVersion};
     absl::StatusOr<std::string> body =
-        swim::OpenDatagram(FuzzKeyring(), swim::EnvelopeOptions(), t->datagram);
+        swim::OpenDatagram(FuzzKeyring(), options, t->datagram);
     NODE_FUZZ_CHECK(body.ok());
-    absl::StatusOr<swim::Packet> packet = swim::DecodePacket(*body);
+    // Only versions the node speaks.
+    const auto version = static_cast<uint8_t>(t->datagram[0]);
+    NODE_FUZZ_CHECK(version >= node.config().protocol_version_min &&
+                    version <= node.config().protocol_version_max);
+    absl::StatusOr<swim::Packet> packet =
+        swim::DecodePacket(*body, swim::kMaxDatagramBytes, version);
     NODE_FUZZ_CHECK(packet.ok());
     if (const auto* ping = std::get_if<swim::Ping>(&packet->message)) {
       seqs.push_back(ping->seq);
@@ -240,8 +260,15 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
     for (uint32_t n = s.Byte() % 3; n > 0; --n) {
       packet.broadcasts.push_back(MakeBroadcast(s));
     }
-    absl::StatusOr<std::string> body = swim::EncodePacket(packet);
-    if (body.ok()) Deliver(node, now, packet.sender, *body, rng);
+    for (swim::Update& update : packet.updates) {
+      if (auto* alive = std::get_if<swim::Alive>(&update)) {
+        alive->protocol = MakeFraming(s).sender_protocol;
+      }
+    }
+    const swim::Framing framing = MakeFraming(s);
+    absl::StatusOr<std::string> body = swim::EncodePacket(packet, framing);
+    if (body.ok())
+      Deliver(node, now, packet.sender, *body, framing.version, rng);
   } else if (op < 8) {  // time passes
     now += absl::Milliseconds(1 + s.Byte() * 16);
     int ticks = 0;
@@ -254,7 +281,10 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
     }
     node.Tick(now);
   } else if (op == 8) {  // raw bytes, correctly sealed
-    Deliver(node, now, Name(s), s.Bytes(s.Byte()), rng);
+    const uint8_t version = 1 + s.Byte() % 2;
+    Deliver(node, now, Name(s), s.Bytes(s.Byte()), version, rng);
+  } else if (s.Byte() == 255) {
+    node.Leave(now);
   } else {
     const uint8_t what = s.Byte();
     if (what == 255) {
@@ -303,6 +333,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.keys = {kKey};
   config.seed_peers = {AddressOf("a")};
   config.seed = s.Byte();
+  // Odd seeds: a version 1 node; even: versions 1 and 2.
+  config.protocol_version_max = config.seed % 2 == 1 ? 1 : 2;
   config.max_members = kMaxMembers;
   config.name_takeover = config.seed % 2 == 1;  // both name policies
   absl::Time now = absl::UnixEpoch() + absl::Hours(1);

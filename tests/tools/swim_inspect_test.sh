@@ -113,9 +113,12 @@ capture() {
   port="$(sed -n 's/.*listening on 127.0.0.1://p' "$work/$name.err")"
 }
 
-# The demo's own secret, as the nodes take it: every datagram decodes.
+# The demo's own secret, as the nodes take it: every datagram decodes. A
+# version 1 demo sends only its join syncs to a peer that never answers (a
+# version 2 one follows some with an announcement, checked below).
 capture good --count=2 --json --secret="$secret"
-SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --protocol_version_max=1 \
+  --peer="127.0.0.1:$port" \
   >/dev/null 2>&1 &
 demo_pid=$!
 pids+=("$demo_pid")
@@ -140,6 +143,22 @@ wait "$demo_pid" || true
 grep -q '^127.0.0.1:[0-9]* [0-9]*B dropped unknown_key: ' "$work/wrong.out" ||
   fail "no drop line: $(cat "$work/wrong.out")"
 
+# A version 2 demo (the default) follows its first join sync to a peer of
+# unknown version with a version 2 announcement, its own Alive with its
+# range: the capture decodes both.
+capture v2 --count=2 --json --secret="$secret"
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+  >/dev/null 2>&1 &
+demo_pid=$!
+pids+=("$demo_pid")
+wait "$capture_pid" || fail "capture exited $?"
+kill -INT "$demo_pid"
+wait "$demo_pid" || true
+sed -n 1p "$work/v2.out" | grep -q '"message":"sync reply_wanted=yes"' ||
+  fail "no join sync first: $(cat "$work/v2.out")"
+sed -n 2p "$work/v2.out" |
+  grep -q '"message":"gossip","updates":\["alive .* protocol=1..2"' ||
+  fail "no version 2 announcement: $(cat "$work/v2.out")"
 # Relay mode between two real nodes: X's seed is the relay, which forwards
 # to B; B's answer comes back through it. Both directions print decoded.
 SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" >"$work/b.out" 2>&1 &
