@@ -200,8 +200,7 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
        "User broadcasts dropped from the queue before their retransmits.",
        c.user.broadcasts_evicted},
       {"swim_user_broadcasts_forgotten_total",
-       "Remembered user broadcasts that expired.",
-       c.user.broadcasts_forgotten},
+       "Remembered user broadcasts that expired.", c.user.broadcasts_forgotten},
       {"swim_user_broadcast_transmits_total",
        "Copies of user broadcasts piggybacked or gossiped.",
        c.user.broadcast_transmits},
@@ -266,7 +265,8 @@ void AddResolver(const ResolverStats& r, SampleList& out) {
   out.Counter("swim_resolver_lookups_total", "Host name lookups started.",
               r.lookups);
   out.Counter("swim_resolver_failures_total",
-              "Host name lookups that failed or timed out.", r.resolve_failures);
+              "Host name lookups that failed or timed out.",
+              r.resolve_failures);
   out.Counter("swim_resolver_timeouts_total",
               "Host name lookups that timed out.", r.resolve_timeouts);
   out.Counter("swim_resolver_queue_full_total",

@@ -87,7 +87,7 @@ enum class FaultCode : uint64_t {
   kDrift = 6,
   kMetadata = 7,
   kLeave = 8,
-  kNetwork = 9,     // a network change; arguments say which (runner-defined)
+  kNetwork = 9,  // a network change; arguments say which (runner-defined)
   kRestartAs = 10,
   kBroadcast = 11,  // node, payload bytes
   kSendTo = 12,     // from, to, payload bytes

@@ -12,9 +12,8 @@ absl::string_view MessageTypeName(size_t index) {
 
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
-                  sizeof(uint64_t) *
-                          (4 * kMessageTypeCount + kDropReasonCount + 30 + 6 +
-                           1) +
+                  sizeof(uint64_t) * (4 * kMessageTypeCount + kDropReasonCount +
+                                      30 + 6 + 1) +
                       sizeof(UserCounters),
               "Counters changed: update operator+=");
 

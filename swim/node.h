@@ -129,7 +129,10 @@ class Node {
   // Sends `payload` to `member` in one datagram, best effort (no retry, no
   // acknowledgement); delivered there as a Delivery from this node. At most
   // MaxMessageBytes(). NotFound for a member not known here,
-  // FailedPrecondition for an offline one (or after Leave),
+  // FailedPrecondition for an offline one (or after Leave), or one not yet
+  // known to speak protocol version 2 (direct messages are version 2's; a
+  // member's range is learnt from its first version 2 datagram, a second or
+  // so after it is first heard of),
   // InvalidArgument if too long.
   absl::Status SendTo(absl::Time now, absl::string_view member,
                       absl::string_view payload);

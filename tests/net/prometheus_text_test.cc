@@ -93,7 +93,8 @@ TEST(PrometheusText, SamplesCarryTheValues) {
 }
 
 TEST(PrometheusText, FollowsTheNamingConventions) {
-  const std::regex sample(R"(^(swim_[a-z_]+)(\{[a-z_]+="[a-z_]+"\})? [0-9]+$)");
+  const std::regex sample(
+      R"(^(swim_[a-z0-9_]+)(\{[a-z_]+="[a-z_]+"\})? [0-9]+$)");
   std::set<std::string> helped, typed;
   std::string last_type;
   for (absl::string_view line :

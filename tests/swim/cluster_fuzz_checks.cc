@@ -9,6 +9,7 @@
 #include "swim/envelope.h"
 #include "swim/incarnation_bound.h"
 #include "swim/members.h"
+#include "swim/protocol_version.h"
 #include "swim/status.h"
 
 namespace swim::testing {
@@ -28,6 +29,16 @@ absl::Status CheckTable(absl::string_view node, absl::string_view table,
 
 }  // namespace
 
+EnvelopeOptions EveryVersion() {
+  EnvelopeOptions options;
+  options.accepted = {kOldestProtocolVersion, kNewestProtocolVersion};
+  return options;
+}
+
+uint8_t EnvelopeVersionOf(absl::string_view datagram) {
+  return datagram.empty() ? 0 : static_cast<uint8_t>(datagram[0]);
+}
+
 absl::Status CheckDeadlineAfterTick(absl::string_view node,
                                     absl::Time next_deadline, absl::Time tick) {
   if (next_deadline > tick) return absl::OkStatus();
@@ -44,12 +55,13 @@ absl::Status CheckDatagram(const Keyring& keyring, absl::string_view datagram,
                                   max_datagram_bytes));
   }
   absl::StatusOr<std::string> body =
-      OpenDatagram(keyring, EnvelopeOptions(), datagram);
+      OpenDatagram(keyring, EveryVersion(), datagram);
   if (!body.ok()) {
     return Violation(absl::StrCat("a datagram sent does not open: ",
                                   body.status().message()));
   }
-  absl::StatusOr<Packet> packet = DecodePacket(*body);
+  absl::StatusOr<Packet> packet =
+      DecodePacket(*body, kMaxDatagramBytes, EnvelopeVersionOf(datagram));
   if (!packet.ok()) {
     return Violation(absl::StrCat("a datagram sent does not decode: ",
                                   packet.status().message()));

@@ -10,17 +10,24 @@
 #define TESTS_SWIM_CLUSTER_FUZZ_CHECKS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/envelope.h"
 #include "swim/keyring.h"
 #include "swim/members.h"
 #include "swim/node.h"
 #include "swim/state_sizes.h"
 
 namespace swim::testing {
+
+// Envelope options that open a datagram of any protocol version a node
+// writes (1 and 2), and the version a datagram was sealed in.
+EnvelopeOptions EveryVersion();
+uint8_t EnvelopeVersionOf(absl::string_view datagram);
 
 // After Tick(`tick`), the node's next deadline lies after `tick`: a past
 // deadline would make the caller's loop spin.

@@ -45,7 +45,8 @@ TEST(ClusterFuzzChecksTest, DatagramsThatDoNotOpenOrFitFail) {
   ASSERT_TRUE(other.ok());
   Prng nonces(1);
   // An empty Gossip packet: sender "a", message type Gossip, no updates.
-  absl::StatusOr<std::string> body = EncodePacket(Packet{"a", Gossip{}, {}, {}});
+  absl::StatusOr<std::string> body =
+      EncodePacket(Packet{"a", Gossip{}, {}, {}});
   ASSERT_TRUE(body.ok());
   std::string datagram;
   ASSERT_TRUE(

@@ -9,6 +9,7 @@
 #include "swim/envelope.h"
 #include "swim/incarnation_bound.h"
 #include "swim/members.h"
+#include "tests/swim/cluster_fuzz_checks.h"
 #include "tests/testing/packet_generator.h"
 
 namespace swim::testing {
@@ -21,9 +22,10 @@ std::string AddressOf(absl::string_view name) {
 
 void Insider::Sniff(absl::string_view datagram) {
   absl::StatusOr<std::string> body =
-      OpenDatagram(keyring_, EnvelopeOptions(), datagram);
+      OpenDatagram(keyring_, EveryVersion(), datagram);
   if (!body.ok()) return;
-  absl::StatusOr<Packet> packet = DecodePacket(*body);
+  absl::StatusOr<Packet> packet =
+      DecodePacket(*body, kMaxDatagramBytes, EnvelopeVersionOf(datagram));
   if (!packet.ok()) return;
   if (const auto* ping = std::get_if<Ping>(&packet->message)) {
     seqs_.push_back(ping->seq);
