@@ -314,6 +314,9 @@ absl::Status PutHead(std::string& out, absl::string_view sender,
     return absl::InvalidArgumentError("a version 2 head needs a proper range");
   }
   if (absl::Status s = CheckName("sender", sender); !s.ok()) return s;
+  if (framing.version < 2 && std::holds_alternative<UserMessage>(message)) {
+    return absl::InvalidArgumentError("a UserMessage needs protocol version 2");
+  }
   if (absl::Status s = std::visit(MessageEncoder{out, sender}, message);
       !s.ok()) {
     return s;
@@ -371,6 +374,7 @@ bool PacketWriter::Add(const Update& update) {
 }
 
 bool PacketWriter::AddBroadcast(const UserBroadcast& broadcast) {
+  if (version_ < 2) return false;  // version 1 has no broadcasts' section
   const size_t before = broadcasts_.size();
   if (!PutBroadcast(broadcasts_, broadcast).ok()) {
     broadcasts_.resize(before);
@@ -413,6 +417,10 @@ absl::StatusOr<std::string> EncodePacket(const Packet& packet,
   }
   for (const UserBroadcast& broadcast : packet.broadcasts) {
     if (!writer->AddBroadcast(broadcast)) {
+      if (framing.version < 2) {
+        return absl::InvalidArgumentError(
+            "user broadcasts need protocol version 2");
+      }
       std::string scratch;
       return PutBroadcast(scratch, broadcast);
     }

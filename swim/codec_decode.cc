@@ -337,8 +337,10 @@ absl::Status ReadBroadcasts(WireReader& in,
   return absl::OkStatus();
 }
 
-bool IsKnownMessageType(uint8_t type) {
-  return type >= kPingType && type <= kUserMessageType;
+// UserMessage came with version 2.
+bool IsKnownMessageType(uint8_t type, uint8_t version) {
+  return type >= kPingType &&
+         type <= (version >= 2 ? kUserMessageType : kSyncDigestType);
 }
 
 // The fields of a message of known `type`.
@@ -403,7 +405,7 @@ absl::Status ReadMessageFields(WireReader& in, uint8_t type,
 absl::Status ReadMessage(WireReader& in, uint8_t version, PacketView* packet) {
   uint8_t type = 0;
   if (absl::Status s = in.ReadU8("message type", &type); !s.ok()) return s;
-  if (version < 2 && !IsKnownMessageType(type)) {
+  if (version < 2 && !IsKnownMessageType(type, version)) {
     return DropError(DropReason::kUnknownType,
                      absl::StrCat("message type ", type));
   }
@@ -423,7 +425,7 @@ absl::Status ReadMessage(WireReader& in, uint8_t version, PacketView* packet) {
   if (absl::Status s = ReadFramed(in, "message length", &fields); !s.ok()) {
     return s;
   }
-  if (!IsKnownMessageType(type)) {
+  if (!IsKnownMessageType(type, version)) {
     packet->message.emplace<Gossip>();
     ++packet->skipped_messages;
     return absl::OkStatus();
@@ -485,7 +487,11 @@ absl::Status DecodePacketView(absl::string_view body, PacketView* packet,
     }
   }
   packet->updates.resize(kept);
-  if (absl::Status s = ReadBroadcasts(in, packet->broadcasts); !s.ok()) {
+  // Version 1 has no broadcasts' section: bytes after the updates are
+  // trailing bytes there.
+  if (absl::Status s = version >= 2 ? ReadBroadcasts(in, packet->broadcasts)
+                                    : absl::OkStatus();
+      !s.ok()) {
     packet->updates.clear();
     packet->broadcasts.clear();
     return s;

@@ -220,7 +220,7 @@ TEST(UserBroadcastsTest, ExplicitJoinContactsPeersAndCountsAnswers) {
 // A hostile member floods distinct broadcasts: the in-flight queue and the
 // table of delivered pairs stay bounded, the excess is counted.
 TEST(UserBroadcastsTest, AFloodFromTheWireIsBoundedAndCounted) {
-  ::swim::testing::Harness h;
+  ::swim::testing::Harness h(TestConfig("me"));
   h.Meet({"a", "b"});
   Node* victim = &h.node();
   const size_t total = UserBroadcasts::kMaxRememberedBroadcasts + 500;
@@ -290,32 +290,43 @@ TEST(UserBroadcastsCodecTest, RoundTripsAndRejectsMalformedSections) {
   packet.updates.push_back(Left{"c", 2});
   packet.broadcasts.push_back({"a", "key", 99, "payload"});
   packet.broadcasts.push_back({"b", "k2", 1, ""});
-  absl::StatusOr<std::string> body = EncodePacket(packet);
+  const Framing v2{2, {1, 2}};
+  absl::StatusOr<std::string> body = EncodePacket(packet, v2);
   ASSERT_TRUE(body.ok()) << body.status();
-  absl::StatusOr<Packet> back = DecodePacket(*body);
+  absl::StatusOr<Packet> back = DecodePacket(*body, kMaxDatagramBytes, 2);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(*back, packet);
-  // Without broadcasts, the bytes are version 1's.
+  // Version 1 has neither a broadcasts' section nor UserMessage.
+  EXPECT_EQ(EncodePacket(packet).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Without broadcasts, the section is absent.
   Packet plain = packet;
   plain.broadcasts.clear();
-  absl::StatusOr<std::string> plain_body = EncodePacket(plain);
+  absl::StatusOr<std::string> plain_body = EncodePacket(plain, v2);
   ASSERT_TRUE(plain_body.ok());
   EXPECT_EQ(body->substr(0, plain_body->size()), *plain_body);
-  // An empty section, a truncated one, an empty key: dropped.
-  EXPECT_FALSE(DecodePacket(*plain_body + std::string(1, '\0')).ok());
-  EXPECT_FALSE(DecodePacket(body->substr(0, body->size() - 1)).ok());
+  // An empty section, a truncated one, an empty key: dropped; in version 1
+  // the bytes after the updates trail.
+  EXPECT_FALSE(
+      DecodePacket(*plain_body + std::string(1, '\0'), kMaxDatagramBytes, 2)
+          .ok());
+  EXPECT_FALSE(
+      DecodePacket(body->substr(0, body->size() - 1), kMaxDatagramBytes, 2)
+          .ok());
   Packet empty_key = plain;
   empty_key.broadcasts.push_back({"a", "", 1, "x"});
-  EXPECT_FALSE(EncodePacket(empty_key).ok());
-  // A UserMessage round-trips.
+  EXPECT_FALSE(EncodePacket(empty_key, v2).ok());
+  // A UserMessage round-trips in version 2, and is not one in version 1.
   Packet direct;
   direct.sender = "a";
   direct.message = UserMessage{"hi"};
-  absl::StatusOr<std::string> direct_body = EncodePacket(direct);
+  absl::StatusOr<std::string> direct_body = EncodePacket(direct, v2);
   ASSERT_TRUE(direct_body.ok());
-  absl::StatusOr<Packet> direct_back = DecodePacket(*direct_body);
+  absl::StatusOr<Packet> direct_back =
+      DecodePacket(*direct_body, kMaxDatagramBytes, 2);
   ASSERT_TRUE(direct_back.ok());
   EXPECT_EQ(*direct_back, direct);
+  EXPECT_FALSE(EncodePacket(direct).ok());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <utility>
+#include <variant>
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
@@ -26,10 +27,17 @@ Harness::Harness(Config config)
 Harness::Harness() : Harness(TestConfig("me")) {}
 
 std::string Harness::Seal(const Packet& packet) {
-  std::string body = EncodePacket(packet).value();
+  // User traffic exists in protocol version 2 only (swim/wire_format.md).
+  Framing framing;
+  if (!packet.broadcasts.empty() ||
+      std::holds_alternative<UserMessage>(packet.message)) {
+    framing = Framing{2, {1, 2}};
+  }
+  std::string body = EncodePacket(packet, framing).value();
+  EnvelopeOptions options;
+  options.version = framing.version;
   std::string datagram;
-  EXPECT_TRUE(
-      SealDatagram(keyring_, EnvelopeOptions(), body, rng_, &datagram).ok());
+  EXPECT_TRUE(SealDatagram(keyring_, options, body, rng_, &datagram).ok());
   return datagram;
 }
 
