@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "net/member_snapshot.h"
 #include "net/resolver.h"
 #include "net/socket_counters.h"
@@ -86,13 +87,21 @@ void AddProtocol(const Counters& c, SampleList& out) {
   }
 }
 
-// swim::Counters' scalar counters and the health gauge.
-void AddProtocolEvents(const Counters& c, SampleList& out) {
-  const struct {
-    absl::string_view family;
-    absl::string_view help;
-    uint64_t value;
-  } counters[] = {
+// One counter sample per row.
+struct CounterRow {
+  absl::string_view family;
+  absl::string_view help;
+  uint64_t value;
+};
+
+void AddRows(absl::Span<const CounterRow> rows, SampleList& out) {
+  for (const CounterRow& row : rows)
+    out.Counter(row.family, row.help, row.value);
+}
+
+// Probing, suspicion and refutation.
+void AddProbing(const Counters& c, SampleList& out) {
+  const CounterRow rows[] = {
       {"swim_ignored_total",
        "Valid datagrams ignored (for another member, from itself, after "
        "leaving).",
@@ -123,6 +132,13 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
        c.suspicion_confirmations},
       {"swim_refutations_total", "Suspicions of this node it refuted.",
        c.refutations},
+  };
+  AddRows(rows, out);
+}
+
+// Updates and requests refused or clamped: the bounds at work.
+void AddRefusals(const Counters& c, SampleList& out) {
+  const CounterRow rows[] = {
       {"swim_updates_refused_total",
        "Updates refused for moving an incarnation or metadata version too "
        "far.",
@@ -156,6 +172,13 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
       {"swim_admissions_vetoed_total",
        "Members the application's admission check refused.",
        c.admissions_vetoed},
+  };
+  AddRows(rows, out);
+}
+
+// Exchanges and gossip.
+void AddExchanges(const Counters& c, SampleList& out) {
+  const CounterRow rows[] = {
       {"swim_members_declared_offline_total", "Suspicions that timed out here.",
        c.members_declared_offline},
       {"swim_syncs_sent_total", "State syncs sent.", c.syncs_sent},
@@ -166,6 +189,13 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
        c.metadata_fetched},
       {"swim_updates_sent_total", "Gossip updates piggybacked.",
        c.updates_sent},
+  };
+  AddRows(rows, out);
+}
+
+// Protocol versions and the application's traffic.
+void AddVersionsAndUserTraffic(const Counters& c, SampleList& out) {
+  const CounterRow rows[] = {
       {"swim_version_messages_skipped_total",
        "Messages of unknown types skipped (protocol version 2 on).",
        c.versions.messages_skipped},
@@ -215,9 +245,15 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
        "Deliveries lost because the application did not poll them.",
        c.user.deliveries_dropped},
   };
-  for (const auto& counter : counters) {
-    out.Counter(counter.family, counter.help, counter.value);
-  }
+  AddRows(rows, out);
+}
+
+// swim::Counters' scalar counters and the health gauge.
+void AddProtocolEvents(const Counters& c, SampleList& out) {
+  AddProbing(c, out);
+  AddRefusals(c, out);
+  AddExchanges(c, out);
+  AddVersionsAndUserTraffic(c, out);
   out.Gauge("swim_health_score",
             "Lifeguard's local health score (0 is healthy).",
             c.health_score < 0 ? 0 : static_cast<uint64_t>(c.health_score));

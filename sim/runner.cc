@@ -129,17 +129,7 @@ class Applier {
         each(0, [&](uint32_t n) { sim_.Crash(n); });
         break;
       case ActionKind::kRestart:
-        for (uint32_t n : r.sets[0]) {
-          // "with K=V": an upgrade in place; a live node stops first.
-          if (!a.config.empty()) sim_.Crash(n);
-          for (const auto& [key, value] : a.config) {
-            if (absl::Status s = sim_.Reconfigure(n, key, value); !s.ok()) {
-              return s;
-            }
-          }
-          if (absl::Status s = sim_.Restart(n); !s.ok()) return s;
-        }
-        break;
+        return ApplyRestart(r);
       case ActionKind::kPause:
         each(0, [&](uint32_t n) { sim_.Pause(n, a.duration, a.flag); });
         break;
@@ -169,20 +159,7 @@ class Applier {
       case ActionKind::kBroadcast:
         return ApplyBroadcast(r);
       case ActionKind::kSendTo:
-        for (uint32_t from : r.sets[0]) {
-          for (uint32_t to : r.sets[1]) {
-            if (from == to || !sim_.IsLive(from)) continue;
-            absl::Status s = sim_.SendTo(
-                from, to, std::string(static_cast<size_t>(a.value), 'm'));
-            // A member the sender does not know (yet), or one offline to
-            // it, is the API's answer, not a scenario error.
-            if (!s.ok() && !absl::IsNotFound(s) &&
-                !absl::IsFailedPrecondition(s)) {
-              return s;
-            }
-          }
-        }
-        break;
+        return ApplySendTo(r);
       case ActionKind::kLiveness:
         MarkNetworkDisturbed();
         sim_.network().ClearFaults();
@@ -194,6 +171,41 @@ class Applier {
     }
     return absl::OkStatus();
   }
+  // "restart SET [with K=V ...]"; "with" is an upgrade in place: a live
+  // node stops first.
+  absl::Status ApplyRestart(const Resolved& r) {
+    const Action& a = *r.action;
+    for (uint32_t n : r.sets[0]) {
+      if (!a.config.empty()) sim_.Crash(n);
+      for (const auto& [key, value] : a.config) {
+        if (absl::Status s = sim_.Reconfigure(n, key, value); !s.ok()) {
+          return s;
+        }
+      }
+      if (absl::Status s = sim_.Restart(n); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // "send SET -> SET": a direct message from each live node of the first
+  // set to each node of the second.
+  absl::Status ApplySendTo(const Resolved& r) {
+    const Action& a = *r.action;
+    for (uint32_t from : r.sets[0]) {
+      for (uint32_t to : r.sets[1]) {
+        if (from == to || !sim_.IsLive(from)) continue;
+        absl::Status s = sim_.SendTo(
+            from, to, std::string(static_cast<size_t>(a.value), 'm'));
+        // A member the sender does not know (yet), or one offline to it,
+        // is the API's answer, not a scenario error.
+        if (!s.ok() && !absl::IsNotFound(s) && !absl::IsFailedPrecondition(s)) {
+          return s;
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
   // "broadcast [one] SET": from each live node of the set, or from the
   // next one in turn; every broadcast under a key of its own.
   absl::Status ApplyBroadcast(const Resolved& r) {

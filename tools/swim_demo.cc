@@ -158,6 +158,19 @@ void PrintChange(const MemberInfo& m,
       m.incarnation, " metadata={", MetadataText(m.metadata), "}\n"));
 }
 
+// Sets a new random token under `key` in the local member's metadata.
+// Works without initial metadata too: the token joins whatever the local
+// member has.
+void PublishToken(swim::net::UdpNode& node, const std::string& key,
+                  swim::CryptoRandom& random) {
+  swim::Metadata metadata = node.Members()->local().metadata;
+  metadata[key] = RandomToken(random);
+  absl::Status s = node.SetMetadata(std::move(metadata));
+  if (!s.ok()) {
+    std::fprintf(stderr, "swim_demo: %s\n", std::string(s.message()).c_str());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -225,15 +238,7 @@ int main(int argc, char** argv) {
     if (table && dirty.exchange(false)) Print(Table(*node.Members()));
     join_watch.Print(argv[0], *node.Members(), absl::Now());
     if (token_interval > absl::ZeroDuration() && absl::Now() >= token_at) {
-      // Works without initial metadata too: the token joins whatever the
-      // local member has.
-      swim::Metadata metadata = node.Members()->local().metadata;
-      metadata[token_key] = RandomToken(random);
-      absl::Status s = node.SetMetadata(std::move(metadata));
-      if (!s.ok()) {
-        std::fprintf(stderr, "swim_demo: %s\n",
-                     std::string(s.message()).c_str());
-      }
+      PublishToken(node, token_key, random);
       token_at = next_token();
     }
     timespec wait = absl::ToTimespec(absl::Milliseconds(100));

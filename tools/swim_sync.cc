@@ -326,6 +326,27 @@ class Mirror {
   std::string local_folder_;
 };
 
+// SIGINT and SIGTERM (stop) and SIGHUP (publish the local file), taken
+// by sigtimedwait in the main loop.
+sigset_t BlockSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+// SIGHUP: the local member's file becomes its metadata.
+void PublishLocal(swim::net::UdpNode& node, Mirror& mirror) {
+  absl::Status s = node.SetMetadata(mirror.ReadLocal());
+  if (!s.ok()) {
+    std::fprintf(stderr, "swim_sync: SIGHUP: %s\n",
+                 std::string(s.message()).c_str());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -348,12 +369,7 @@ int main(int argc, char** argv) {
   if (!options.ok()) return swim::net::ExitWithError(argv[0], options.status());
   swim::net::PrintStartupWarnings(argv[0], *options);
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = BlockSignals();
 
   // Before Start, which takes the options.
   swim::net::JoinWatch join_watch(options->config, absl::Now());
@@ -399,13 +415,7 @@ int main(int argc, char** argv) {
     timespec wait = absl::ToTimespec(absl::Milliseconds(100));
     int signal = sigtimedwait(&signals, nullptr, &wait);
     if (signal == SIGINT || signal == SIGTERM) break;
-    if (signal == SIGHUP) {
-      absl::Status s = node.SetMetadata(mirror.ReadLocal());
-      if (!s.ok()) {
-        std::fprintf(stderr, "swim_sync: SIGHUP: %s\n",
-                     std::string(s.message()).c_str());
-      }
-    }
+    if (signal == SIGHUP) PublishLocal(node, mirror);
   }
   subscription.Cancel();
   endpoints->reset();  // before the node it serves
