@@ -182,6 +182,7 @@ struct MessageEncoder {
   absl::Status operator()(const Sync& sync) {
     PutType(kSyncType);
     PutU8(out, sync.reply_wanted ? kSyncReplyWanted : 0);
+    PutVarint(out, sync.stamp);
     return absl::OkStatus();
   }
 
@@ -191,6 +192,7 @@ struct MessageEncoder {
     PutBytes(out, req.member);
     PutVarint(out, req.version);
     PutVarint(out, req.offset);
+    PutVarint(out, req.stamp);
     return absl::OkStatus();
   }
 
@@ -231,6 +233,7 @@ struct MessageEncoder {
         PutU8(out, static_cast<uint8_t>(bucket >> (8 * b)));
       }
     }
+    PutVarint(out, digest.stamp);
     return absl::OkStatus();
   }
 };

@@ -222,8 +222,12 @@ absl::Status ReadSyncDigest(WireReader& in, SyncDigestView& digest) {
                      absl::StrCat("a digest has 1 to ", kMaxDigestBuckets,
                                   " buckets, not ", count));
   }
-  return in.ReadFixedView("buckets", count * kDigestBucketBytes,
-                          &digest.bucket_bytes);
+  if (absl::Status s = in.ReadFixedView("buckets", count * kDigestBucketBytes,
+                                        &digest.bucket_bytes);
+      !s.ok()) {
+    return s;
+  }
+  return in.ReadVarint("stamp", &digest.stamp);
 }
 
 absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
@@ -262,8 +266,9 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
                          absl::StrCat("unknown sync flags 0x",
                                       absl::Hex(flags, absl::kZeroPad2)));
       }
-      message->emplace<Sync>().reply_wanted = (flags & kSyncReplyWanted) != 0;
-      return absl::OkStatus();
+      Sync& sync = message->emplace<Sync>();
+      sync.reply_wanted = (flags & kSyncReplyWanted) != 0;
+      return in.ReadVarint("stamp", &sync.stamp);
     }
     case kMetaRequestType: {
       MetaRequestView& req = message->emplace<MetaRequestView>();
@@ -273,7 +278,10 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
       if (absl::Status s = in.ReadVarint("version", &req.version); !s.ok()) {
         return s;
       }
-      return in.ReadVarint32("offset", &req.offset);
+      if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
+        return s;
+      }
+      return in.ReadVarint("stamp", &req.stamp);
     }
     case kMetaChunkType:
       return ReadMetaChunk(in, message->emplace<MetaChunkView>());

@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 22 + 1),
+                      (4 * kMessageTypeCount + kDropReasonCount + 31 + 1),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -46,6 +46,15 @@ Counters& Counters::operator+=(const Counters& other) {
   churn_syncs += other.churn_syncs;
   metadata_fetched += other.metadata_fetched;
   updates_sent += other.updates_sent;
+  addresses_validated += other.addresses_validated;
+  validated_addresses_forgotten += other.validated_addresses_forgotten;
+  challenges_sent += other.challenges_sent;
+  replies_deferred += other.replies_deferred;
+  deferred_released += other.deferred_released;
+  deferred_dropped += other.deferred_dropped;
+  deferred_expired += other.deferred_expired;
+  replies_trimmed += other.replies_trimmed;
+  stamp_senders_forgotten += other.stamp_senders_forgotten;
   return *this;
 }
 

@@ -1,6 +1,8 @@
 #include "swim/node.h"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -37,6 +39,22 @@ bool IsWellFormed(const PacketView& packet) {
   return true;
 }
 
+// The stamp of a request that asks for a large reply (swim/replay_guard.h);
+// nullopt for other messages.
+std::optional<uint64_t> RequestStampOf(const MessageView& message) {
+  if (const Sync* sync = std::get_if<Sync>(&message)) {
+    if (!sync->reply_wanted) return std::nullopt;
+    return sync->stamp;
+  }
+  if (const auto* digest = std::get_if<SyncDigestView>(&message)) {
+    return digest->stamp;
+  }
+  if (const auto* req = std::get_if<MetaRequestView>(&message)) {
+    return req->stamp;
+  }
+  return std::nullopt;
+}
+
 void CountDrop(Counters& counters, const absl::Status& status) {
   ++counters.drops[static_cast<size_t>(DropReasonOf(status))];
 }
@@ -65,6 +83,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Create(Config config,
 Node::Node(Config config, Keyring keyring, absl::Time now)
     : ctx_(std::move(config)),
       keyring_(std::move(keyring)),
+      validation_(static_cast<size_t>(ctx_.config.max_members), ctx_.counters),
+      deferred_(ctx_.counters),
+      replay_guard_(static_cast<size_t>(ctx_.config.max_members),
+                    ctx_.counters),
       sampler_(ctx_.members, ctx_.rng),
       suspicions_(ctx_),
       outbox_(ctx_, keyring_, suspicions_, sampler_, now),
@@ -78,6 +100,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
                   Membership::Parts{outbox_, prober_, suspicions_, fetcher_,
                                     anti_entropy_, offline_, local_}),
       last_active_(now) {
+  outbox_.set_validation(&validation_);
   Metadata metadata = std::move(ctx_.config.metadata);
   ctx_.config.metadata.clear();
   local_.Start(std::move(metadata));
@@ -101,7 +124,7 @@ absl::Duration Node::CurrentSyncInterval() const {
 void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
                           absl::string_view datagram) {
   last_active_ = std::max(last_active_, now);
-  if (!Receive(datagram)) return;
+  if (!Receive(datagram) || !AcceptStamp(now)) return;
   const size_t type = received_.message.index();
   ++ctx_.counters.datagrams_in[type];
   ctx_.counters.bytes_in[type] += datagram.size();
@@ -117,13 +140,39 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
     if (ping != nullptr && ping->target == ctx_.config.name) {
       Ack ack;
       ack.seq = ping->seq;
-      outbox_.SendWithGossip(from_address, ack, Members::kLocalId);
+      outbox_.SendReply(from_address, ack,
+                        ReplyLimit(from_address, datagram.size()),
+                        Members::kLocalId);
     } else {
       ++ctx_.counters.ignored;
     }
     return;
   }
-  HandlePacket(now, from_address, received_);
+  HandlePacket(now, from_address, received_, datagram.size());
+}
+
+bool Node::AcceptStamp(absl::Time now) {
+  const std::optional<uint64_t> stamp = RequestStampOf(received_.message);
+  if (!stamp.has_value()) return true;
+  switch (replay_guard_.Check(now, received_.sender, *stamp)) {
+    case ReplayGuard::Verdict::kFresh:
+      return true;
+    case ReplayGuard::Verdict::kReplayed:
+      ++ctx_.counters.drops[static_cast<size_t>(DropReason::kReplayed)];
+      return false;
+    case ReplayGuard::Verdict::kStale:
+      ++ctx_.counters.drops[static_cast<size_t>(DropReason::kStale)];
+      return false;
+  }
+  return false;
+}
+
+size_t Node::ReplyLimit(absl::string_view from_address,
+                        size_t datagram_bytes) const {
+  if (validation_.IsValidated(from_address)) {
+    return std::numeric_limits<size_t>::max();
+  }
+  return 3 * datagram_bytes;
 }
 
 absl::StatusOr<KeyId> Node::AddKey(absl::string_view key) {
@@ -158,7 +207,7 @@ bool Node::Receive(absl::string_view datagram) {
 }
 
 void Node::HandlePacket(absl::Time now, absl::string_view from_address,
-                        const PacketView& packet) {
+                        const PacketView& packet, size_t datagram_bytes) {
   const Membership::Via via = std::holds_alternative<Sync>(packet.message)
                                   ? Membership::Via::kSync
                                   : Membership::Via::kGossip;
@@ -175,19 +224,20 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
       [&](const auto& message) {
         using T = std::decay_t<decltype(message)>;
         if constexpr (std::is_same_v<T, Ping>) {
-          OnPing(message, from_address);
+          OnPing(message, from_address, packet.sender,
+                 ReplyLimit(from_address, datagram_bytes));
         } else if constexpr (std::is_same_v<T, Ack>) {
-          OnAck(now, message);
+          OnAck(now, message, from_address);
         } else if constexpr (std::is_same_v<T, Nack>) {
           prober_.OnNack(now, message);
         } else if constexpr (std::is_same_v<T, PingReq>) {
-          relays_.OnPingReq(now, message, from_address);
-        } else if constexpr (std::is_same_v<T, Sync>) {
-          anti_entropy_.OnSync(message, from_address);
-        } else if constexpr (std::is_same_v<T, SyncDigest>) {
-          anti_entropy_.OnSyncDigest(message, from_address);
-        } else if constexpr (std::is_same_v<T, MetaRequest>) {
-          fetcher_.OnRequest(message, from_address);
+          relays_.OnPingReq(now, message, from_address,
+                            ReplyLimit(from_address, datagram_bytes));
+        } else if constexpr (std::is_same_v<T, Sync> ||
+                             std::is_same_v<T, SyncDigest> ||
+                             std::is_same_v<T, MetaRequest>) {
+          OnLargeRequest(now, from_address, packet.sender, message,
+                         datagram_bytes);
         } else if constexpr (std::is_same_v<T, MetaChunk>) {
           fetcher_.OnChunk(now, message);
         }
@@ -195,17 +245,71 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
       owned);
 }
 
-void Node::OnPing(const Ping& ping, absl::string_view from_address) {
+void Node::OnPing(const Ping& ping, absl::string_view from_address,
+                  absl::string_view sender, size_t reply_max_bytes) {
   if (ping.target != ctx_.config.name) {
     ++ctx_.counters.ignored;  // meant for a member that used to be here
     return;
   }
   Ack ack;
   ack.seq = ping.seq;
-  outbox_.SendWithGossip(from_address, ack);
+  if (reply_max_bytes == std::numeric_limits<size_t>::max()) {
+    outbox_.SendReply(from_address, ack, reply_max_bytes);
+    return;
+  }
+  // Unvalidated: two thirds for the ack and its gossip; with news left
+  // over, one third for a challenge, so that later acks carry it all.
+  outbox_.SendReply(from_address, ack, reply_max_bytes / 3 * 2);
+  if (outbox_.has_news() && !validation_.Awaits(from_address)) {
+    SendChallenge(from_address, sender, reply_max_bytes / 3);
+  }
 }
 
-void Node::OnAck(absl::Time now, const Ack& ack) {
+void Node::SendChallenge(absl::string_view to_address,
+                         absl::string_view member, size_t max_bytes) {
+  Ping challenge;
+  challenge.seq = ctx_.NextSeq();
+  challenge.target = std::string(member);
+  if (outbox_.SendReply(to_address, challenge, max_bytes)) {
+    ++ctx_.counters.challenges_sent;
+  }
+}
+
+void Node::OnLargeRequest(absl::Time now, absl::string_view from_address,
+                          absl::string_view sender, Message request,
+                          size_t datagram_bytes) {
+  const Sync* sync = std::get_if<Sync>(&request);
+  if ((sync != nullptr && !sync->reply_wanted) ||
+      validation_.IsValidated(from_address)) {
+    AnswerRequest(now, from_address, request);
+    return;
+  }
+  if (!deferred_.Defer(now, from_address, std::move(request))) return;
+  // The challenge: a ping only the member at that address can ack; it
+  // stays within the 3x the request allows.
+  if (!validation_.Awaits(from_address)) {
+    SendChallenge(from_address, sender, 3 * datagram_bytes);
+  }
+}
+
+void Node::AnswerRequest(absl::Time now, absl::string_view from_address,
+                         const Message& request) {
+  if (const Sync* sync = std::get_if<Sync>(&request)) {
+    anti_entropy_.OnSync(now, *sync, from_address);
+  } else if (const SyncDigest* digest = std::get_if<SyncDigest>(&request)) {
+    anti_entropy_.OnSyncDigest(now, *digest, from_address);
+  } else if (const MetaRequest* req = std::get_if<MetaRequest>(&request)) {
+    fetcher_.OnRequest(*req, from_address);
+  }
+}
+
+void Node::OnAck(absl::Time now, const Ack& ack,
+                 absl::string_view from_address) {
+  if (validation_.OnAck(ack.seq, from_address)) {
+    for (const Message& request : deferred_.Take(from_address)) {
+      AnswerRequest(now, from_address, request);
+    }
+  }
   switch (prober_.OnAck(ack)) {
     case Prober::AckResult::kOursReconnected:
       // Back in touch after being cut off (say, an isolated node after
@@ -322,6 +426,7 @@ void Node::Tick(absl::Time now) {
   anti_entropy_.RunChurnSync(now);
   offline_.RunProbe(now);
   membership_.Reap(now);
+  deferred_.Expire(now);
 }
 
 absl::Time Node::NextDeadline() const {

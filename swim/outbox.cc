@@ -1,6 +1,8 @@
 #include "swim/outbox.h"
 
+#include <algorithm>
 #include <utility>
+#include <variant>
 
 #include "swim/fixed_log.h"
 
@@ -62,10 +64,26 @@ void Outbox::Send(absl::string_view to_address, absl::string_view body,
 void Outbox::SendWithGossip(absl::string_view to_address,
                             const Message& message,
                             std::optional<uint32_t> buddy) {
-  absl::StatusOr<PacketWriter> writer = StartPacket(message);
-  if (!writer.ok()) return;
+  SendReply(to_address, message, ctx_.config.max_datagram_bytes, buddy);
+}
+
+bool Outbox::SendReply(absl::string_view to_address, const Message& message,
+                       size_t max_bytes, std::optional<uint32_t> buddy) {
+  const size_t budget = std::min(body_budget_, MaxEnvelopeBodyBytes(max_bytes));
+  absl::StatusOr<PacketWriter> writer =
+      PacketWriter::Start(budget, ctx_.config.name, message);
+  if (!writer.ok()) return false;
   AddGossip(*writer, buddy);
+  if (budget < body_budget_ && broadcasts_.queued() > 0) {
+    ++ctx_.counters.replies_trimmed;
+  }
+  if (validation_ != nullptr) {
+    if (const Ping* ping = std::get_if<Ping>(&message)) {
+      validation_->OnPingSent(ping->seq, to_address);
+    }
+  }
   Send(to_address, std::move(*writer).Finish(), message.index());
+  return true;
 }
 
 bool Outbox::SendGossip(absl::string_view to_address,

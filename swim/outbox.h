@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/address_validation.h"
 #include "swim/broadcast_queue.h"
 #include "swim/codec.h"
 #include "swim/envelope.h"
@@ -61,6 +62,17 @@ class Outbox {
   void Send(absl::string_view to_address, absl::string_view body, size_t type);
   void SendWithGossip(absl::string_view to_address, const Message& message,
                       std::optional<uint32_t> buddy = std::nullopt);
+  // As SendWithGossip, in a datagram of at most `max_bytes` (a reply to an
+  // unvalidated address: swim/protocol.md, "No amplification"): gossip
+  // that does not fit waits for another packet (counted in
+  // replies_trimmed); nothing is sent if the message alone does not fit.
+  // False if nothing was sent.
+  bool SendReply(absl::string_view to_address, const Message& message,
+                 size_t max_bytes, std::optional<uint32_t> buddy = std::nullopt);
+  // Told of every Ping sent, so that its Ack can validate the address.
+  void set_validation(AddressValidation* validation) {
+    validation_ = validation;
+  }
   // A Gossip datagram of queued updates, led by `lead`'s update if given;
   // false (and nothing sent) if it would carry no update.
   bool SendGossip(absl::string_view to_address, std::optional<uint32_t> lead);
@@ -74,6 +86,8 @@ class Outbox {
   // Mentions the member where packets have room after the news.
   void AddToBacklog(uint32_t id) { broadcasts_.AddToBacklog(id); }
   bool IsQueued(uint32_t id) const { return broadcasts_.Contains(id); }
+  // Whether some update waits to be spread as news.
+  bool has_news() const { return broadcasts_.queued() > 0; }
   void Forget(uint32_t id) { broadcasts_.Remove(id); }
   // Members whose state waits in the queue or the backlog.
   size_t pending() const { return broadcasts_.size(); }
@@ -110,6 +124,7 @@ class Outbox {
   BroadcastQueue broadcasts_;
   std::deque<Transmit> transmits_;
   absl::Time next_gossip_at_;
+  AddressValidation* validation_ = nullptr;
 };
 
 }  // namespace swim
