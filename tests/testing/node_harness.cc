@@ -2,20 +2,24 @@
 
 #include <algorithm>
 #include <optional>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
 #include "swim/codec.h"
 #include "swim/envelope.h"
+#include "swim/replay_guard.h"
 #include "tests/testing/fake_network.h"
 
 namespace swim::testing {
 
 const absl::Time kStart = absl::UnixEpoch() + absl::Hours(1);
 
-Harness::Harness(Config config)
+Harness::Harness(Config config, bool trust_addresses)
     : keyring_(Keyring::Create("test", {kKey}).value()), rng_(77) {
+  if (trust_addresses) config.testing.trust_all_addresses = true;
   absl::StatusOr<std::unique_ptr<Node>> node =
       Node::Create(std::move(config), kStart);
   EXPECT_TRUE(node.ok()) << node.status();
@@ -34,7 +38,19 @@ std::string Harness::Seal(const Packet& packet) {
 }
 
 void Harness::Deliver(const Packet& packet) {
-  node_->HandleDatagram(now_, TestAddress(packet.sender), Seal(packet));
+  Packet stamped = packet;
+  std::visit(
+      [&](auto& message) {
+        using T = std::decay_t<decltype(message)>;
+        if constexpr (std::is_same_v<T, Sync> || std::is_same_v<T, SyncDigest> ||
+                      std::is_same_v<T, MetaRequest>) {
+          if (message.stamp == 0) {
+            message.stamp = NextRequestStamp(last_stamp_, now_);
+          }
+        }
+      },
+      stamped.message);
+  node_->HandleDatagram(now_, TestAddress(packet.sender), Seal(stamped));
 }
 
 void Harness::Deliver(absl::string_view from, Message message,

@@ -43,7 +43,10 @@ struct Sent {
 // Plays the rest of the cluster around one node under test.
 class Harness {
  public:
-  explicit Harness(Config config);
+  // Unless `trust_addresses` is false, the node treats every source as
+  // validated (Config::testing.trust_all_addresses), as the tests of other
+  // rules expect.
+  explicit Harness(Config config, bool trust_addresses = true);
   Harness();
 
   Node& node() { return *node_; }
@@ -51,6 +54,8 @@ class Harness {
 
   std::string Seal(const Packet& packet);
 
+  // Requests that need a stamp (swim/replay_guard.h) and have none get a
+  // fresh one.
   void Deliver(const Packet& packet);
   void Deliver(absl::string_view from, Message message,
                std::vector<Update> updates = {});
@@ -76,6 +81,7 @@ class Harness {
   Prng rng_;
   std::unique_ptr<Node> node_;
   absl::Time now_;
+  uint64_t last_stamp_ = 0;  // for requests delivered without one
 };
 
 template <class T>
