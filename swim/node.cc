@@ -288,8 +288,15 @@ void Node::OnLargeRequest(absl::Time now, absl::string_view from_address,
   if (!deferred_.Defer(now, from_address, std::move(request))) return;
   // The challenge: a ping only the member at that address can ack; it
   // stays within the 3x the request allows.
+  // Bare: it only has to come back, and gossip in it would make the
+  // requester busy with news before the answer it waits for.
   if (!validation_.Awaits(from_address)) {
-    SendChallenge(from_address, sender, 3 * datagram_bytes);
+    Ping challenge;
+    challenge.seq = ctx_.NextSeq();
+    challenge.target = std::string(sender);
+    if (outbox_.SendBare(from_address, challenge, 3 * datagram_bytes)) {
+      ++ctx_.counters.challenges_sent;
+    }
   }
 }
 

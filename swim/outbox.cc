@@ -97,6 +97,21 @@ bool Outbox::SendGossip(absl::string_view to_address,
   return true;
 }
 
+bool Outbox::SendBare(absl::string_view to_address, const Message& message,
+                      size_t max_bytes) {
+  const size_t budget = std::min(body_budget_, MaxEnvelopeBodyBytes(max_bytes));
+  absl::StatusOr<PacketWriter> writer =
+      PacketWriter::Start(budget, ctx_.config.name, message);
+  if (!writer.ok()) return false;
+  if (validation_ != nullptr) {
+    if (const Ping* ping = std::get_if<Ping>(&message)) {
+      validation_->OnPingSent(ping->seq, to_address);
+    }
+  }
+  Send(to_address, std::move(*writer).Finish(), message.index());
+  return true;
+}
+
 Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
   const Members& members = ctx_.members;
   const Members::Record& record = members.record(id);

@@ -69,6 +69,9 @@ class Outbox {
   // False if nothing was sent.
   bool SendReply(absl::string_view to_address, const Message& message,
                  size_t max_bytes, std::optional<uint32_t> buddy = std::nullopt);
+  // The message alone, no gossip, if it fits `max_bytes`.
+  bool SendBare(absl::string_view to_address, const Message& message,
+                size_t max_bytes);
   // Told of every Ping sent, so that its Ack can validate the address.
   void set_validation(AddressValidation* validation) {
     validation_ = validation;
