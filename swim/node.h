@@ -164,7 +164,7 @@ class Node {
   size_t ReplyLimit(absl::string_view from_address,
                     size_t datagram_bytes) const;
   void OnPing(const Ping& ping, absl::string_view from_address,
-              absl::string_view sender, size_t reply_max_bytes);
+              size_t reply_max_bytes);
   // A ping to `member` at `to_address` whose ack validates the address.
   void SendChallenge(absl::string_view to_address, absl::string_view member,
                      size_t max_bytes);

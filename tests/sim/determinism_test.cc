@@ -18,7 +18,7 @@
 namespace swim::sim {
 namespace {
 
-constexpr char kGolden[] = "ee3aa428d10ec258";
+constexpr char kGolden[] = "961c5b5107729406";
 constexpr char kScenarioPath[] = "sim/scenarios/every_fault.txt";
 
 std::string ReadScenario() {
