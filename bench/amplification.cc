@@ -9,15 +9,15 @@
 // the factor. Deterministic: fixed seeds and times, no I/O but stdout.
 //
 //   bazel run -c opt //bench:amplification -- --members=100,1000
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <tuple>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -34,7 +34,8 @@
 #include "swim/message.h"
 #include "swim/node.h"
 
-ABSL_FLAG(std::vector<std::string>, members, (std::vector<std::string>{"100", "1000"}),
+ABSL_FLAG(std::vector<std::string>, members,
+          (std::vector<std::string>{"100", "1000"}),
           "cluster sizes N to measure at");
 
 namespace {
@@ -163,8 +164,7 @@ size_t Measure(swim::Node& target, absl::Time now, const std::string& datagram,
 // member to ask a relay about), so every request it makes goes there.
 std::vector<std::pair<std::string, std::string>> CaptureRequests(
     const swim::Alive& target_alive) {
-  const swim::Keyring keyring =
-      swim::Keyring::Create(kCluster, {kKey}).value();
+  const swim::Keyring keyring = swim::Keyring::Create(kCluster, {kKey}).value();
   std::vector<std::pair<std::string, std::string>> captured;
   const auto keep = [&](const std::string& label, size_t type,
                         const std::vector<swim::Transmit>& out) {
@@ -238,12 +238,13 @@ void MeasureAt(int n) {
     const absl::string_view also =
         label == "ping_req" ? absl::string_view(kOtherAddress) : "";
     const size_t in = datagram.size();
-    const size_t fresh = Measure(*target, now, datagram, also, absl::Seconds(1));
+    const size_t fresh =
+        Measure(*target, now, datagram, also, absl::Seconds(1));
     const size_t replay = Measure(*target, now + absl::Seconds(2), datagram,
                                   also, absl::Seconds(1));
     const auto factor = [&](size_t out) {
-      return absl::StrFormat("x%.1f",
-                             static_cast<double>(out) / static_cast<double>(in));
+      return absl::StrFormat(
+          "x%.1f", static_cast<double>(out) / static_cast<double>(in));
     };
     std::printf("| %d | %s | %zu | %zu | %s | %zu | %s |\n", n, label.c_str(),
                 in, fresh, factor(fresh).c_str(), replay,

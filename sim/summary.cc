@@ -77,16 +77,16 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
       s.counters.members_declared_offline, " OFFLINE declarations, ",
       s.counters.updates_refused, " updates refused (incarnation bound), ",
       s.counters.members_refused, " members refused (max_members)\n");
-  absl::StrAppend(
-      out, "validation      ", s.counters.challenges_sent, " challenges, ",
-      s.counters.addresses_validated, " addresses validated, ",
-      s.counters.replies_deferred, " requests deferred (",
-      s.counters.deferred_released, " answered, ", s.counters.deferred_dropped,
-      " dropped, ", s.counters.deferred_expired, " expired), ",
-      s.counters.drops[static_cast<size_t>(DropReason::kReplayed)],
-      " replayed and ",
-      s.counters.drops[static_cast<size_t>(DropReason::kStale)],
-      " stale requests refused\n");
+  absl::StrAppend(out, "validation      ", s.counters.challenges_sent,
+                  " challenges, ", s.counters.addresses_validated,
+                  " addresses validated, ", s.counters.replies_deferred,
+                  " requests deferred (", s.counters.deferred_released,
+                  " answered, ", s.counters.deferred_dropped, " dropped, ",
+                  s.counters.deferred_expired, " expired), ",
+                  s.counters.drops[static_cast<size_t>(DropReason::kReplayed)],
+                  " replayed and ",
+                  s.counters.drops[static_cast<size_t>(DropReason::kStale)],
+                  " stale requests refused\n");
   if (s.steady_from >= 0) {
     absl::StrAppend(
         out, "  steady        ",

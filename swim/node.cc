@@ -261,8 +261,8 @@ void Node::OnPing(const Ping& ping, absl::string_view from_address,
   outbox_.SendReply(from_address, ack, reply_max_bytes);
 }
 
-void Node::SendChallenge(absl::string_view to_address,
-                         absl::string_view member, size_t max_bytes) {
+void Node::SendChallenge(absl::string_view to_address, absl::string_view member,
+                         size_t max_bytes) {
   // Bare: it only has to come back, and gossip in it would keep the
   // requester busy with news before the answer it waits for (join_storm
   // converged 0.1 to 0.4 s later with gossip in challenges).

@@ -68,7 +68,8 @@ class Outbox {
   // replies_trimmed); nothing is sent if the message alone does not fit.
   // False if nothing was sent.
   bool SendReply(absl::string_view to_address, const Message& message,
-                 size_t max_bytes, std::optional<uint32_t> buddy = std::nullopt);
+                 size_t max_bytes,
+                 std::optional<uint32_t> buddy = std::nullopt);
   // The message alone, no gossip, if it fits `max_bytes`.
   bool SendBare(absl::string_view to_address, const Message& message,
                 size_t max_bytes);

@@ -13,8 +13,7 @@ constexpr size_t kMaxRelays = 1024;
 }  // namespace
 
 void Relays::OnPingReq(absl::Time now, const PingReq& req,
-                       absl::string_view from_address,
-                       size_t reply_max_bytes) {
+                       absl::string_view from_address, size_t reply_max_bytes) {
   if (req.target == ctx_.config.name) {
     Ack ack;
     ack.seq = req.seq;

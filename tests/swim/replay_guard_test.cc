@@ -1,4 +1,6 @@
 // Request stamps and the replay guard; the address validation table.
+#include "swim/replay_guard.h"
+
 #include <cstdint>
 #include <string>
 
@@ -6,7 +8,6 @@
 #include "gtest/gtest.h"
 #include "swim/address_validation.h"
 #include "swim/counters.h"
-#include "swim/replay_guard.h"
 
 namespace swim {
 namespace {
@@ -15,7 +16,9 @@ using Verdict = ReplayGuard::Verdict;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'760'000'000);
 
-uint64_t At(absl::Time t) { return static_cast<uint64_t>(absl::ToUnixMicros(t)); }
+uint64_t At(absl::Time t) {
+  return static_cast<uint64_t>(absl::ToUnixMicros(t));
+}
 
 TEST(RequestStampTest, StrictlyIncreasingEvenWhenTheClockStandsOrGoesBack) {
   uint64_t last = 0;

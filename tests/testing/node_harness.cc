@@ -42,7 +42,8 @@ void Harness::Deliver(const Packet& packet) {
   std::visit(
       [&](auto& message) {
         using T = std::decay_t<decltype(message)>;
-        if constexpr (std::is_same_v<T, Sync> || std::is_same_v<T, SyncDigest> ||
+        if constexpr (std::is_same_v<T, Sync> ||
+                      std::is_same_v<T, SyncDigest> ||
                       std::is_same_v<T, MetaRequest>) {
           if (message.stamp == 0) {
             message.stamp = NextRequestStamp(last_stamp_, now_);
