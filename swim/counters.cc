@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 31 + 1),
+                      (4 * kMessageTypeCount + kDropReasonCount + 32 + 1),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -55,6 +55,7 @@ Counters& Counters::operator+=(const Counters& other) {
   deferred_expired += other.deferred_expired;
   replies_trimmed += other.replies_trimmed;
   stamp_senders_forgotten += other.stamp_senders_forgotten;
+  stamp_series_restarted += other.stamp_series_restarted;
   return *this;
 }
 

@@ -95,6 +95,8 @@ struct Counters {
   uint64_t replies_trimmed = 0;
   // Request senders the replay guard forgot to make room (swim/replay_guard.h).
   uint64_t stamp_senders_forgotten = 0;
+  // Senders whose stamps went back after kRestartSilence: taken as restarts.
+  uint64_t stamp_series_restarted = 0;
 
   // Lifeguard's local health score now (0 is healthy).
   int health_score = 0;

@@ -29,17 +29,14 @@ ReplayGuard::Verdict ReplayGuard::Check(absl::Time now,
   if (stamp == 0) return Verdict::kStale;
   auto it = senders_.find(sender);
   if (it == senders_.end()) {
-    const uint64_t clock = MicrosOf(now);
-    const uint64_t distance = stamp > clock ? stamp - clock : clock - stamp;
-    if (distance > MicrosOf(kFirstContactWindow)) return Verdict::kStale;
-    if (senders_.size() >= max_senders_) EvictOne();
     if (max_senders_ == 0) return Verdict::kFresh;
-    Sender fresh;
-    fresh.recent[0] = stamp;
-    fresh.count = 1;
-    fresh.highest = stamp;
-    fresh.last_use = ++use_clock_;
-    senders_.emplace(std::string(sender), fresh);
+    if (senders_.size() >= max_senders_) EvictOne();
+    it = senders_.emplace(std::string(sender), Sender{}).first;
+    it->second.recent[0] = stamp;
+    it->second.count = 1;
+    it->second.highest = stamp;
+    it->second.last_use = ++use_clock_;
+    it->second.accepted_at = now;
     return Verdict::kFresh;
   }
   Sender& s = it->second;
@@ -47,11 +44,21 @@ ReplayGuard::Verdict ReplayGuard::Check(absl::Time now,
   const auto end = begin + static_cast<std::ptrdiff_t>(s.count);
   if (std::find(begin, end, stamp) != end) return Verdict::kReplayed;
   if (stamp < s.highest) {
+    if (s.highest - stamp > MicrosOf(kReorderWindow)) {
+      // A replay, or a sender whose clock went back (a reboot). Only a
+      // sender silent for kRestartSilence gets to start a new series.
+      if (now - s.accepted_at < kRestartSilence) return Verdict::kReplayed;
+      s = Sender{};
+      s.recent[0] = stamp;
+      s.count = 1;
+      s.highest = stamp;
+      s.last_use = ++use_clock_;
+      s.accepted_at = now;
+      ++counters_.stamp_series_restarted;
+      return Verdict::kFresh;
+    }
     // Every stamp accepted and no longer kept is below the smallest kept
     // one, so only stamps above it can be told new.
-    if (s.highest - stamp > MicrosOf(kReorderWindow)) {
-      return Verdict::kReplayed;
-    }
     if (s.count == kStampsKept && stamp < *std::min_element(begin, end)) {
       return Verdict::kReplayed;
     }
@@ -63,6 +70,7 @@ ReplayGuard::Verdict ReplayGuard::Check(absl::Time now,
   }
   s.highest = std::max(s.highest, stamp);
   s.last_use = ++use_clock_;
+  s.accepted_at = now;
   return Verdict::kFresh;
 }
 

@@ -2,13 +2,15 @@
 //
 // The requests that make a node send a large reply (Sync with reply_wanted,
 // SyncDigest, MetaRequest) carry a stamp: the sender's clock in
-// microseconds since the Unix epoch, made strictly increasing per sender
-// (NextRequestStamp). A receiver accepts each stamp of a sender once: one
-// above the highest it holds of that sender, or a little below it (UDP
-// reorders) if not seen yet. A sender it holds nothing of must stamp
-// within kFirstContactWindow of the receiver's clock, the only place
-// clocks are compared, and with a wide tolerance. Why: swim/protocol.md,
-// "No amplification".
+// microseconds, made strictly increasing per sender (NextRequestStamp). A
+// receiver accepts each stamp of a sender once: one above the highest it
+// holds of that sender, or a little below it (UDP reorders) if not seen
+// yet. Stamps are only ever compared with the same sender's, never with
+// the receiver's clock, so clocks need not agree (the UDP adapter's is
+// CLOCK_MONOTONIC, each host's own) and may drift. A sender whose stamps
+// went back (a host rebooted) is heard again once kRestartSilence passed
+// without a stamp of its accepted. Why: swim/protocol.md, "No
+// amplification".
 //
 //   uint64_t stamp = NextRequestStamp(ctx.last_stamp, now);    // sending
 //   switch (guard.Check(now, packet.sender, stamp)) { ... }    // receiving
@@ -27,8 +29,9 @@
 
 namespace swim {
 
-// How far a first stamp of a sender may be from the receiver's clock.
-inline constexpr absl::Duration kFirstContactWindow = absl::Minutes(10);
+// How long (on the receiver's clock) a sender's stamps must have been
+// refused, none accepted, before a lower series is taken as a restart.
+inline constexpr absl::Duration kRestartSilence = absl::Minutes(2);
 // How far below a sender's highest stamp a late (reordered) one may be.
 inline constexpr absl::Duration kReorderWindow = absl::Seconds(2);
 // Stamps remembered per sender, to accept reordered ones exactly once.
@@ -43,7 +46,7 @@ class ReplayGuard {
   enum class Verdict {
     kFresh,     // accepted, and remembered
     kReplayed,  // seen before, or too old to tell
-    kStale,     // no stamp, or a first stamp out of kFirstContactWindow
+    kStale,     // no stamp
   };
 
   // Remembers at most `max_senders` senders; beyond, the one heard from
@@ -63,7 +66,8 @@ class ReplayGuard {
     std::array<uint64_t, kStampsKept> recent{};  // unordered
     size_t count = 0;
     uint64_t highest = 0;
-    uint64_t last_use = 0;  // use_clock_ when last accepted
+    uint64_t last_use = 0;   // use_clock_ when last accepted
+    absl::Time accepted_at;  // the receiver's clock then
   };
 
   void EvictOne();

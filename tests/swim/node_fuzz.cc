@@ -143,7 +143,7 @@ swim::Update MakeUpdate(Script& s) {
 }
 
 // A request stamp (swim/replay_guard.h) near the run's clock, so that most
-// pass the first-contact window and repeats exercise the replay guard;
+// pass and repeats exercise the replay guard;
 // sometimes 0 (stale).
 uint64_t Stamp(Script& s) {
   const uint8_t b = s.Byte();

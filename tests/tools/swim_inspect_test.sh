@@ -123,7 +123,7 @@ kill -INT "$demo_pid"
 wait "$demo_pid" || true
 [[ "$(wc -l <"$work/good.out")" == 2 ]] || fail "$(cat "$work/good.out")"
 while read -r line; do
-  grep -q '^{"from":"127.0.0.1:[0-9]*","bytes":[0-9]*,"key_id":"2cde12fc","encrypted":false,"sender":"127.0.0.1:[0-9]*","message":"sync reply_wanted=yes","updates":\["alive ' <<<"$line" ||
+  grep -q '^{"from":"127.0.0.1:[0-9]*","bytes":[0-9]*,"key_id":"2cde12fc","encrypted":false,"sender":"127.0.0.1:[0-9]*","message":"sync reply_wanted=yes stamp=[0-9]*","updates":\["alive ' <<<"$line" ||
     fail "not a decoded join sync: $line"
 done <"$work/good.out"
 
