@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "net/metrics_http_server.h"
 #include "net/node_settings.h"
+#include "net/operator_endpoints.h"
 #include "net/secret_flags.h"
 #include "net/udp_node.h"
 #include "swim/config.h"
@@ -89,6 +92,10 @@ ABSL_FLAG(absl::Duration, offline_probe_interval,
           Defaults().offline_probe_interval,
           KnobHelp("offline_probe_interval"));
 ABSL_FLAG(int, max_members, Defaults().max_members, KnobHelp("max_members"));
+ABSL_FLAG(int, protocol_version_min, Defaults().protocol_version_min,
+          KnobHelp("protocol_version_min"));
+ABSL_FLAG(int, protocol_version_max, Defaults().protocol_version_max,
+          KnobHelp("protocol_version_max"));
 ABSL_FLAG(int64_t, max_datagram_bytes,
           static_cast<int64_t>(Defaults().max_datagram_bytes),
           KnobHelp("max_datagram_bytes"));
@@ -97,6 +104,15 @@ ABSL_FLAG(bool, leave_on_exit, true,
 ABSL_FLAG(absl::Duration, leave_linger, absl::ZeroDuration(),
           "How long to keep answering after leaving; 0: two probe "
           "intervals.");
+ABSL_FLAG(int32_t, socket_buffer_bytes, 0,
+          "Kernel receive and send buffer size to ask for (SO_RCVBUF, "
+          "SO_SNDBUF); 0: the system default.");
+ABSL_FLAG(std::string, control_socket, "",
+          "Serve the control socket (for the `swim` command) at this path, "
+          "a Unix socket with mode 0600. Default: none.");
+ABSL_FLAG(std::string, metrics_address, "",
+          "Serve Prometheus metrics over HTTP (GET /metrics) at this "
+          "loopback host:port, e.g. 127.0.0.1:9464. Default: none.");
 
 namespace swim::net {
 namespace {
@@ -108,6 +124,12 @@ std::vector<std::string>& MutablePeers() {
 std::vector<std::string>& MutableMetadata() {
   static auto* const kMetadata = new std::vector<std::string>();
   return *kMetadata;
+}
+
+absl::string_view BaseName(absl::string_view program) {
+  const size_t slash = program.rfind('/');
+  if (slash != absl::string_view::npos) program.remove_prefix(slash + 1);
+  return program;
 }
 
 // Sets `knob_flag`'s knob from its flag's value, through the knob table.
@@ -201,6 +223,8 @@ absl::Span<const NodeKnobFlag> NodeKnobFlags() {
       {"offline_probe_interval", "offline_probe_interval"},
       {"max_datagram_bytes", "max_datagram_bytes"},
       {"max_members", "max_members"},
+      {"protocol_version_min", "protocol_version_min"},
+      {"protocol_version_max", "protocol_version_max"},
   };
   return kKnobFlags;
 }
@@ -235,6 +259,18 @@ absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags() {
         "--leave_linger=", absl::FormatDuration(linger), ": negative"));
   }
   if (linger > absl::ZeroDuration()) options.leave_linger = linger;
+  const int32_t buffer_bytes = absl::GetFlag(FLAGS_socket_buffer_bytes);
+  if (buffer_bytes < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--socket_buffer_bytes=", buffer_bytes, ": negative"));
+  }
+  options.socket_buffer_bytes = buffer_bytes;
+  // Checked here too, so that a bad flag stops the program before it joins.
+  if (absl::StatusOr<OperatorEndpointOptions> endpoints =
+          OperatorEndpointOptionsFromFlags();
+      !endpoints.ok()) {
+    return endpoints.status();
+  }
 
   // The node checks the rest; its messages name the field, which is the
   // flag's name too, but for the flags the seed named otherwise.
@@ -249,10 +285,34 @@ absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags() {
   return options;
 }
 
+absl::StatusOr<OperatorEndpointOptions> OperatorEndpointOptionsFromFlags() {
+  OperatorEndpointOptions options;
+  options.control_socket = absl::GetFlag(FLAGS_control_socket);
+  options.metrics_address = absl::GetFlag(FLAGS_metrics_address);
+  if (!options.metrics_address.empty()) {
+    if (absl::Status s = CheckLoopbackAddress(options.metrics_address);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<OperatorEndpoints>>
+StartOperatorEndpointsFromFlags(const char* program, UdpNode& node) {
+  absl::StatusOr<OperatorEndpointOptions> options =
+      OperatorEndpointOptionsFromFlags();
+  if (!options.ok()) return options.status();
+  absl::StatusOr<std::unique_ptr<OperatorEndpoints>> endpoints =
+      OperatorEndpoints::Start(node, *options);
+  if (!endpoints.ok()) return endpoints.status();
+  const std::string described = (*endpoints)->Describe(BaseName(program));
+  std::fwrite(described.data(), 1, described.size(), stderr);
+  return endpoints;
+}
+
 int ExitWithError(const char* program, const absl::Status& status) {
-  absl::string_view name = program;
-  size_t slash = name.rfind('/');
-  if (slash != absl::string_view::npos) name.remove_prefix(slash + 1);
+  const absl::string_view name = BaseName(program);
   std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(name.size()),
                name.data(), static_cast<int>(status.message().size()),
                status.message().data());

@@ -18,6 +18,7 @@
 #ifndef NET_NODE_FLAGS_H_
 #define NET_NODE_FLAGS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "net/operator_endpoints.h"
 #include "net/udp_node.h"
 
 ABSL_DECLARE_FLAG(std::string, name);
@@ -53,6 +55,16 @@ const std::vector<std::string>& MetadataFlags();
 // The options the flags and the environment describe. One-line errors that
 // name the flag or variable.
 absl::StatusOr<UdpNodeOptions> NodeOptionsFromFlags();
+
+// --control_socket and --metrics_address (a loopback address, else a
+// one-line error naming the flag).
+absl::StatusOr<OperatorEndpointOptions> OperatorEndpointOptionsFromFlags();
+
+// Starts the endpoints the flags ask for, serving `node`, and says on
+// stderr where they are ("<program>: control socket PATH"). Destroy them
+// before stopping the node.
+absl::StatusOr<std::unique_ptr<OperatorEndpoints>>
+StartOperatorEndpointsFromFlags(const char* program, UdpNode& node);
 
 // A flag that sets a swim::Config knob (swim/config_knobs.h): named after
 // the knob, except where the seed named it otherwise (--join_retry sets

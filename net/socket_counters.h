@@ -46,7 +46,7 @@ struct SocketCounters {
   uint64_t bytes_sent = 0;
   uint64_t send_calls = 0;  // sendmmsg calls
   // Datagrams not sent because their address has no usable socket address
-  // (unresolvable name, or IPv6 from an IPv4 socket).
+  // (a name not resolved yet or unresolvable, or IPv6 from an IPv4 socket).
   uint64_t unresolved_addresses = 0;
   SocketErrorCounts receive_errors;
   SocketErrorCounts send_errors;

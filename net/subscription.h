@@ -1,5 +1,6 @@
-// Change listeners: callbacks on every member status or metadata change,
-// held by RAII Subscription objects (the seed's listener.on_notify).
+// Change listeners: callbacks on every member status, metadata or address
+// change (and name conflict), held by RAII Subscription objects (the
+// seed's listener.on_notify).
 //
 // The adapter's loop thread calls Notify; callbacks run there, one at a
 // time, and must not block (no sleeping, no waiting on the node: UdpNode's
@@ -31,18 +32,47 @@
 
 namespace swim::net {
 
-// One change, as a listener sees it.
+// One change, as a listener sees it: exactly what changed, and the member
+// as of that change (not as of when the callback runs).
+//
+//   if (change.status_changed) Log(m.name, StatusName(m.status));
+//   if (change.metadata_changed) Reload(m.metadata);
+//   if (change.address_changed) Reconnect(change.event.previous_address,
+//                                         m.address);
 struct MemberChange {
-  // What changed (previous and current status, metadata_changed, ...).
+  // The node's event (previous and current status, previous_address, ...).
   MemberEvent event;
-  // The member's state right after the change (the last state known, for a
-  // forgotten member).
+  // The member's state right after the change: status, offline reason,
+  // incarnation and address from the event itself; metadata as held once
+  // the node had handled the input (datagram, timer, call) that made the
+  // change. The last state known, for a forgotten member.
   MemberInfo member;
+  // What changed; several at once is possible (a member back at a new
+  // address with new metadata). All false for a name conflict
+  // (event.kind == MemberEvent::Kind::kNameConflict), which changes
+  // nothing.
+  bool status_changed = false;  // status or offline reason; learnt, forgotten
+  bool metadata_changed = false;
+  bool address_changed = false;  // from event.previous_address
+
+  // The change `event` describes, `member` as held after it (with the
+  // event's status, reason, incarnation and address put in).
+  static MemberChange Of(MemberEvent event, MemberInfo member);
 };
 
 using ChangeCallback = std::function<void(const MemberChange&)>;
 
-class ChangeListeners;
+// What a Subscription cancels itself with: ChangeListeners here, the
+// deliveries' listeners of net/delivery_listeners.h.
+class ListenerRegistry {
+ public:
+  virtual ~ListenerRegistry() = default;
+
+ protected:
+  friend class Subscription;
+  // Stops callback `id`; off the dispatching thread, waits out a dispatch.
+  virtual void Remove(uint64_t id) = 0;
+};
 
 // Unsubscribes on destruction (or Cancel). Movable, not copyable. Like any
 // value, one Subscription object must not be used from two threads at once
@@ -63,15 +93,17 @@ class Subscription {
 
  private:
   friend class ChangeListeners;
-  Subscription(std::weak_ptr<ChangeListeners> listeners, uint64_t id)
+  friend class DeliveryListeners;
+  Subscription(std::weak_ptr<ListenerRegistry> listeners, uint64_t id)
       : listeners_(std::move(listeners)), id_(id) {}
 
-  std::weak_ptr<ChangeListeners> listeners_;
+  std::weak_ptr<ListenerRegistry> listeners_;
   uint64_t id_ = 0;
 };
 
 // The registry behind Subscribe; UdpNode owns one through a shared_ptr.
-class ChangeListeners : public std::enable_shared_from_this<ChangeListeners> {
+class ChangeListeners : public ListenerRegistry,
+                        public std::enable_shared_from_this<ChangeListeners> {
  public:
   Subscription Add(ChangeCallback callback) ABSL_LOCKS_EXCLUDED(mu_);
   // Calls every active callback with `change`, on the calling thread.
@@ -79,12 +111,11 @@ class ChangeListeners : public std::enable_shared_from_this<ChangeListeners> {
   bool empty() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  friend class Subscription;
   struct Entry {
     ChangeCallback callback;
     std::atomic<bool> active{true};
   };
-  void Remove(uint64_t id) ABSL_LOCKS_EXCLUDED(mu_);
+  void Remove(uint64_t id) override ABSL_LOCKS_EXCLUDED(mu_);
 
   mutable absl::Mutex mu_;
   std::map<uint64_t, std::shared_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);

@@ -38,12 +38,6 @@ namespace {
 // Receive batches handled per wake-up before timers and commands get a
 // turn; the socket stays readable, so the loop comes straight back.
 constexpr int kReceiveRoundsPerWakeup = 16;
-// How long an unresolvable address is remembered as such before DNS is
-// asked again.
-constexpr absl::Duration kResolveFailureTtl = absl::Seconds(5);
-// The resolver cache is dropped whole when it grows past this (addresses
-// come from gossip; a churning cluster must not grow it forever).
-constexpr size_t kMaxResolvedAddresses = 16384;
 
 absl::Status ErrnoError(absl::string_view what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
@@ -118,6 +112,7 @@ absl::Status UdpNode::Init() {
       Node::Create(config, MonotonicNow());
   if (!node.ok()) return node.status();
   node_ = *std::move(node);
+  node_->SetAdmissionCheck(options_.admission_check);
   receive_batch_ = std::make_unique<ReceiveBatch>(
       options_.receive_batch, config.max_datagram_bytes + 1);
 
@@ -135,6 +130,10 @@ absl::Status UdpNode::Init() {
       return ErrnoError("epoll_ctl");
     }
   }
+  ResolverOptions resolver;
+  resolver.family = socket_->family();
+  resolver.on_done = [this] { Wake(); };
+  resolver_ = std::make_unique<Resolver>(std::move(resolver));
   TsanMutexLock lock(&mu_);
   snapshot_ = std::make_shared<const MembersSnapshot>(
       MembersSnapshot::From(node_->members()));
@@ -143,6 +142,7 @@ absl::Status UdpNode::Init() {
 
 UdpNode::~UdpNode() {
   Stop();
+  resolver_.reset();  // its workers wake us no more
   for (int fd : {epoll_fd_, timer_fd_, event_fd_}) {
     if (fd >= 0) close(fd);
   }
@@ -199,14 +199,14 @@ Subscription UdpNode::Subscribe(ChangeCallback callback, bool replay_members) {
   bool ran = RunOnLoop([&](absl::Time) {
     MembersSnapshot now = MembersSnapshot::From(node_->members());
     for (const MemberInfo& member : now.members) {
-      MemberChange change;
-      change.event.member = member.name;
-      change.event.current = member.status;
-      change.event.offline_reason = member.offline_reason;
-      change.event.incarnation = member.incarnation;
-      change.event.metadata_changed = !member.metadata.empty();
-      change.member = member;
-      callback(change);
+      MemberEvent event;
+      event.member = member.name;
+      event.current = member.status;
+      event.offline_reason = member.offline_reason;
+      event.incarnation = member.incarnation;
+      event.address = member.address;
+      event.metadata_changed = !member.metadata.empty();
+      callback(MemberChange::Of(std::move(event), member));
     }
     subscription = listeners_->Add(callback);
   });
@@ -244,6 +244,9 @@ UdpNodeStats UdpNode::Stats() const {
     stats.node = node_->counters();
     stats.socket = socket_counters_;
     stats.pending_gossip = node_->pending_gossip();
+    stats.resolver = resolver_->stats();
+    stats.loop_stall_us_max =
+        static_cast<uint64_t>(absl::ToInt64Microseconds(loop_stall_max_));
   });
   if (ran) return stats;
   TsanMutexLock lock(&mu_);
@@ -295,6 +298,8 @@ void UdpNode::Loop() {
       options_.leave_linger.value_or(2 * options_.config.probe_interval);
   std::optional<absl::Time> stop_at;
   absl::Time now = MonotonicNow();
+  // When this wake-up's work began, for the longest stall.
+  absl::Time woke = now;
   for (;;) {
     std::vector<Command> commands;
     std::optional<StopMode> stop;
@@ -304,6 +309,7 @@ void UdpNode::Loop() {
       stop = stop_requested_;
     }
     for (const Command& command : commands) command(now);
+    CollectEvents();
     if (stop.has_value() && !stop_at.has_value()) {
       if (*stop == StopMode::kLeave && !node_->has_left()) {
         node_->Leave(now);
@@ -312,18 +318,22 @@ void UdpNode::Loop() {
         stop_at = now;
       }
     }
+    resolver_->Poll(now);
     if (now >= node_->NextDeadline()) node_->Tick(now);
     FlushTransmits();
     PublishEvents();
+    PublishDeliveries();
     if (stop_at.has_value() && now >= *stop_at) break;
 
     absl::Time deadline = node_->NextDeadline();
     if (stop_at.has_value()) deadline = std::min(deadline, *stop_at);
     ArmTimer(deadline);
+    loop_stall_max_ = std::max(loop_stall_max_, MonotonicNow() - woke);
     epoll_event ready[4];
     int count = epoll_wait(epoll_fd_, ready, 4, -1);
     ++socket_counters_.loop_wakeups;
     now = MonotonicNow();
+    woke = now;
     for (int i = 0; i < count; ++i) {
       uint64_t value = 0;
       if (ready[i].data.fd == socket_->fd()) {
@@ -346,6 +356,9 @@ void UdpNode::Loop() {
     final_stats_.node = node_->counters();
     final_stats_.socket = socket_counters_;
     final_stats_.pending_gossip = node_->pending_gossip();
+    final_stats_.resolver = resolver_->stats();
+    final_stats_.loop_stall_us_max =
+        static_cast<uint64_t>(absl::ToInt64Microseconds(loop_stall_max_));
   }
   // Commands queued before the loop ended still run, so that their callers
   // stop waiting; nothing they queue is sent any more.
@@ -363,6 +376,7 @@ void UdpNode::ReceiveAll(absl::Time now) {
                             FormatSocketAddress(receive_batch_->from(i),
                                                 receive_batch_->from_size(i)),
                             receive_batch_->data(i));
+      CollectEvents();
     }
     if (count < receive_batch_->capacity()) break;
     // Replies to this batch go out before the next is read.
@@ -371,46 +385,23 @@ void UdpNode::ReceiveAll(absl::Time now) {
   }
 }
 
-const SocketAddress* UdpNode::Resolve(const std::string& address) {
-  auto it = resolved_.find(address);
-  if (it != resolved_.end()) {
-    if (it->second.address.has_value()) return &*it->second.address;
-    // Unresolvable a moment ago: do not block the loop on DNS again yet.
-    if (MonotonicNow() < it->second.retry_at) return nullptr;
-  }
-  if (resolved_.size() >= kMaxResolvedAddresses) resolved_.clear();
-  Resolved result;
-  absl::StatusOr<std::vector<SocketAddress>> all =
-      ResolveSocketAddresses(address);
-  if (all.ok()) {
-    for (const SocketAddress& a : *all) {
-      if (socket_->family() == AF_INET6 || a.family() == AF_INET) {
-        result.address = a;
-        break;
-      }
-    }
-  }
-  if (!result.address.has_value()) {
-    result.retry_at = MonotonicNow() + kResolveFailureTtl;
-  }
-  auto [slot, inserted] = resolved_.insert_or_assign(address, result);
-  return slot->second.address.has_value() ? &*slot->second.address : nullptr;
-}
-
 void UdpNode::FlushTransmits() {
   transmits_.clear();
   while (std::optional<Transmit> t = node_->PollTransmit()) {
     transmits_.push_back(*std::move(t));
   }
   if (transmits_.empty()) return;
-  // Copies, not pointers into the cache: a later Resolve may rehash it.
+  const absl::Time now = MonotonicNow();
   std::vector<SocketAddress> to;
   to.reserve(transmits_.size());
   std::vector<size_t> index;
   index.reserve(transmits_.size());
   for (size_t i = 0; i < transmits_.size(); ++i) {
-    const SocketAddress* a = Resolve(transmits_[i].to_address);
-    if (a == nullptr) {
+    // A name not resolved yet: dropped (the protocol retries); its lookup
+    // runs meanwhile.
+    std::optional<SocketAddress> a =
+        resolver_->Find(transmits_[i].to_address, now);
+    if (!a.has_value()) {
       ++socket_counters_.unresolved_addresses;
       continue;
     }
@@ -425,32 +416,33 @@ void UdpNode::FlushTransmits() {
   socket_->Send(out, socket_counters_);
 }
 
-void UdpNode::PublishEvents() {
-  events_.clear();
+void UdpNode::CollectEvents() {
+  const bool listening = !listeners_->empty();
   while (std::optional<MemberEvent> e = node_->PollEvent()) {
-    events_.push_back(*std::move(e));
+    members_changed_ = true;
+    if (!listening) continue;
+    MemberInfo member;
+    if (std::optional<swim::MemberView> view =
+            node_->members().Find(e->member)) {
+      member = MemberInfo::From(*view);
+    }
+    changes_.push_back(MemberChange::Of(*std::move(e), std::move(member)));
   }
-  if (events_.empty()) return;
+}
+
+void UdpNode::PublishEvents() {
+  CollectEvents();
+  if (!members_changed_) return;
+  members_changed_ = false;
   auto snapshot = std::make_shared<const MembersSnapshot>(
       MembersSnapshot::From(node_->members()));
   {
     TsanMutexLock lock(&mu_);
     snapshot_ = snapshot;
   }
-  if (listeners_->empty()) return;
-  for (const MemberEvent& event : events_) {
-    MemberChange change;
-    change.event = event;
-    if (const MemberInfo* member = snapshot->Find(event.member)) {
-      change.member = *member;
-    } else {
-      change.member.name = event.member;
-      change.member.status = event.current;
-      change.member.offline_reason = event.offline_reason;
-      change.member.incarnation = event.incarnation;
-    }
-    listeners_->Notify(change);
-  }
+  std::vector<MemberChange> changes;
+  changes.swap(changes_);
+  for (const MemberChange& change : changes) listeners_->Notify(change);
 }
 
 void UdpNode::ArmTimer(absl::Time deadline) {

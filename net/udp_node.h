@@ -7,6 +7,8 @@
 // (batched sendmmsg) and publishes membership changes. Time is
 // CLOCK_MONOTONIC (net/monotonic_clock.h); the node's PRNG is seeded from
 // BoringSSL's RAND_bytes and its envelope nonces come from a CryptoRandom.
+// Host names are resolved off the loop thread (net/resolver.h): the loop
+// blocks on nothing but epoll_wait, and Stats() reports its longest stall.
 // Socket errors are counted (Stats().socket) and never stop the loop. There
 // is no protocol logic here: everything is swim::Node's.
 //
@@ -24,6 +26,9 @@
 //     std::cout << c.member.name << " " << StatusName(c.member.status) << "\n";
 //   });
 //   (*node)->SetMetadata({{"role", "db"}}).IgnoreError();
+//   // Or start without seed peers, subscribe, then join (see Join below):
+//   absl::StatusOr<size_t> answered =
+//       (*node)->Join({"127.0.0.1:2002"}, absl::Seconds(5));
 //   std::shared_ptr<const MembersSnapshot> view = (*node)->Members();
 //   (*node)->Stop();  // leaves gracefully (unless leave_on_stop is false)
 #ifndef NET_UDP_NODE_H_
@@ -39,16 +44,18 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "net/delivery_listeners.h"
 #include "net/member_snapshot.h"
+#include "net/resolver.h"
 #include "net/socket_address.h"
 #include "net/socket_counters.h"
 #include "net/subscription.h"
 #include "net/udp_socket.h"
+#include "swim/admission.h"
 #include "swim/config.h"
 #include "swim/counters.h"
 #include "swim/crypto_random.h"
@@ -82,6 +89,11 @@ struct UdpNodeOptions {
   // Kernel socket buffer size to ask for (SO_RCVBUF/SO_SNDBUF); 0: system
   // default.
   int socket_buffer_bytes = 0;
+  // The application's veto on who enters the view (swim/admission.h,
+  // Node::SetAdmissionCheck); empty admits everyone. Called on the loop
+  // thread, inside the node's input: return quickly, never call the
+  // UdpNode from it.
+  AdmissionCheck admission_check;
 };
 
 // A copy of every counter, taken on the loop thread.
@@ -89,6 +101,13 @@ struct UdpNodeStats {
   Counters node;          // the protocol's (swim/counters.h)
   SocketCounters socket;  // the adapter's
   size_t pending_gossip = 0;
+  // Name resolution, off the loop thread (net/resolver.h).
+  ResolverStats resolver;
+  // The longest the loop thread ever spent between two epoll_waits (its
+  // work for one wake-up: datagrams, timers, commands, callbacks). Anything
+  // that blocks the loop shows here; a healthy loop stays well under a
+  // millisecond.
+  uint64_t loop_stall_us_max = 0;
 };
 
 class UdpNode {
@@ -133,11 +152,32 @@ class UdpNode {
   absl::StatusOr<std::vector<KeyId>> KeyIds() const;
 
   // Calls `callback` on the loop thread after every change of any member
-  // (status, incarnation or metadata), until the Subscription goes away.
+  // (status, metadata or address; MemberChange says which) and every name
+  // conflict, until the Subscription goes away.
   // With `replay_members`, it is first called (on the loop thread, before
   // any later change) once per member already known, with an event whose
   // `previous` is kUnknown: current state and changes, without a gap.
   Subscription Subscribe(ChangeCallback callback, bool replay_members = false);
+
+  // ---- The explicit join and application traffic (udp_node_apps.cc).
+
+  // Contacts `peers` ("host:port"; names are resolved now) with this
+  // node's state and blocks until each has answered with its own, or
+  // `timeout` passes: a node started without seed peers joins here, after
+  // subscribing, and learns whether it did. Returns how many peers
+  // answered (each answer brings its whole membership); Unavailable naming
+  // the peers when none did (the node keeps retrying them while alone,
+  // with backoff); InvalidArgument for no peers or a bad address;
+  // FailedPrecondition once stopped.
+  absl::StatusOr<size_t> Join(const std::vector<std::string>& peers,
+                              absl::Duration timeout);
+  // swim::Node::Broadcast and SendTo (their limits and errors);
+  // FailedPrecondition once stopped.
+  absl::Status Broadcast(absl::string_view key, absl::string_view payload);
+  absl::Status SendTo(absl::string_view member, absl::string_view payload);
+  // Calls `callback` on the loop thread for every broadcast and direct
+  // message received, until the Subscription goes away.
+  Subscription SubscribeDeliveries(DeliveryCallback callback);
 
   // Leaves the cluster gracefully and keeps running (answering pings with
   // the news) until stopped.
@@ -165,9 +205,12 @@ class UdpNode {
   void Wake() const;
   void ReceiveAll(absl::Time now);
   void FlushTransmits();
+  // Takes the node's events as MemberChanges, with each member's state as
+  // of now: called after every input, so a change holds the state it made.
+  void CollectEvents();
   void PublishEvents();
+  void PublishDeliveries();
   void ArmTimer(absl::Time deadline);
-  const SocketAddress* Resolve(const std::string& address);
   bool OnLoopThread() const;
 
   UdpNodeOptions options_;
@@ -184,19 +227,21 @@ class UdpNode {
   int event_fd_ = -1;
   absl::Time armed_deadline_ = absl::InfinitePast();
   SocketCounters socket_counters_;
-  struct Resolved {
-    std::optional<SocketAddress> address;  // nullopt: unresolvable
-    absl::Time retry_at;                   // when to ask DNS again
-  };
-  absl::flat_hash_map<std::string, Resolved> resolved_;
+  absl::Duration loop_stall_max_;
+  // Member addresses to sockaddrs; host names are looked up on its own
+  // threads, never on the loop's.
+  std::unique_ptr<Resolver> resolver_;
   std::vector<Transmit> transmits_;
-  std::vector<MemberEvent> events_;
+  std::vector<MemberChange> changes_;
+  bool members_changed_ = false;  // since the last snapshot
 
   std::thread thread_;
   std::atomic<std::thread::id> loop_thread_id_{};
   absl::Mutex join_mu_;
   const std::shared_ptr<ChangeListeners> listeners_ =
       std::make_shared<ChangeListeners>();
+  const std::shared_ptr<DeliveryListeners> delivery_listeners_ =
+      std::make_shared<DeliveryListeners>();
 
   mutable absl::Mutex mu_;
   mutable std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);

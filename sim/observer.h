@@ -16,7 +16,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "absl/strings/string_view.h"
 #include "sim/sim_time.h"
+#include "swim/delivery.h"
 #include "swim/node.h"
 
 namespace swim::sim {
@@ -50,6 +52,12 @@ class SimObserver {
   // The node replaced its metadata; `version` is the one it now announces.
   virtual void OnMetadataSet(const Simulator& /*sim*/, SimTime /*now*/,
                              uint32_t /*node*/, uint64_t /*version*/) {}
+  // The node broadcast under `key` (Node::Broadcast accepted it).
+  virtual void OnUserBroadcast(const Simulator& /*sim*/, SimTime /*now*/,
+                               uint32_t /*node*/, absl::string_view /*key*/) {}
+  // The node delivered a broadcast or a direct message to its application.
+  virtual void OnDelivery(const Simulator& /*sim*/, SimTime /*now*/,
+                          uint32_t /*node*/, const Delivery& /*delivery*/) {}
 };
 
 }  // namespace swim::sim

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
@@ -128,6 +130,13 @@ class Applier {
         break;
       case ActionKind::kRestart:
         for (uint32_t n : r.sets[0]) {
+          // "with K=V": an upgrade in place; a live node stops first.
+          if (!a.config.empty()) sim_.Crash(n);
+          for (const auto& [key, value] : a.config) {
+            if (absl::Status s = sim_.Reconfigure(n, key, value); !s.ok()) {
+              return s;
+            }
+          }
           if (absl::Status s = sim_.Restart(n); !s.ok()) return s;
         }
         break;
@@ -157,6 +166,23 @@ class Applier {
       case ActionKind::kLeave:
         each(0, [&](uint32_t n) { sim_.Leave(n); });
         break;
+      case ActionKind::kBroadcast:
+        return ApplyBroadcast(r);
+      case ActionKind::kSendTo:
+        for (uint32_t from : r.sets[0]) {
+          for (uint32_t to : r.sets[1]) {
+            if (from == to || !sim_.IsLive(from)) continue;
+            absl::Status s = sim_.SendTo(
+                from, to, std::string(static_cast<size_t>(a.value), 'm'));
+            // A member the sender does not know (yet), or one offline to
+            // it, is the API's answer, not a scenario error.
+            if (!s.ok() && !absl::IsNotFound(s) &&
+                !absl::IsFailedPrecondition(s)) {
+              return s;
+            }
+          }
+        }
+        break;
       case ActionKind::kLiveness:
         MarkNetworkDisturbed();
         sim_.network().ClearFaults();
@@ -168,6 +194,34 @@ class Applier {
     }
     return absl::OkStatus();
   }
+  // "broadcast [one] SET": from each live node of the set, or from the
+  // next one in turn; every broadcast under a key of its own.
+  absl::Status ApplyBroadcast(const Resolved& r) {
+    const Action& a = *r.action;
+    const std::vector<uint32_t>& set = r.sets[0];
+    std::vector<uint32_t> from;
+    if (!a.flag) {
+      from = set;
+    } else {
+      for (size_t tried = 0; tried < set.size(); ++tried) {
+        const uint32_t n = set[broadcast_turn_++ % set.size()];
+        if (sim_.IsLive(n)) {
+          from.push_back(n);
+          break;
+        }
+      }
+    }
+    for (uint32_t n : from) {
+      if (!sim_.IsLive(n)) continue;
+      ++broadcast_counter_;
+      absl::Status s =
+          sim_.Broadcast(n, absl::StrCat("sim-", broadcast_counter_),
+                         std::string(static_cast<size_t>(a.value), 'b'));
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
   void MarkNetworkDisturbed() {
     for (uint32_t n = 0; n < static_cast<uint32_t>(sim_.size()); ++n) {
       if (sim_.network().Disturbs(n)) sim_.MarkDisturbed(n);
@@ -177,6 +231,8 @@ class Applier {
   Simulator& sim_;
   std::vector<Oracle*> oracles_;
   int metadata_counter_ = 0;
+  uint64_t broadcast_counter_ = 0;
+  size_t broadcast_turn_ = 0;
 };
 
 uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span) {
@@ -206,6 +262,14 @@ absl::StatusOr<SimOptions> MakeSimOptions(const Scenario& scenario,
   for (const auto& [key, value] : options.extra_config) {
     if (absl::Status s = SetConfigKnob(so.base_config, key, value); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("config: ", s.message()));
+    }
+  }
+  for (const Scenario::NodeConfig& line : scenario.node_config) {
+    absl::StatusOr<std::vector<uint32_t>> nodes = line.nodes.Resolve(so.nodes);
+    if (!nodes.ok()) return nodes.status();
+    for (uint32_t n : *nodes) {
+      if (so.node_config.size() <= n) so.node_config.resize(n + 1);
+      so.node_config[n].emplace_back(line.key, line.value);
     }
   }
   return so;
@@ -297,6 +361,26 @@ void SummarizeRun(const Scenario& scenario, const SimOptions& so,
   }
 }
 
+// The user broadcasts' figures, as the dissemination oracle judged them.
+void SummarizeUserBroadcasts(const DisseminationOracle& dissemination,
+                             RunSummary* s) {
+  std::vector<SimTime> everywhere;
+  for (const DisseminationOracle::UserBroadcastRecord& b :
+       dissemination.user_broadcasts()) {
+    ++s->user_broadcasts;
+    if (!b.checked) continue;
+    ++s->user_broadcasts_checked;
+    if (b.reached_all) {
+      ++s->user_broadcasts_everywhere;
+      everywhere.push_back(b.everywhere_after);
+    }
+  }
+  s->user_broadcast_everywhere = Summarize(std::move(everywhere));
+  s->user_deliveries = dissemination.user_deliveries();
+  s->user_duplicate_deliveries = dissemination.duplicate_deliveries();
+  s->direct_messages = dissemination.direct_messages();
+}
+
 // Runs the simulation to `end`: each action at its time, the oracles' checks
 // when due, and a metrics sample every options.sample_interval.
 absl::Status RunPlan(Simulator& sim, const std::vector<Resolved>& plan,
@@ -383,9 +467,13 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   completeness.Finish(sim, end);
   accuracy.Finish(sim, end);
   datagram_size.Finish(sim, end);
+  dissemination.FinishUserBroadcasts(sim, end);
   s.oracles_run = {
       completeness.checked() ? "completeness" : "completeness (not reached)",
       "accuracy", "datagram_size"};
+  if (!dissemination.user_broadcasts().empty()) {
+    s.oracles_run.push_back("dissemination (user broadcasts)");
+  }
   if (liveness_ran) {
     convergence.Finish(sim, end);
     dissemination.Finish(sim, end);
@@ -398,6 +486,7 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   }
 
   SummarizeRun(scenario, so, sim, accuracy, &result);
+  SummarizeUserBroadcasts(dissemination, &s);
   return result;
 }
 

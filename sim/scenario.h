@@ -14,11 +14,16 @@
 //   latency 500us 1ms          # minimum and jitter (uniform)
 //   loss 1%                    # global loss from the start
 //   config probe_interval 500ms   # a swim::Config knob (swim/config_knobs.h)
+//   config {0..4} protocol_version_max 1   # ... of some nodes only
+//   at 30s restart 3 with protocol_version_max=2   # stop, start upgraded
 //   at 30s partition {0%..50%} {50%..100%}
 //   at 90s heal
 //   at 100s crash 7
 //   at 2m liveness             # faults stop, partitions heal
 //   every 40s from 10s until 2m cut-inbound {0..9} for 20s
+//   at 60s broadcast {3,50} bytes 100   # a user broadcast from each
+//   every 10ms broadcast one {0%..100%}  # from one node in turn
+//   at 70s send 3 -> {4..9}              # direct messages
 //
 // See sim/README.md for every statement and action. ParseScenario is in
 // scenario_parser.cc, the actions' grammar in scenario_actions.h.
@@ -68,7 +73,7 @@ enum class ActionKind {
   kDuplicate,   // ppm
   kReorder,     // ppm, value = delay
   kCrash,       // sets[0]
-  kRestart,     // sets[0]
+  kRestart,     // sets[0], config: "with K=V ..." (then live nodes restart)
   kPause,       // sets[0], duration, flag = drop input
   kResume,      // sets[0]
   kSlow,        // sets[0], value = per-datagram delay
@@ -76,6 +81,8 @@ enum class ActionKind {
   kMetadata,    // sets[0]
   kLeave,       // sets[0]
   kLiveness,    // -
+  kBroadcast,   // sets[0], value = payload bytes, flag = one node in turn
+  kSendTo,      // sets[0] -> sets[1], value = payload bytes
 };
 
 struct Action {
@@ -88,6 +95,9 @@ struct Action {
   SimTime value2 = 0;
   SimTime duration = 0;
   bool flag = false;
+  // restart ... with KEY=VALUE ...: knobs (swim/config_knobs.h) the nodes
+  // keep from this restart on.
+  std::vector<std::pair<std::string, std::string>> config;
   int line = 0;      // in the scenario text; 0 if generated
   std::string text;  // the statement, for the trace and reports
 };
@@ -104,6 +114,15 @@ struct Scenario {
   // "config KEY VALUE" lines (swim/config_knobs.h), applied in order to
   // every node's Config.
   std::vector<std::pair<std::string, std::string>> config;
+  // "config SET KEY VALUE" lines: the same, for the nodes of SET only, after
+  // every "config KEY VALUE" (a mixed cluster: some nodes on another
+  // protocol version, say).
+  struct NodeConfig {
+    NodeSet nodes;
+    std::string key;
+    std::string value;
+  };
+  std::vector<NodeConfig> node_config;
   // Sorted by time (stable: same-time actions keep their order).
   std::vector<Action> actions;
   // Oracle parameters.

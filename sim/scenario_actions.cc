@@ -2,12 +2,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "swim/config.h"
+#include "swim/config_knobs.h"
 
 namespace swim::sim {
 namespace {
@@ -46,6 +50,29 @@ absl::Status NoArguments(TokenCursor&, ParsedAction&) {
 absl::Status OneSet(TokenCursor& in, ParsedAction& out) {
   out.action.sets.resize(1);
   return in.Set(out.action.sets[0]);
+}
+
+// "restart SET [with KEY=VALUE ...]": knobs checked against the table now.
+absl::Status Restart(TokenCursor& in, ParsedAction& out) {
+  SIM_RETURN_IF_ERROR(OneSet(in, out));
+  if (!in.Consume("with")) return absl::OkStatus();
+  while (!in.AtEnd()) {
+    absl::string_view setting;
+    SIM_RETURN_IF_ERROR(in.Word("KEY=VALUE", setting));
+    const size_t equals = setting.find('=');
+    if (equals == absl::string_view::npos) {
+      return in.Error(absl::StrCat("\"", setting, "\" is not KEY=VALUE"));
+    }
+    const absl::string_view key = setting.substr(0, equals);
+    const absl::string_view value = setting.substr(equals + 1);
+    Config scratch;
+    if (absl::Status s = SetConfigKnob(scratch, key, value); !s.ok()) {
+      return in.Error(s.message());
+    }
+    out.action.config.emplace_back(std::string(key), std::string(value));
+  }
+  if (out.action.config.empty()) return in.Error("with needs KEY=VALUE");
+  return absl::OkStatus();
 }
 
 absl::Status Partition(TokenCursor& in, ParsedAction& out) {
@@ -151,6 +178,33 @@ absl::Status Drift(TokenCursor& in, ParsedAction& out) {
   return UndoneAfterFor(in, ActionKind::kDrift, out);
 }
 
+// An optional "bytes N" (a user payload's size), else 32 bytes.
+absl::Status OptionalBytes(TokenCursor& in, SimTime& out) {
+  out = 32;
+  if (!in.Consume("bytes")) return absl::OkStatus();
+  absl::string_view word;
+  SIM_RETURN_IF_ERROR(in.Word("a byte count", word));
+  int64_t bytes = 0;
+  if (!absl::SimpleAtoi(word, &bytes) || bytes < 0 || bytes > 65507) {
+    return in.Error(absl::StrCat("bad byte count \"", word, "\""));
+  }
+  out = bytes;
+  return absl::OkStatus();
+}
+
+// "broadcast [one] SET [bytes N]".
+absl::Status Broadcast(TokenCursor& in, ParsedAction& out) {
+  out.action.flag = in.Consume("one");
+  SIM_RETURN_IF_ERROR(OneSet(in, out));
+  return OptionalBytes(in, out.action.value);
+}
+
+// "send SET -> SET [bytes N]".
+absl::Status SendTo(TokenCursor& in, ParsedAction& out) {
+  SIM_RETURN_IF_ERROR(Link(in, out.action));
+  return OptionalBytes(in, out.action.value);
+}
+
 struct ActionVerb {
   absl::string_view verb;
   ActionKind kind;
@@ -170,7 +224,7 @@ constexpr ActionVerb kActionVerbs[] = {
     {"duplicate", ActionKind::kDuplicate, Duplicate},
     {"reorder", ActionKind::kReorder, Reorder},
     {"crash", ActionKind::kCrash, OneSet},
-    {"restart", ActionKind::kRestart, OneSet},
+    {"restart", ActionKind::kRestart, Restart},
     {"pause", ActionKind::kPause, Pause},
     {"resume", ActionKind::kResume, OneSet},
     {"slow", ActionKind::kSlow, Slow},
@@ -178,6 +232,8 @@ constexpr ActionVerb kActionVerbs[] = {
     {"metadata", ActionKind::kMetadata, OneSet},
     {"leave", ActionKind::kLeave, OneSet},
     {"liveness", ActionKind::kLiveness, NoArguments},
+    {"broadcast", ActionKind::kBroadcast, Broadcast},
+    {"send", ActionKind::kSendTo, SendTo},
 };
 
 const ActionVerb* FindActionVerb(absl::string_view verb) {

@@ -138,17 +138,28 @@ absl::Status Steady(const Statement& s, ScenarioDraft& draft) {
   return absl::OkStatus();
 }
 
-// "config KEY VALUE": checked against the knob table now, applied to every
-// node's Config by RunScenario.
+// "config KEY VALUE" and "config SET KEY VALUE": checked against the knob
+// table now, applied to every node's (or SET's nodes') Config by
+// RunScenario.
 absl::Status ConfigKnob(const Statement& s, ScenarioDraft& draft) {
-  if (s.words.size() != 3) return s.Error("config KEY VALUE");
+  if (s.words.size() != 3 && s.words.size() != 4) {
+    return s.Error("config [SET] KEY VALUE");
+  }
+  const size_t key = s.words.size() - 2;
   Config scratch;
-  if (absl::Status st = SetConfigKnob(scratch, s.words[1], s.words[2]);
+  if (absl::Status st = SetConfigKnob(scratch, s.words[key], s.words[key + 1]);
       !st.ok()) {
     return s.Error(st.message());
   }
-  draft.scenario.config.emplace_back(std::string(s.words[1]),
-                                     std::string(s.words[2]));
+  if (s.words.size() == 3) {
+    draft.scenario.config.emplace_back(std::string(s.words[1]),
+                                       std::string(s.words[2]));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<NodeSet> nodes = ParseNodeSet(s.words[1]);
+  if (!nodes.ok()) return s.Error(nodes.status().message());
+  draft.scenario.node_config.push_back(Scenario::NodeConfig{
+      *std::move(nodes), std::string(s.words[2]), std::string(s.words[3])});
   return absl::OkStatus();
 }
 

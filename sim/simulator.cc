@@ -5,6 +5,7 @@
 
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
+#include "swim/config_knobs.h"
 
 namespace swim::sim {
 namespace {
@@ -52,6 +53,7 @@ Simulator::Simulator(SimOptions options)
     Slot& s = slots_[i];
     s.name = absl::StrCat("n", i);
     s.address = absl::StrCat(s.name, ":7946");
+    if (i < options_.node_config.size()) s.config = options_.node_config[i];
     by_address_[s.address] = i;
     SimTime at = 0;
     if (i > 0 && options_.start_spread > 0) {
@@ -81,7 +83,12 @@ std::optional<uint32_t> Simulator::IndexOfName(absl::string_view name) const {
 Config Simulator::NodeConfig(uint32_t node, bool restart) const {
   const Slot& s = slots_[node];
   Config c = options_.base_config;
-  c.name = s.name;
+  for (const auto& [key, value] : s.config) {
+    // Checked by Reconfigure and the scenario parser; a bad value would
+    // leave the field as it was.
+    (void)SetConfigKnob(c, key, value);
+  }
+  c.name = s.claimed_name.empty() ? s.name : s.claimed_name;
   c.address = s.address;
   c.cluster_name = "sim";
   c.keys = {std::string(kKey)};
@@ -246,12 +253,16 @@ void Simulator::Pump(uint32_t node, bool after_tick) {
                   {node, m, static_cast<uint64_t>(e->previous),
                    static_cast<uint64_t>(e->current), e->incarnation,
                    (e->metadata_changed ? 1u : 0u) | (e->forgotten ? 2u : 0u) |
-                       (static_cast<uint64_t>(e->offline_reason) << 2)});
-    if (!member.has_value()) continue;
+                       (static_cast<uint64_t>(e->offline_reason) << 2) |
+                       (e->address_changed ? 1u << 8 : 0u) |
+                       (static_cast<uint64_t>(e->kind) << 9)});
+    // A name conflict changes nothing the observers track.
+    if (!member.has_value() || e->kind != MemberEvent::Kind::kChange) continue;
     for (SimObserver* o : observers_) {
       o->OnMemberEvent(*this, now_, node, *member, *e);
     }
   }
+  PumpDeliveries(node);
   Reschedule(node, after_tick);
 }
 
@@ -396,7 +407,25 @@ absl::Status Simulator::Restart(uint32_t node) {
   if (s.node != nullptr) return absl::OkStatus();
   Fault(FaultCode::kRestart, {node});
   MarkDisturbed(node);
+  s.claimed_name.clear();
   return StartNode(node, /*restart=*/true);
+}
+
+absl::Status Simulator::RestartAs(uint32_t node, uint32_t claimed) {
+  Slot& s = slots_[node];
+  if (s.node != nullptr) return absl::OkStatus();
+  Fault(FaultCode::kRestartAs, {node, claimed});
+  MarkDisturbed(node);
+  s.claimed_name = slots_[claimed].name;
+  return StartNode(node, /*restart=*/true);
+}
+
+absl::Status Simulator::Reconfigure(uint32_t node, absl::string_view key,
+                                    absl::string_view value) {
+  Config scratch;
+  if (absl::Status s = SetConfigKnob(scratch, key, value); !s.ok()) return s;
+  slots_[node].config.emplace_back(std::string(key), std::string(value));
+  return absl::OkStatus();
 }
 
 void Simulator::Pause(uint32_t node, SimTime duration, bool drop_input) {

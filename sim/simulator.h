@@ -72,6 +72,9 @@ struct SimOptions {
   // 10^8 member records); keep start_spread within a probe interval, or
   // early nodes will probe members that have not booted yet.
   bool formed = false;
+  // Knobs (swim/config_knobs.h) set on some nodes only, after base_config:
+  // node_config[i] for node i (may be shorter than `nodes`).
+  std::vector<std::vector<std::pair<std::string, std::string>>> node_config;
 };
 
 // Fault codes in the trace (the first argument of a kFault record).
@@ -85,6 +88,9 @@ enum class FaultCode : uint64_t {
   kMetadata = 7,
   kLeave = 8,
   kNetwork = 9,  // a network change; arguments say which (runner-defined)
+  kRestartAs = 10,
+  kBroadcast = 11,  // node, payload bytes
+  kSendTo = 12,     // from, to, payload bytes
 };
 
 struct SimStats {
@@ -118,6 +124,16 @@ class Simulator {
   // Starts a crashed node again under the same name and address, with
   // fresh state and a fresh seed. No-op unless the node is down.
   absl::Status Restart(uint32_t node);
+  // Starts a crashed node again, at its own address, under `claimed`'s
+  // name: a second process claiming a live member's name (see
+  // swim/name_policy.h). Its events and counters are its slot's; the
+  // oracles, which know members by name, are not meant for such runs.
+  absl::Status RestartAs(uint32_t node, uint32_t claimed);
+  // Sets knob `key` of the node's config from its next start on (a restart
+  // into a new version, say). InvalidArgument for an unknown key or a bad
+  // value.
+  absl::Status Reconfigure(uint32_t node, absl::string_view key,
+                           absl::string_view value);
   // No ticks and no receives for `duration` (a long GC pause): what
   // arrives meanwhile is queued and handled on resume, or dropped.
   void Pause(uint32_t node, SimTime duration, bool drop_input);
@@ -129,6 +145,12 @@ class Simulator {
   void SetDrift(uint32_t node, int64_t ppm);
   // Replaces the node's metadata (Node::SetMetadata).
   absl::Status SetMetadata(uint32_t node, Metadata metadata);
+  // The node broadcasts `payload` under `key` (Node::Broadcast's errors;
+  // FailedPrecondition if it is down). In simulator_user.cc.
+  absl::Status Broadcast(uint32_t node, absl::string_view key,
+                         absl::string_view payload);
+  // Node `from` sends `payload` to node `to` (Node::SendTo's errors).
+  absl::Status SendTo(uint32_t from, uint32_t to, absl::string_view payload);
   // Node::Leave; the node keeps running but is no longer a member.
   void Leave(uint32_t node);
   // Resumes paused nodes, ends slowness and drift. Crashes stay.
@@ -178,6 +200,7 @@ class Simulator {
   struct Slot {
     std::string name;
     std::string address;
+    std::string claimed_name;  // the name it runs under, if not its own
     std::unique_ptr<Node> node;
     bool left = false;
     bool paused = false;
@@ -194,6 +217,8 @@ class Simulator {
     int64_t drift_ppm = 0;
     SimTime last_disturbed = -1;
     std::deque<uint32_t> pending;  // datagram slots queued while paused
+    // Knobs of this node only, applied after base_config, in order.
+    std::vector<std::pair<std::string, std::string>> config;
   };
 
   explicit Simulator(SimOptions options);
@@ -204,6 +229,8 @@ class Simulator {
   void Deliver(uint32_t node, uint32_t slot);
   // Drains the node's transmits and events, and schedules its next tick.
   void Pump(uint32_t node, bool after_tick);
+  // Hands the node's deliveries to the observers (simulator_user.cc).
+  void PumpDeliveries(uint32_t node);
   void Send(uint32_t from, Transmit& transmit);
   void Reschedule(uint32_t node, bool after_tick);
   SimTime GlobalTime(uint32_t node, SimTime local) const;

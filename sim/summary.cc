@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "swim/counters.h"
+#include "swim/drop_reason.h"
 
 namespace swim::sim {
 namespace {
@@ -87,6 +88,18 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
                   " replayed and ",
                   s.counters.drops[static_cast<size_t>(DropReason::kStale)],
                   " stale requests refused\n");
+  const Counters::Versions& v = s.counters.versions;
+  const uint64_t bad_version =
+      s.counters.drops[static_cast<size_t>(DropReason::kBadVersion)];
+  // Only where a version 2 node ran, so version 1 runs read as before.
+  if (v.datagrams_out_v2 > 0 || bad_version > 0 || v.no_overlap > 0) {
+    absl::StrAppend(
+        out, "versions        ", v.datagrams_out_v2,
+        " datagrams sent in version 2 (", v.announcements, " announcements), ",
+        bad_version, " dropped as bad_version, ", v.no_overlap,
+        " not sent (no common version), ", v.messages_skipped, " messages and ",
+        v.updates_skipped, " updates of unknown types skipped\n");
+  }
   if (s.steady_from >= 0) {
     absl::StrAppend(
         out, "  steady        ",
@@ -161,6 +174,19 @@ std::string FormatSummaryText(const RunSummary& s) {
                   "\n");
   absl::StrAppend(&out, "  everywhere    ",
                   PercentilesText(s.dissemination_everywhere), "\n");
+  // Only runs with application traffic show it: the others' text stays.
+  if (s.user_broadcasts > 0 || s.direct_messages > 0) {
+    absl::StrAppend(
+        &out, "user broadcasts ", s.user_broadcasts, " (",
+        s.user_broadcasts_everywhere, " of ", s.user_broadcasts_checked,
+        " judged reached every live node: ",
+        s.user_broadcasts_everywhere == s.user_broadcasts_checked ? "yes"
+                                                                  : "no",
+        "); ", s.user_deliveries, " deliveries, ", s.user_duplicate_deliveries,
+        " duplicates; ", s.direct_messages, " direct messages delivered\n");
+    absl::StrAppend(&out, "  everywhere    ",
+                    PercentilesText(s.user_broadcast_everywhere), "\n");
+  }
   AppendTrafficText(s, &out);
   if (s.wall_ns > 0) {
     const double wall_s = static_cast<double>(s.wall_ns) / 1e9;
@@ -217,6 +243,15 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("dissemination", PercentilesJson(s.dissemination));
   field("dissemination_everywhere",
         PercentilesJson(s.dissemination_everywhere));
+  field("user_broadcasts", absl::StrCat(s.user_broadcasts));
+  field("user_broadcasts_checked", absl::StrCat(s.user_broadcasts_checked));
+  field("user_broadcasts_everywhere",
+        absl::StrCat(s.user_broadcasts_everywhere));
+  field("user_broadcast_everywhere",
+        PercentilesJson(s.user_broadcast_everywhere));
+  field("user_deliveries", absl::StrCat(s.user_deliveries));
+  field("user_duplicate_deliveries", absl::StrCat(s.user_duplicate_deliveries));
+  field("direct_messages", absl::StrCat(s.direct_messages));
   field("datagrams_sent", absl::StrCat(s.datagrams_sent));
   field("bytes_sent", absl::StrCat(s.bytes_sent));
   field("datagrams_dropped", absl::StrCat(s.datagrams_dropped));

@@ -53,6 +53,16 @@ struct RunSummary {
   int updates_everywhere = 0;
   Percentiles dissemination;             // per (update, observer)
   Percentiles dissemination_everywhere;  // per update
+  // User broadcasts (sim/dissemination_oracle.h): how many were made, how
+  // many of those judged reached every live node, and per broadcast the
+  // time until the last of them delivered it. Direct messages delivered.
+  int user_broadcasts = 0;
+  int user_broadcasts_checked = 0;
+  int user_broadcasts_everywhere = 0;
+  Percentiles user_broadcast_everywhere;
+  uint64_t user_deliveries = 0;
+  uint64_t user_duplicate_deliveries = 0;
+  uint64_t direct_messages = 0;
   // Traffic, over the whole run and over the steady window (if any).
   uint64_t datagrams_sent = 0;
   uint64_t bytes_sent = 0;

@@ -31,6 +31,8 @@ absl::string_view TraceKindName(TraceKind kind) {
       return "fault";
     case TraceKind::kLost:
       return "lost";
+    case TraceKind::kDelivery:
+      return "delivery";
   }
   return "?";
 }

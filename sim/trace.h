@@ -24,12 +24,13 @@
 namespace swim::sim {
 
 enum class TraceKind : uint8_t {
-  kSend = 1,     // from, to, bytes, payload hash
-  kDrop = 2,     // from, to, DropCause
-  kDeliver = 3,  // to, from, bytes
-  kEvent = 4,    // observer, member, previous, current, incarnation, flags
-  kFault = 5,    // fault code, arguments
-  kLost = 6,     // to, from: arrived at a crashed or paused (dropping) node
+  kSend = 1,      // from, to, bytes, payload hash
+  kDrop = 2,      // from, to, DropCause
+  kDeliver = 3,   // to, from, bytes
+  kEvent = 4,     // observer, member, previous, current, incarnation, flags
+  kFault = 5,     // fault code, arguments
+  kLost = 6,      // to, from: arrived at a crashed or paused (dropping) node
+  kDelivery = 7,  // node, from, kind, version, payload hash (user traffic)
 };
 
 absl::string_view TraceKindName(TraceKind kind);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "swim/codec.h"
 #include "swim/fixed_log.h"
 #include "swim/replay_guard.h"
@@ -23,6 +24,9 @@ AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
   next_sync_at_ = now + config.sync_interval * jitter_permille / 1000;
   join_backoff_ = config.join_retry_initial;
   next_join_at_ = now;
+  join_peers_ = config.seed_peers;
+  awaited_.insert(join_peers_.begin(), join_peers_.end());
+  last_acked_ = now;
   // As if the last churn exchange were an interval ago: one may start at
   // once, and NextDeadline() stays a real time.
   last_churn_sync_ = now - config.churn_sync_interval;
@@ -70,7 +74,8 @@ void AntiEntropy::SendState(absl::Time now, absl::string_view to_address,
     // Inline metadata, in this datagram or a fresh one; else without.
     for (int attempt = 0; attempt < 3; ++attempt) {
       if (!writer.has_value()) {
-        absl::StatusOr<PacketWriter> started = outbox_.StartPacket(sync);
+        absl::StatusOr<PacketWriter> started =
+            outbox_.StartPacket(to_address, sync);
         if (!started.ok()) return;
         writer.emplace(std::move(*started));
         sync.reply_wanted = false;
@@ -80,15 +85,13 @@ void AntiEntropy::SendState(absl::Time now, absl::string_view to_address,
         break;
       }
       if (writer->update_count() > 0) {
-        outbox_.Send(to_address, std::move(*writer).Finish(),
-                     MessageTypeIndex<Sync>());
+        outbox_.Send(to_address, std::move(*writer), MessageTypeIndex<Sync>());
         writer.reset();
       }
     }
   }
   if (writer.has_value()) {
-    outbox_.Send(to_address, std::move(*writer).Finish(),
-                 MessageTypeIndex<Sync>());
+    outbox_.Send(to_address, std::move(*writer), MessageTypeIndex<Sync>());
   }
 }
 
@@ -106,6 +109,10 @@ void AntiEntropy::SendDigest(absl::Time now, absl::string_view to_address,
 
 void AntiEntropy::OnSync(absl::Time now, const Sync& sync,
                          absl::string_view from_address) {
+  if (!sync.reply_wanted && !awaited_.empty()) {
+    auto it = awaited_.find(std::string(from_address));
+    if (it != awaited_.end()) answered_.insert(*it);
+  }
   if (sync.reply_wanted) SendState(now, from_address, /*reply_wanted=*/false);
 }
 
@@ -133,16 +140,48 @@ void AntiEntropy::SyncNoLaterThan(absl::Time now) {
   next_sync_at_ = std::min(next_sync_at_, now);
 }
 
+absl::Status AntiEntropy::Join(absl::Time now,
+                               absl::Span<const std::string> peers) {
+  if (peers.empty()) {
+    return absl::InvalidArgumentError("Join: no peers given");
+  }
+  for (const std::string& peer : peers) {
+    if (!ParseAddress(peer, nullptr, nullptr)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Join: \"", peer, "\" is not host:port"));
+    }
+  }
+  awaited_.clear();
+  answered_.clear();
+  for (const std::string& peer : peers) {
+    if (std::find(join_peers_.begin(), join_peers_.end(), peer) ==
+        join_peers_.end()) {
+      join_peers_.push_back(peer);
+    }
+    if (peer == ctx_.config.address || !awaited_.insert(peer).second) continue;
+    SendState(now, peer, /*reply_wanted=*/true);
+  }
+  // Retries (while alone) from the first backoff again.
+  join_backoff_ = ctx_.config.join_retry_initial;
+  next_join_at_ = now + join_backoff_;
+  return absl::OkStatus();
+}
+
+bool AntiEntropy::Unjoined(absl::Time now) const {
+  return ctx_.members.Count(Status::kAvailable) <= 1 ||
+         now - last_acked_ >= kSilenceBeforeRejoin;
+}
+
 void AntiEntropy::RunJoin(absl::Time now) {
   const Config& config = ctx_.config;
-  if (config.seed_peers.empty() || now < next_join_at_) return;
-  if (ctx_.members.Count(Status::kAvailable) > 1) {
+  if (join_peers_.empty() || now < next_join_at_) return;
+  if (!Unjoined(now)) {
     // Joined; should every member vanish, start over quickly.
     join_backoff_ = config.join_retry_initial;
     next_join_at_ = now + join_backoff_;
     return;
   }
-  for (const std::string& peer : config.seed_peers) {
+  for (const std::string& peer : join_peers_) {
     if (peer == config.address) continue;
     SendState(now, peer, /*reply_wanted=*/true);
   }
@@ -196,9 +235,12 @@ absl::Time AntiEntropy::NextDeadline() const {
     }
     next = std::min(next, settle_sync_at_);
   }
-  if (!config.seed_peers.empty() &&
-      ctx_.members.Count(Status::kAvailable) <= 1) {
-    next = std::min(next, next_join_at_);
+  if (!join_peers_.empty()) {
+    // With available members, not before the silence would be over.
+    next = std::min(next, ctx_.members.Count(Status::kAvailable) <= 1
+                              ? next_join_at_
+                              : std::max(next_join_at_,
+                                         last_acked_ + kSilenceBeforeRejoin));
   }
   return next;
 }

@@ -12,16 +12,27 @@
 #ifndef SWIM_ANTI_ENTROPY_H_
 #define SWIM_ANTI_ENTROPY_H_
 
+#include <cstddef>
+#include <set>
+#include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "swim/message.h"
 #include "swim/node_context.h"
 #include "swim/outbox.h"
 #include "swim/peer_sampler.h"
 
 namespace swim {
+
+// How long a node holding available members may go without an ack to any
+// of its probes before it asks its seed peers again: two join_retry_max
+// defaults, far beyond the loss bursts and partitions the node rides out
+// on its own (its probes are acked again within seconds of a heal).
+inline constexpr absl::Duration kSilenceBeforeRejoin = absl::Minutes(1);
 
 class AntiEntropy {
  public:
@@ -51,6 +62,22 @@ class AntiEntropy {
   // The next periodic exchange starts by `now` at the latest.
   void SyncNoLaterThan(absl::Time now);
 
+  // Contacts `peers` ("host:port") now with our full state, and adds them
+  // to the seed peers retried while this node knows no other member.
+  // InvalidArgument (nothing contacted) for an empty list or a bad
+  // address.
+  absl::Status Join(absl::Time now, absl::Span<const std::string> peers);
+  // How many of the last Join's peers (all seed peers before any Join)
+  // have answered with their state.
+  size_t join_answers() const { return answered_.size(); }
+
+  // One of our probes was acked at `now`: we are in touch with the cluster.
+  void NoteAcked(absl::Time now) { last_acked_ = now; }
+  // Contacts the seed peers (with backoff) while the node knows no
+  // available member, or has had no probe acked for kSilenceBeforeRejoin:
+  // members it holds that never answer (a stale view, or names an insider
+  // planted before the join's answer came) would otherwise keep it from
+  // ever joining.
   void RunJoin(absl::Time now);
   void RunSync(absl::Time now);
   void RunChurnSync(absl::Time now);
@@ -68,8 +95,16 @@ class AntiEntropy {
   int new_members_since_sync_ = 0;  // learnt through gossip
   absl::Time last_churn_sync_;
   absl::Time settle_sync_at_ = absl::InfiniteFuture();
+  // Whether the join should run: no available member, or silence.
+  bool Unjoined(absl::Time now) const;
+
   absl::Time next_join_at_;
   absl::Duration join_backoff_;
+  // Seed peers: config.seed_peers, then those of Join() calls.
+  std::vector<std::string> join_peers_;
+  std::set<std::string> awaited_;  // the last Join's peers
+  std::set<std::string> answered_;
+  absl::Time last_acked_;
 };
 
 }  // namespace swim

@@ -31,6 +31,7 @@ using wire::kSuspectType;
 using wire::kSyncDigestType;
 using wire::kSyncReplyWanted;
 using wire::kSyncType;
+using wire::kUserMessageType;
 using wire::MessageType;
 using wire::PutBytes;
 using wire::PutU8;
@@ -80,8 +81,28 @@ absl::Status PutMetadata(std::string& out, const Metadata& metadata) {
   return absl::OkStatus();
 }
 
+// From version 2 on, an item (a message's fields, an update's) is framed
+// by its length so that a decoder can skip a type it does not know: this
+// puts varint(length of out[fields_at..]) at `fields_at`.
+void FrameFrom(std::string& out, size_t fields_at) {
+  std::string length;
+  PutVarint(length, out.size() - fields_at);
+  out.insert(fields_at, length);
+}
+
 struct UpdateEncoder {
   std::string& out;
+  uint8_t version = 1;
+
+  // Encodes `update` (type byte, then fields; framed from version 2 on).
+  template <typename U>
+  static absl::Status Encode(std::string& out, uint8_t version,
+                             const U& update) {
+    const size_t start = out.size();
+    absl::Status s = UpdateEncoder{out, version}(update);
+    if (s.ok() && version >= 2) FrameFrom(out, start + 1);
+    return s;
+  }
 
   absl::Status operator()(const Alive& alive) {
     if (absl::Status s = CheckName("member", alive.member); !s.ok()) return s;
@@ -107,6 +128,11 @@ struct UpdateEncoder {
     } else {
       PutU8(out, 0);
       PutVarint(out, alive.metadata_size);
+    }
+    if (version >= 2) {
+      const bool advertised = IsWireRange(alive.protocol);
+      PutU8(out, advertised ? alive.protocol.min : 0);
+      PutU8(out, advertised ? alive.protocol.max : 0);
     }
     return absl::OkStatus();
   }
@@ -142,6 +168,13 @@ struct UpdateEncoder {
 struct MessageEncoder {
   std::string& out;
   absl::string_view sender;
+  uint8_t version = 1;
+
+  // A request's stamp (swim/replay_guard.h): from version 2 on only, so
+  // that version 1 stays the format older nodes read.
+  void PutStamp(uint64_t stamp) {
+    if (version >= 2) PutVarint(out, stamp);
+  }
 
   // Every body starts with its type byte and the sender's name.
   void PutType(MessageType type) {
@@ -182,7 +215,7 @@ struct MessageEncoder {
   absl::Status operator()(const Sync& sync) {
     PutType(kSyncType);
     PutU8(out, sync.reply_wanted ? kSyncReplyWanted : 0);
-    PutVarint(out, sync.stamp);
+    PutStamp(sync.stamp);
     return absl::OkStatus();
   }
 
@@ -192,7 +225,7 @@ struct MessageEncoder {
     PutBytes(out, req.member);
     PutVarint(out, req.version);
     PutVarint(out, req.offset);
-    PutVarint(out, req.stamp);
+    PutStamp(req.stamp);
     return absl::OkStatus();
   }
 
@@ -219,6 +252,12 @@ struct MessageEncoder {
     return absl::OkStatus();
   }
 
+  absl::Status operator()(const UserMessage& message) {
+    PutType(kUserMessageType);
+    PutBytes(out, message.payload);
+    return absl::OkStatus();
+  }
+
   absl::Status operator()(const SyncDigest& digest) {
     if (digest.buckets.empty() || digest.buckets.size() > kMaxDigestBuckets) {
       return absl::InvalidArgumentError(
@@ -233,24 +272,82 @@ struct MessageEncoder {
         PutU8(out, static_cast<uint8_t>(bucket >> (8 * b)));
       }
     }
-    PutVarint(out, digest.stamp);
+    PutStamp(digest.stamp);
     return absl::OkStatus();
   }
 };
 
+absl::Status PutBroadcast(std::string& out, const UserBroadcast& broadcast) {
+  if (absl::Status s = CheckName("origin", broadcast.origin); !s.ok()) {
+    return s;
+  }
+  if (broadcast.key.empty() || broadcast.key.size() > kMaxUserKeyBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a broadcast key has 1 to ", kMaxUserKeyBytes,
+                     " bytes, not ", broadcast.key.size()));
+  }
+  if (broadcast.payload.size() > kMaxDatagramBytes) {
+    return absl::InvalidArgumentError("broadcast payload over a datagram");
+  }
+  PutBytes(out, broadcast.origin);
+  PutBytes(out, broadcast.key);
+  PutVarint(out, broadcast.version);
+  PutBytes(out, broadcast.payload);
+  return absl::OkStatus();
+}
+
+// Bytes of the broadcasts' section with `count` entries in `bytes`.
+size_t BroadcastSectionSize(size_t count, size_t bytes) {
+  return count == 0 ? 0 : VarintSize(count) + bytes;
+}
+
+// Encodes `update` into `out` in `version`; `out` is unchanged on error.
+absl::Status PutUpdate(std::string& out, uint8_t version,
+                       const Update& update) {
+  const size_t before = out.size();
+  absl::Status s = std::visit(
+      [&](const auto& u) { return UpdateEncoder::Encode(out, version, u); },
+      update);
+  if (!s.ok()) out.resize(before);
+  return s;
+}
+
 absl::Status PutHead(std::string& out, absl::string_view sender,
-                     const Message& message) {
+                     const Message& message, const Framing& framing) {
+  if (framing.version < kOldestProtocolVersion ||
+      framing.version > kNewestProtocolVersion) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("protocol version ", framing.version, " is not spoken"));
+  }
+  const ProtocolRange range = framing.sender_protocol;
+  if (framing.version >= 2 && (!range.known() || !IsWireRange(range))) {
+    return absl::InvalidArgumentError("a version 2 head needs a proper range");
+  }
   if (absl::Status s = CheckName("sender", sender); !s.ok()) return s;
-  return std::visit(MessageEncoder{out, sender}, message);
+  if (absl::Status s = std::visit(MessageEncoder{out, sender, framing.version}, message);
+      !s.ok()) {
+    return s;
+  }
+  if (framing.version >= 2) {
+    // type, sender | range, length of the fields | fields
+    const size_t fields_at = 1 + VarintSize(sender.size()) + sender.size();
+    FrameFrom(out, fields_at);
+    const char head[2] = {static_cast<char>(range.min),
+                          static_cast<char>(range.max)};
+    out.insert(fields_at, head, sizeof(head));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::StatusOr<PacketWriter> PacketWriter::Start(size_t budget_bytes,
                                                  absl::string_view sender,
-                                                 const Message& message) {
-  PacketWriter writer(budget_bytes);
-  if (absl::Status s = PutHead(writer.head_, sender, message); !s.ok()) {
+                                                 const Message& message,
+                                                 Framing framing) {
+  PacketWriter writer(budget_bytes, framing.version);
+  if (absl::Status s = PutHead(writer.head_, sender, message, framing);
+      !s.ok()) {
     return s;
   }
   if (writer.size() > budget_bytes) {
@@ -265,17 +362,16 @@ absl::StatusOr<PacketWriter> PacketWriter::Start(size_t budget_bytes,
 }
 
 size_t PacketWriter::size() const {
-  return head_.size() + VarintSize(update_count_) + updates_.size();
+  return head_.size() + VarintSize(update_count_) + updates_.size() +
+         BroadcastSectionSize(broadcast_count_, broadcasts_.size());
 }
 
 bool PacketWriter::Add(const Update& update) {
   const size_t before = updates_.size();
-  if (!std::visit(UpdateEncoder{updates_}, update).ok()) {
-    updates_.resize(before);
-    return false;
-  }
+  if (!PutUpdate(updates_, version_, update).ok()) return false;
   const size_t after =
-      head_.size() + VarintSize(update_count_ + 1) + updates_.size();
+      head_.size() + VarintSize(update_count_ + 1) + updates_.size() +
+      BroadcastSectionSize(broadcast_count_, broadcasts_.size());
   if (after > budget_bytes_) {
     updates_.resize(before);
     return false;
@@ -284,30 +380,59 @@ bool PacketWriter::Add(const Update& update) {
   return true;
 }
 
+bool PacketWriter::AddBroadcast(const UserBroadcast& broadcast) {
+  const size_t before = broadcasts_.size();
+  if (!PutBroadcast(broadcasts_, broadcast).ok()) {
+    broadcasts_.resize(before);
+    return false;
+  }
+  const size_t after =
+      head_.size() + VarintSize(update_count_) + updates_.size() +
+      BroadcastSectionSize(broadcast_count_ + 1, broadcasts_.size());
+  if (after > budget_bytes_) {
+    broadcasts_.resize(before);
+    return false;
+  }
+  ++broadcast_count_;
+  return true;
+}
+
 std::string PacketWriter::Finish() && {
   std::string body = std::move(head_);
   body.reserve(size());
   PutVarint(body, update_count_);
   body.append(updates_);
+  if (broadcast_count_ > 0) {
+    PutVarint(body, broadcast_count_);
+    body.append(broadcasts_);
+  }
   return body;
 }
 
-absl::StatusOr<std::string> EncodePacket(const Packet& packet) {
-  absl::StatusOr<PacketWriter> writer = PacketWriter::Start(
-      std::numeric_limits<size_t>::max(), packet.sender, packet.message);
+absl::StatusOr<std::string> EncodePacket(const Packet& packet,
+                                         Framing framing) {
+  absl::StatusOr<PacketWriter> writer =
+      PacketWriter::Start(std::numeric_limits<size_t>::max(), packet.sender,
+                          packet.message, framing);
   if (!writer.ok()) return writer.status();
   for (const Update& update : packet.updates) {
     if (!writer->Add(update)) {
       std::string scratch;
-      return std::visit(UpdateEncoder{scratch}, update);
+      return PutUpdate(scratch, framing.version, update);
+    }
+  }
+  for (const UserBroadcast& broadcast : packet.broadcasts) {
+    if (!writer->AddBroadcast(broadcast)) {
+      std::string scratch;
+      return PutBroadcast(scratch, broadcast);
     }
   }
   return std::move(*writer).Finish();
 }
 
-size_t EncodedSize(const Update& update) {
+size_t EncodedSize(const Update& update, uint8_t version) {
   std::string scratch;
-  if (!std::visit(UpdateEncoder{scratch}, update).ok()) return 0;
+  if (!PutUpdate(scratch, version, update).ok()) return 0;
   return scratch.size();
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -22,8 +23,10 @@ using wire::kDigestBucketBytes;
 using wire::kLeftType;
 using wire::kMetaChunkType;
 using wire::kMetaRequestType;
+using wire::kMinFramedUpdateBytes;
 using wire::kMinMetadataEntryBytes;
 using wire::kMinUpdateBytes;
+using wire::kMinUserBroadcastBytes;
 using wire::kNackType;
 using wire::kOfflineType;
 using wire::kPingReqType;
@@ -32,6 +35,7 @@ using wire::kSuspectType;
 using wire::kSyncDigestType;
 using wire::kSyncReplyWanted;
 using wire::kSyncType;
+using wire::kUserMessageType;
 using wire::WireReader;
 
 // ---- Decoding. ----
@@ -91,7 +95,29 @@ absl::Status ParseMetadata(absl::string_view bytes, OnEntry on_entry) {
   return absl::OkStatus();
 }
 
-absl::Status ReadAlive(WireReader& in, AliveView* alive) {
+absl::Status ReadAliveV1(WireReader& in, AliveView* alive);
+
+// A protocol range: two bytes, {0, 0} or 1 <= min <= max.
+absl::Status ReadRange(WireReader& in, absl::string_view field,
+                       ProtocolRange* range) {
+  if (absl::Status s = in.ReadU8(field, &range->min); !s.ok()) return s;
+  if (absl::Status s = in.ReadU8(field, &range->max); !s.ok()) return s;
+  if (!IsWireRange(*range)) {
+    return DropError(DropReason::kBadValue,
+                     absl::StrCat(field, " [", range->min, ", ", range->max,
+                                  "] is not a range"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadAlive(WireReader& in, uint8_t version, AliveView* alive) {
+  alive->protocol = ProtocolRange{};
+  if (absl::Status s = ReadAliveV1(in, alive); !s.ok()) return s;
+  if (version < 2) return absl::OkStatus();
+  return ReadRange(in, "alive protocol range", &alive->protocol);
+}
+
+absl::Status ReadAliveV1(WireReader& in, AliveView* alive) {
   if (absl::Status s = ReadName(in, "member", &alive->member); !s.ok()) {
     return s;
   }
@@ -151,12 +177,12 @@ absl::Status ReadAccusation(WireReader& in, AccusationView* accusation) {
   return ReadName(in, "accuser", &accusation->accuser);
 }
 
-absl::Status ReadUpdate(WireReader& in, UpdateView* update) {
-  uint8_t type = 0;
-  if (absl::Status s = in.ReadU8("update type", &type); !s.ok()) return s;
+// The fields of an update of `type`, or kUnknownType.
+absl::Status ReadUpdateFields(WireReader& in, uint8_t type, uint8_t version,
+                              UpdateView* update) {
   switch (type) {
     case kAliveType:
-      return ReadAlive(in, &update->emplace<AliveView>());
+      return ReadAlive(in, version, &update->emplace<AliveView>());
     case kSuspectType:
       return ReadAccusation(in, &update->emplace<SuspectView>());
     case kOfflineType:
@@ -172,6 +198,49 @@ absl::Status ReadUpdate(WireReader& in, UpdateView* update) {
       return DropError(DropReason::kUnknownType,
                        absl::StrCat("update type ", type));
   }
+}
+
+// From version 2 on, an item is `length:varint` then exactly that many
+// bytes of fields; reads them into `fields`.
+absl::Status ReadFramed(WireReader& in, absl::string_view field,
+                        absl::string_view* fields) {
+  uint64_t length = 0;
+  if (absl::Status s = in.ReadVarint(field, &length); !s.ok()) return s;
+  if (length > in.remaining()) {
+    return DropError(DropReason::kTruncated,
+                     absl::StrCat(field, " ", length, " exceeds the ",
+                                  in.remaining(), " bytes left"));
+  }
+  return in.ReadFixedView(field, static_cast<size_t>(length), fields);
+}
+
+absl::Status NoTrailing(const WireReader& item, absl::string_view what) {
+  if (item.empty()) return absl::OkStatus();
+  return DropError(DropReason::kTrailingBytes,
+                   absl::StrCat(item.remaining(), " bytes after the ", what));
+}
+
+// One update; false in *known (and nothing decoded) for a version 2 update
+// of a type this decoder does not know, which is skipped.
+absl::Status ReadUpdate(WireReader& in, uint8_t version, UpdateView* update,
+                        bool* known) {
+  *known = true;
+  uint8_t type = 0;
+  if (absl::Status s = in.ReadU8("update type", &type); !s.ok()) return s;
+  if (version < 2) return ReadUpdateFields(in, type, version, update);
+  absl::string_view fields;
+  if (absl::Status s = ReadFramed(in, "update length", &fields); !s.ok()) {
+    return s;
+  }
+  if (type < kAliveType || type > kLeftType) {
+    *known = false;
+    return absl::OkStatus();
+  }
+  WireReader item(fields);
+  if (absl::Status s = ReadUpdateFields(item, type, version, update); !s.ok()) {
+    return s;
+  }
+  return NoTrailing(item, "update's fields");
 }
 
 // The bodies of the two longest message types, after the sender.
@@ -202,7 +271,8 @@ absl::Status ReadMetaChunk(WireReader& in, MetaChunkView& chunk) {
   return in.ReadBytesView("data", chunk.total_size - chunk.offset, &chunk.data);
 }
 
-absl::Status ReadSyncDigest(WireReader& in, SyncDigestView& digest) {
+absl::Status ReadSyncDigest(WireReader& in, uint8_t version,
+                            SyncDigestView& digest) {
   uint8_t flags = 0;
   if (absl::Status s = in.ReadU8("digest flags", &flags); !s.ok()) {
     return s;
@@ -227,18 +297,59 @@ absl::Status ReadSyncDigest(WireReader& in, SyncDigestView& digest) {
       !s.ok()) {
     return s;
   }
+  if (version < 2) return absl::OkStatus();  // stamps from version 2 on
   return in.ReadVarint("stamp", &digest.stamp);
 }
 
-absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
-                         MessageView* message) {
-  uint8_t type = 0;
-  if (absl::Status s = in.ReadU8("message type", &type); !s.ok()) return s;
-  if (type < kPingType || type > kSyncDigestType) {
-    return DropError(DropReason::kUnknownType,
-                     absl::StrCat("message type ", type));
+absl::Status ReadBroadcast(WireReader& in, UserBroadcastView& broadcast) {
+  if (absl::Status s = ReadName(in, "origin", &broadcast.origin); !s.ok()) {
+    return s;
   }
-  if (absl::Status s = ReadName(in, "sender", sender); !s.ok()) return s;
+  if (absl::Status s =
+          in.ReadBytesView("key", kMaxUserKeyBytes, &broadcast.key);
+      !s.ok()) {
+    return s;
+  }
+  if (broadcast.key.empty()) {
+    return DropError(DropReason::kBadValue, "broadcast key is empty");
+  }
+  if (absl::Status s = in.ReadVarint("version", &broadcast.version); !s.ok()) {
+    return s;
+  }
+  return in.ReadBytesView("payload", kMaxDatagramBytes, &broadcast.payload);
+}
+
+// The user broadcasts' section (version 2), if any bytes follow the
+// updates: a count of at least one, then the broadcasts.
+absl::Status ReadBroadcasts(WireReader& in,
+                            std::vector<UserBroadcastView>& broadcasts) {
+  if (in.empty()) return absl::OkStatus();
+  uint64_t count = 0;
+  if (absl::Status s = in.ReadVarint("broadcast count", &count); !s.ok()) {
+    return s;
+  }
+  if (count == 0) {
+    return DropError(DropReason::kBadValue, "an empty broadcast section");
+  }
+  if (count > in.remaining() / kMinUserBroadcastBytes) {
+    return DropError(DropReason::kTooManyEntries,
+                     absl::StrCat(count, " broadcasts announced in ",
+                                  in.remaining(), " bytes"));
+  }
+  broadcasts.resize(count);
+  for (UserBroadcastView& broadcast : broadcasts) {
+    if (absl::Status s = ReadBroadcast(in, broadcast); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+bool IsKnownMessageType(uint8_t type) {
+  return type >= kPingType && type <= kUserMessageType;
+}
+
+// The fields of a message of known `type`.
+absl::Status ReadMessageFields(WireReader& in, uint8_t type, uint8_t version,
+                               MessageView* message) {
   switch (type) {
     case kPingType: {
       PingView& ping = message->emplace<PingView>();
@@ -268,6 +379,7 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
       }
       Sync& sync = message->emplace<Sync>();
       sync.reply_wanted = (flags & kSyncReplyWanted) != 0;
+      if (version < 2) return absl::OkStatus();  // stamps from version 2 on
       return in.ReadVarint("stamp", &sync.stamp);
     }
     case kMetaRequestType: {
@@ -281,51 +393,118 @@ absl::Status ReadMessage(WireReader& in, absl::string_view* sender,
       if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
         return s;
       }
+      if (version < 2) return absl::OkStatus();  // stamps from version 2 on
       return in.ReadVarint("stamp", &req.stamp);
     }
     case kMetaChunkType:
       return ReadMetaChunk(in, message->emplace<MetaChunkView>());
     case kSyncDigestType:
-      return ReadSyncDigest(in, message->emplace<SyncDigestView>());
+      return ReadSyncDigest(in, version, message->emplace<SyncDigestView>());
+    case kUserMessageType:
+      return in.ReadBytesView("payload", kMaxDatagramBytes,
+                              &message->emplace<UserMessageView>().payload);
     default:
       message->emplace<Gossip>();
       return absl::OkStatus();
   }
 }
 
+// The head: type, sender and the message's fields; from version 2 on the
+// sender's range and the fields' length come between sender and fields, and
+// a message of unknown type is skipped (a Gossip, counted in the view).
+absl::Status ReadMessage(WireReader& in, uint8_t version, PacketView* packet) {
+  uint8_t type = 0;
+  if (absl::Status s = in.ReadU8("message type", &type); !s.ok()) return s;
+  if (version < 2 && !IsKnownMessageType(type)) {
+    return DropError(DropReason::kUnknownType,
+                     absl::StrCat("message type ", type));
+  }
+  if (absl::Status s = ReadName(in, "sender", &packet->sender); !s.ok()) {
+    return s;
+  }
+  if (version < 2) return ReadMessageFields(in, type, version, &packet->message);
+  if (absl::Status s =
+          ReadRange(in, "sender protocol range", &packet->sender_protocol);
+      !s.ok()) {
+    return s;
+  }
+  if (!packet->sender_protocol.known()) {
+    return DropError(DropReason::kBadValue, "sender protocol range unknown");
+  }
+  absl::string_view fields;
+  if (absl::Status s = ReadFramed(in, "message length", &fields); !s.ok()) {
+    return s;
+  }
+  if (!IsKnownMessageType(type)) {
+    packet->message.emplace<Gossip>();
+    ++packet->skipped_messages;
+    return absl::OkStatus();
+  }
+  WireReader item(fields);
+  if (absl::Status s = ReadMessageFields(item, type, version, &packet->message);
+      !s.ok()) {
+    return s;
+  }
+  return NoTrailing(item, "message's fields");
+}
+
 }  // namespace
 
 absl::Status DecodePacketView(absl::string_view body, PacketView* packet,
-                              size_t max_body_bytes) {
+                              size_t max_body_bytes, uint8_t version) {
   packet->updates.clear();
+  packet->broadcasts.clear();
+  packet->version = version;
+  packet->sender_protocol = ProtocolRange{};
+  packet->skipped_messages = 0;
+  packet->skipped_updates = 0;
+  if (version < kOldestProtocolVersion || version > kNewestProtocolVersion) {
+    return DropError(DropReason::kBadVersion,
+                     absl::StrCat("protocol version ", version));
+  }
   if (body.size() > max_body_bytes) {
     return DropError(
         DropReason::kOversized,
         absl::StrCat(body.size(), " bytes; the limit is ", max_body_bytes));
   }
   WireReader in(body);
-  if (absl::Status s = ReadMessage(in, &packet->sender, &packet->message);
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = ReadMessage(in, version, packet); !s.ok()) return s;
   uint64_t count = 0;
   if (absl::Status s = in.ReadVarint("update count", &count); !s.ok()) {
     return s;
   }
-  if (count > in.remaining() / kMinUpdateBytes) {
+  const size_t min_update_bytes =
+      version < 2 ? kMinUpdateBytes : kMinFramedUpdateBytes;
+  if (count > in.remaining() / min_update_bytes) {
     return DropError(DropReason::kTooManyEntries,
                      absl::StrCat(count, " updates announced in ",
                                   in.remaining(), " bytes"));
   }
   packet->updates.resize(count);
-  for (UpdateView& update : packet->updates) {
-    if (absl::Status s = ReadUpdate(in, &update); !s.ok()) {
+  size_t kept = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    bool known = true;
+    if (absl::Status s =
+            ReadUpdate(in, version, &packet->updates[kept], &known);
+        !s.ok()) {
       packet->updates.clear();
       return s;
     }
+    if (known) {
+      ++kept;
+    } else {
+      ++packet->skipped_updates;
+    }
+  }
+  packet->updates.resize(kept);
+  if (absl::Status s = ReadBroadcasts(in, packet->broadcasts); !s.ok()) {
+    packet->updates.clear();
+    packet->broadcasts.clear();
+    return s;
   }
   if (!in.empty()) {
     packet->updates.clear();
+    packet->broadcasts.clear();
     return DropError(
         DropReason::kTrailingBytes,
         absl::StrCat(in.remaining(), " bytes after the last update"));
@@ -334,9 +513,10 @@ absl::Status DecodePacketView(absl::string_view body, PacketView* packet,
 }
 
 absl::StatusOr<Packet> DecodePacket(absl::string_view body,
-                                    size_t max_body_bytes) {
+                                    size_t max_body_bytes, uint8_t version) {
   PacketView view;
-  if (absl::Status s = DecodePacketView(body, &view, max_body_bytes); !s.ok()) {
+  if (absl::Status s = DecodePacketView(body, &view, max_body_bytes, version);
+      !s.ok()) {
     return s;
   }
   return ToPacket(view);

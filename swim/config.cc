@@ -10,6 +10,7 @@
 #include "swim/envelope.h"
 #include "swim/incarnation_bound.h"
 #include "swim/keyring.h"
+#include "swim/protocol_version.h"
 
 namespace swim {
 namespace {
@@ -224,6 +225,17 @@ absl::Status ValidateMetadata(const Config& c) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateProtocolVersions(const Config& c) {
+  if (absl::Status s =
+          CheckRange("protocol_version_min", c.protocol_version_min,
+                     kOldestProtocolVersion, kNewestProtocolVersion);
+      !s.ok()) {
+    return s;
+  }
+  return CheckRange("protocol_version_max", c.protocol_version_max,
+                    c.protocol_version_min, kNewestProtocolVersion);
+}
+
 }  // namespace
 
 bool IsValidMemberName(absl::string_view name) {
@@ -265,6 +277,7 @@ bool ParseAddress(absl::string_view address, absl::string_view* host,
 
 absl::Status Config::Validate() const {
   if (absl::Status s = ValidateIdentity(*this); !s.ok()) return s;
+  if (absl::Status s = ValidateProtocolVersions(*this); !s.ok()) return s;
   if (absl::Status s = ValidateProbing(*this); !s.ok()) return s;
   if (absl::Status s = ValidateDissemination(*this); !s.ok()) return s;
   return ValidateMetadata(*this);

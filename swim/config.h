@@ -167,6 +167,29 @@ struct Config {
   // per member). 2 to 2^24.
   int max_members = 16384;
 
+  // ---- Names (swim/name_policy.h). ----
+
+  // What an Alive claiming a live (ONLINE or SUSPECT) member's name from
+  // another address does. false: the holder keeps the name and the claim
+  // is refused (memberlist's rule): a second process started under a
+  // taken name stays out until the holder leaves or is declared OFFLINE.
+  // true: a claim at a newer incarnation takes the name over (the holder,
+  // if it still runs, out-incarnates it back). Either way the conflict is
+  // reported (MemberEvent::Kind::kNameConflict) and counted.
+  bool name_takeover = false;
+
+  // ---- Protocol versions (swim/protocol_version.h, swim/protocol.md). ----
+  // The wire versions this node speaks, kOldestProtocolVersion (1) to
+  // kNewestProtocolVersion (2). It advertises the range and talks to each
+  // peer in the highest version both speak, in version 1 (and, once in a
+  // while, a version 2 announcement) to a peer whose range it has not
+  // learned, and not at all to a peer whose range shares none with it.
+  // protocol_version_max = 1 is exactly the format (and behaviour) of swim
+  // before versions existed; during a rolling upgrade nodes of both kinds
+  // interoperate.
+  int protocol_version_min = 1;
+  int protocol_version_max = 2;
+
   // ---- Offline members. ----
 
   // Offline members are remembered this long, then forgotten.

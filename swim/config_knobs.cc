@@ -169,6 +169,16 @@ constexpr ConfigKnob kKnobs[] = {
     IntKnob<&C::max_members>(
         "max_members",
         "Most members held; new ones are refused while the table is full."),
+    BoolKnob<&C::name_takeover>(
+        "name_takeover",
+        "A newer incarnation from another address takes a live member's "
+        "name (otherwise the holder keeps it)."),
+    IntKnob<&C::protocol_version_min>(
+        "protocol_version_min",
+        "Oldest wire protocol version spoken (swim/protocol.md)."),
+    IntKnob<&C::protocol_version_max>(
+        "protocol_version_max",
+        "Newest wire protocol version spoken; 1 is the original format."),
     DurationKnob<&C::offline_probe_interval>(
         "offline_probe_interval",
         "One remembered offline member is pinged this often."),

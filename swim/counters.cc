@@ -4,16 +4,17 @@ namespace swim {
 
 absl::string_view MessageTypeName(size_t index) {
   static constexpr absl::string_view kNames[] = {
-      "ping",         "ack",        "nack",   "ping_req",   "sync",
-      "meta_request", "meta_chunk", "gossip", "sync_digest"};
+      "ping",         "ack",        "nack",   "ping_req",    "sync",
+      "meta_request", "meta_chunk", "gossip", "sync_digest", "user_message"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == kMessageTypeCount);
   return index < kMessageTypeCount ? kNames[index] : "?";
 }
 
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
-                  sizeof(uint64_t) *
-                      (4 * kMessageTypeCount + kDropReasonCount + 32 + 1),
+                  sizeof(uint64_t) * (4 * kMessageTypeCount + kDropReasonCount +
+                                      30 + 11 + 6 + 1) +
+                      sizeof(UserCounters),
               "Counters changed: update operator+=");
 
 Counters& Counters::operator+=(const Counters& other) {
@@ -40,6 +41,14 @@ Counters& Counters::operator+=(const Counters& other) {
   updates_refused += other.updates_refused;
   members_refused += other.members_refused;
   fetches_refused += other.fetches_refused;
+  name_conflicts += other.name_conflicts;
+  address_changes += other.address_changes;
+  admissions_vetoed += other.admissions_vetoed;
+  alives_clamped += other.alives_clamped;
+  accusations_clamped += other.accusations_clamped;
+  relays_refused += other.relays_refused;
+  out_of_turn_refused += other.out_of_turn_refused;
+  backlog_refused += other.backlog_refused;
   members_declared_offline += other.members_declared_offline;
   syncs_sent += other.syncs_sent;
   digests_sent += other.digests_sent;
@@ -56,6 +65,14 @@ Counters& Counters::operator+=(const Counters& other) {
   replies_trimmed += other.replies_trimmed;
   stamp_senders_forgotten += other.stamp_senders_forgotten;
   stamp_series_restarted += other.stamp_series_restarted;
+  requests_unstamped += other.requests_unstamped;
+  user += other.user;
+  versions.messages_skipped += other.versions.messages_skipped;
+  versions.updates_skipped += other.versions.updates_skipped;
+  versions.no_overlap += other.versions.no_overlap;
+  versions.announcements += other.versions.announcements;
+  versions.datagrams_out_v2 += other.versions.datagrams_out_v2;
+  versions.table_resets += other.versions.table_resets;
   return *this;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "swim/drop_reason.h"
 #include "swim/message.h"
+#include "swim/user_counters.h"
 
 namespace swim {
 
@@ -68,12 +69,37 @@ struct Counters {
   // Updates refused because they would move a member's incarnation or
   // metadata version too far (swim/incarnation_bound.h).
   uint64_t updates_refused = 0;
+  // Alives about other members more than kMaxIncarnationJump past the
+  // incarnation held, taken at held + the jump (AliveIncarnationTaken).
+  uint64_t alives_clamped = 0;
+  // Accusations of the local member more than kMaxIncarnationJump past
+  // its incarnation, rebutted one jump up (swim/protocol.md).
+  uint64_t accusations_clamped = 0;
   // Members never seen before, refused while the table held
   // config.max_members.
   uint64_t members_refused = 0;
   // Metadata fetches not started while kMaxMetadataFetches were under way
   // (swim/metadata_fetch.h); the next announcement tries again.
   uint64_t fetches_refused = 0;
+  // Claims of a live member's name (the local one's included) from another
+  // address (swim/name_policy.h), each one heard.
+  uint64_t name_conflicts = 0;
+  // Members that came back under their name at a new address.
+  uint64_t address_changes = 0;
+  // Members the application's admission check refused (swim/admission.h),
+  // each time one was heard of.
+  uint64_t admissions_vetoed = 0;
+  // Ping requests not relayed while kMaxRelays were in flight
+  // (swim/relays.h).
+  uint64_t relays_refused = 0;
+  // Suspects not queued for an out-of-turn probe (or, for a verification,
+  // the queue's last entry dropped) while the queue held config.max_members;
+  // they are still probed in turn.
+  uint64_t out_of_turn_refused = 0;
+  // Members not added to the gossip backlog while it held
+  // 2 × config.max_members entries (swim/outbox.h); they still go out in
+  // full-state exchanges.
+  uint64_t backlog_refused = 0;
   uint64_t members_declared_offline = 0;  // suspicions that timed out here
   uint64_t syncs_sent = 0;                // states sent (whole or some buckets)
   uint64_t digests_sent = 0;              // SyncDigests sent
@@ -97,6 +123,30 @@ struct Counters {
   uint64_t stamp_senders_forgotten = 0;
   // Senders whose stamps went back after kRestartSilence: taken as restarts.
   uint64_t stamp_series_restarted = 0;
+  // Large-reply requests that came in version 1, which has no stamps:
+  // answered without replay protection (older nodes in a rolling upgrade).
+  uint64_t requests_unstamped = 0;
+  // Application broadcasts and direct messages.
+  UserCounters user;
+
+  // Protocol versions (swim/protocol_peers.h). Datagrams of versions this
+  // node does not speak are drops (bad_version).
+  struct Versions {
+    // Messages and updates of types this node does not know, skipped in
+    // datagrams of version 2 or later (the rest of the datagram is used).
+    uint64_t messages_skipped = 0;
+    uint64_t updates_skipped = 0;
+    // Datagrams not sent: the peer's advertised range shares no version
+    // with this node's.
+    uint64_t no_overlap = 0;
+    // Version 2 announcements sent to peers whose range is not known.
+    uint64_t announcements = 0;
+    // Datagrams sent in version 2 or later (announcements included).
+    uint64_t datagrams_out_v2 = 0;
+    // Times the table of peers' ranges filled up and was cleared.
+    uint64_t table_resets = 0;
+  };
+  Versions versions;
 
   // Lifeguard's local health score now (0 is healthy).
   int health_score = 0;

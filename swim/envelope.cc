@@ -36,7 +36,7 @@ absl::StatusOr<EnvelopeHeader> ParseEnvelopeHeader(
   const uint8_t* in = Bytes(datagram);
   EnvelopeHeader header;
   header.version = in[0];
-  if (header.version != kEnvelopeVersion) {
+  if (!options.accepted.Contains(header.version)) {
     return DropError(DropReason::kBadVersion,
                      absl::StrCat("envelope version ", header.version));
   }
@@ -69,7 +69,7 @@ absl::Status SealDatagram(const Keyring& keyring,
 
   datagram->resize(total);
   auto* out = reinterpret_cast<uint8_t*>(datagram->data());
-  out[0] = kEnvelopeVersion;
+  out[0] = options.version;
   out[1] = options.encrypt ? kEnvelopeFlagEncrypted : 0;
   const KeyId id = keyring.primary_key_id();
   for (int i = 0; i < 4; ++i) {

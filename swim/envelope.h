@@ -1,10 +1,10 @@
 // Sealing and opening of datagrams: the authenticated (optionally
 // encrypted) envelope around every packet body swim sends.
 //
-// Wire format, version 1 (all multi-byte fields big-endian):
+// Wire format, versions 1 and 2 (all multi-byte fields big-endian):
 //
 //   offset  size  field
-//   0       1     version: 1
+//   0       1     version: the body's protocol version, 1 or 2
 //   1       1     flags: bit 0 = payload encrypted; other bits must be 0
 //   2       4     key id: first 4 bytes of SHA-256("swim key id" || key)
 //   6       12    nonce: 12 bytes from the sender's RandomSource
@@ -22,9 +22,10 @@
 //     body); one primitive serves both modes.
 // A receiver drops a datagram (DropError, swim/drop_reason.h) that is
 // shorter than 34 bytes (truncated), longer than its limit (oversized), of
-// another version (bad_version), has unknown flag bits (bad_value), is
-// plaintext when encryption is required (not_encrypted), names a key id not
-// in its keyring (unknown_key) or fails the tag check (auth_failed).
+// a version outside options.accepted (bad_version), has unknown flag bits
+// (bad_value), is plaintext when encryption is required (not_encrypted), names
+// a key id not in its keyring (unknown_key) or fails the tag check
+// (auth_failed).
 //
 // GCM-SIV tolerates a repeated nonce (it then reveals only that two
 // datagrams were identical), which matters when a deterministic Prng
@@ -54,6 +55,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "swim/keyring.h"
+#include "swim/protocol_version.h"
 #include "swim/random.h"
 
 namespace swim {
@@ -76,6 +78,12 @@ struct EnvelopeOptions {
   bool require_encryption = false;
   // Both: the largest datagram sent or accepted, envelope included.
   size_t max_datagram_bytes = kDefaultMaxDatagramBytes;
+  // Sealing: the version byte, which is the body's protocol version
+  // (swim/protocol_version.h).
+  uint8_t version = kEnvelopeVersion;
+  // Opening: the versions accepted; others are bad_version. A Node accepts
+  // its config's range.
+  ProtocolRange accepted{kEnvelopeVersion, kEnvelopeVersion};
 };
 
 // The largest body that fits a datagram of `max_datagram_bytes` (0 also

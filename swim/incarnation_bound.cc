@@ -14,6 +14,14 @@ bool WithinIncarnationBound(UpdateKind kind, uint64_t incarnation,
   return incarnation <= held || incarnation - held <= kMaxIncarnationJump;
 }
 
+uint64_t AliveIncarnationTaken(uint64_t incarnation, uint64_t held) {
+  if (WithinIncarnationBound(UpdateKind::kAlive, incarnation, held)) {
+    return incarnation;
+  }
+  // Beyond the jump, so held + kMaxIncarnationJump < incarnation: it fits.
+  return held + kMaxIncarnationJump;
+}
+
 bool WithinMetadataBound(uint64_t metadata_version, uint64_t incarnation) {
   return metadata_version <= SaturatingIncrement(incarnation);
 }

@@ -4,7 +4,8 @@
 // counter. swim/protocol.md ("Bounded incarnations") gives the reasoning.
 //
 //   held = record of the member's incarnation (0 if we do not know it)
-//   accepted iff incarnation <= held + kMaxIncarnationJump
+//   accepted iff incarnation <= held + kMaxIncarnationJump  (an Alive about
+//                    another member beyond it: taken at held + the jump)
 //            and incarnation <= kMaxAliveIncarnation    (Alive)
 //                             <= kMaxAccusedIncarnation (Suspect, Offline,
 //                                                        Left)
@@ -40,6 +41,14 @@ inline constexpr uint64_t kMaxAliveIncarnation = ~uint64_t{0} - 1;
 // incarnation for ourselves) keeps within the bound.
 bool WithinIncarnationBound(UpdateKind kind, uint64_t incarnation,
                             uint64_t held);
+
+// The incarnation an Alive about another member at `incarnation` (within
+// the ceiling) is taken at, given the `held` one: as announced within the
+// jump, held + kMaxIncarnationJump beyond it. A member pushed more than a
+// jump past some record (one that missed the accusation, or a member never
+// seen) so climbs back one jump per announcement instead of being refused
+// by that record for good; an insider gains nothing it could not send.
+uint64_t AliveIncarnationTaken(uint64_t incarnation, uint64_t held);
 
 // Whether an Alive at `incarnation` may announce `metadata_version`: an
 // owner's versions never exceed its incarnation + 1 (swim/local_member.cc).

@@ -1,6 +1,8 @@
 #include "swim/membership.h"
 
+#include <algorithm>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -26,6 +28,8 @@ bool Membership::TellsNothingNew(const AliveView& alive) const {
   if (alive.member == ctx_.config.name) return false;
   std::optional<uint32_t> id = ctx_.members.IdOf(alive.member);
   if (!id.has_value()) return false;
+  // Another address: the name policy's to judge (swim/name_policy.h).
+  if (alive.address != ctx_.members.AddressOf(*id)) return false;
   const Members::Record& record = ctx_.members.record(*id);
   if (Supersedes(UpdateKind::kAlive, alive.incarnation, record.status,
                  record.offline_reason, record.incarnation)) {
@@ -64,28 +68,54 @@ void Membership::Apply(absl::Time now, const Update& update,
   }
 }
 
+uint64_t Membership::Held(absl::string_view member) const {
+  if (member == ctx_.config.name) return parts_.local.incarnation();
+  if (std::optional<uint32_t> id = ctx_.members.IdOf(member)) {
+    return ctx_.members.record(*id).incarnation;
+  }
+  return 0;
+}
+
 bool Membership::Admits(UpdateKind kind, absl::string_view member,
                         uint64_t incarnation) {
-  uint64_t held = 0;
-  if (member == ctx_.config.name) {
-    held = parts_.local.incarnation();
-  } else if (std::optional<uint32_t> id = ctx_.members.IdOf(member)) {
-    held = ctx_.members.record(*id).incarnation;
-  }
-  if (WithinIncarnationBound(kind, incarnation, held)) return true;
+  if (WithinIncarnationBound(kind, incarnation, Held(member))) return true;
   ++ctx_.counters.updates_refused;
   return false;
 }
 
-void Membership::ApplyAlive(absl::Time now, const Alive& alive,
+const Alive& Membership::Bounded(const Alive& received, Alive* storage) {
+  // The local member's previous lives and anything past the ceiling are
+  // refused (Admits), not taken lower.
+  if (received.member == ctx_.config.name ||
+      received.incarnation > kMaxAliveIncarnation) {
+    return received;
+  }
+  const uint64_t taken =
+      AliveIncarnationTaken(received.incarnation, Held(received.member));
+  if (taken == received.incarnation) return received;
+  ++ctx_.counters.alives_clamped;
+  *storage = received;
+  storage->incarnation = taken;
+  storage->metadata_version =
+      std::min(received.metadata_version, SaturatingIncrement(taken));
+  return *storage;
+}
+
+void Membership::ApplyAlive(absl::Time now, const Alive& received,
                             absl::string_view sender,
                             absl::string_view from_address, Via via) {
-  if (!WithinMetadataBound(alive.metadata_version, alive.incarnation)) {
+  if (!WithinMetadataBound(received.metadata_version, received.incarnation)) {
     ++ctx_.counters.updates_refused;
     return;
   }
+  Alive storage;
+  const Alive& alive = Bounded(received, &storage);
   if (!Admits(UpdateKind::kAlive, alive.member, alive.incarnation)) return;
   if (alive.member == ctx_.config.name) {
+    if (alive.address != ctx_.members.AddressOf(Members::kLocalId)) {
+      if (names_.OnLocalClaim(alive)) parts_.local.Refute(alive.incarnation);
+      return;
+    }
     // Someone holds a newer incarnation of us than we do: a previous life
     // of this member. Out-incarnate it.
     if (alive.incarnation > parts_.local.incarnation()) {
@@ -96,6 +126,7 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
   Members& members = ctx_.members;
   std::optional<uint32_t> found = members.IdOf(alive.member);
   if (!found.has_value()) {
+    if (!parts_.admission.Admits(alive)) return;
     if (members.size() >= static_cast<size_t>(ctx_.config.max_members)) {
       ++ctx_.counters.members_refused;
       return;
@@ -121,33 +152,46 @@ void Membership::ApplyAlive(absl::Time now, const Alive& alive,
     return;
   }
   const uint32_t id = *found;
+  const bool moves = alive.address != members.AddressOf(id);
+  if (moves &&
+      names_.Judge(id, alive, sender) == NamePolicy::Verdict::kRefuse) {
+    return;
+  }
   const Members::Record& record = members.record(id);
   if (!Supersedes(UpdateKind::kAlive, alive.incarnation, record.status,
                   record.offline_reason, record.incarnation)) {
-    if (IsSameLife(alive.incarnation, alive.metadata_version, record) &&
+    if (!moves &&
+        IsSameLife(alive.incarnation, alive.metadata_version, record) &&
         parts_.fetcher.OnAnnounced(now, id, alive, from_address)) {
       ctx_.Emit(id, record.status, true);
     }
     return;
   }
+  if (moves && !parts_.admission.Admits(alive)) return;
   const Status previous = record.status;
+  std::string previous_address;
+  if (moves) {
+    previous_address = std::string(members.AddressOf(id));
+    ++ctx_.counters.address_changes;
+  }
   members.SetAddress(id, alive.address);
   members.mutable_record(id).incarnation = alive.incarnation;
   const bool metadata_changed =
       parts_.fetcher.OnAnnounced(now, id, alive, from_address);
   if (previous == Status::kOffline) parts_.prober.Add(id);
-  Transition(now, id, Status::kOnline, OfflineReason::kNone, metadata_changed);
+  Transition(now, id, Status::kOnline, OfflineReason::kNone, metadata_changed,
+             previous_address);
   parts_.outbox.Enqueue(id);
 }
 
 void Membership::ApplySuspect(absl::Time now, const Suspect& suspect,
                               bool offline_news) {
-  if (!Admits(UpdateKind::kSuspect, suspect.member, suspect.incarnation)) {
-    return;
-  }
   if (suspect.member == ctx_.config.name) {
     // The local member never suspects itself.
     OnAccused(now, suspect.incarnation, OfflineReason::kNone);
+    return;
+  }
+  if (!Admits(UpdateKind::kSuspect, suspect.member, suspect.incarnation)) {
     return;
   }
   std::optional<uint32_t> found = ctx_.members.IdOf(suspect.member);
@@ -182,11 +226,11 @@ void Membership::ApplyOffline(absl::Time now, absl::string_view member,
                               uint64_t incarnation, OfflineReason reason) {
   const UpdateKind kind =
       reason == OfflineReason::kLeft ? UpdateKind::kLeft : UpdateKind::kOffline;
-  if (!Admits(kind, member, incarnation)) return;
   if (member == ctx_.config.name) {
     OnAccused(now, incarnation, reason);
     return;
   }
+  if (!Admits(kind, member, incarnation)) return;
   std::optional<uint32_t> found = ctx_.members.IdOf(member);
   if (!found.has_value()) return;
   const uint32_t id = *found;
@@ -205,8 +249,20 @@ void Membership::ApplyOffline(absl::Time now, absl::string_view member,
 
 void Membership::OnAccused(absl::Time now, uint64_t incarnation,
                            OfflineReason reason) {
-  if (ctx_.left) return;
   const uint64_t before = parts_.local.incarnation();
+  if (incarnation > kMaxAccusedIncarnation) {
+    ++ctx_.counters.updates_refused;
+    return;
+  }
+  if (ctx_.left) return;
+  if (!WithinIncarnationBound(UpdateKind::kSuspect, incarnation, before)) {
+    // Others may hold us that high (each of their records moved within a
+    // jump of its own): rather than stay accused there for good, climb
+    // one jump; the accusation comes back (buddy pings) until we are past
+    // it.
+    ++ctx_.counters.accusations_clamped;
+    incarnation = before + kMaxIncarnationJump - 1;
+  }
   parts_.local.Rebut(incarnation);
   if (reason == OfflineReason::kFailed && parts_.local.incarnation() > before) {
     // We were declared OFFLINE (and just refuted it): others stopped
@@ -274,7 +330,8 @@ void Membership::DeclareOffline(absl::Time now, uint32_t id) {
 }
 
 void Membership::Transition(absl::Time now, uint32_t id, Status status,
-                            OfflineReason reason, bool metadata_changed) {
+                            OfflineReason reason, bool metadata_changed,
+                            absl::string_view previous_address) {
   const Members::Record& record = ctx_.members.record(id);
   const Status previous = record.status;
   const OfflineReason previous_reason = record.offline_reason;
@@ -287,8 +344,9 @@ void Membership::Transition(absl::Time now, uint32_t id, Status status,
     if (previous != Status::kOffline) parts_.offline.Add(now, id);
   }
   ctx_.members.SetStatus(id, status, reason);
-  if (previous != status || previous_reason != reason || metadata_changed) {
-    ctx_.Emit(id, previous, metadata_changed);
+  if (previous != status || previous_reason != reason || metadata_changed ||
+      !previous_address.empty()) {
+    ctx_.Emit(id, previous, metadata_changed, previous_address);
   }
 }
 

@@ -20,10 +20,12 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/admission.h"
 #include "swim/anti_entropy.h"
 #include "swim/local_member.h"
 #include "swim/message.h"
 #include "swim/metadata_fetch.h"
+#include "swim/name_policy.h"
 #include "swim/node_context.h"
 #include "swim/offline_members.h"
 #include "swim/outbox.h"
@@ -52,9 +54,11 @@ class Membership {
     AntiEntropy& anti_entropy;
     OfflineMembers& offline;
     LocalMember& local;
+    Admission& admission;
   };
 
-  Membership(NodeContext& ctx, Parts parts) : ctx_(ctx), parts_(parts) {}
+  Membership(NodeContext& ctx, Parts parts)
+      : ctx_(ctx), parts_(parts), names_(ctx) {}
 
   Membership(const Membership&) = delete;
   Membership& operator=(const Membership&) = delete;
@@ -65,8 +69,9 @@ class Membership {
   bool TellsNothingNew(const AliveView& alive) const;
   void Apply(absl::Time now, const Update& update, absl::string_view sender,
              absl::string_view from_address, Via via);
-  void ApplyAlive(absl::Time now, const Alive& alive, absl::string_view sender,
-                  absl::string_view from_address, Via via);
+  void ApplyAlive(absl::Time now, const Alive& received,
+                  absl::string_view sender, absl::string_view from_address,
+                  Via via);
 
   // A probe of the member ended.
   void OnProbeEnded(absl::Time now, const Prober::Outcome& outcome);
@@ -76,14 +81,22 @@ class Membership {
   void Reap(absl::Time now);
 
   // Sets a member's status, keeping the other parts in step, and reports
-  // the change.
+  // the change (a move from `previous_address`, if not empty, included).
   void Transition(absl::Time now, uint32_t id, Status status,
-                  OfflineReason reason, bool metadata_changed);
+                  OfflineReason reason, bool metadata_changed,
+                  absl::string_view previous_address = {});
 
  private:
   // Whether an update at `incarnation` about `member` keeps within
   // swim/incarnation_bound.h's bound; counts it in updates_refused if not.
   bool Admits(UpdateKind kind, absl::string_view member, uint64_t incarnation);
+  // The incarnation we hold of `member` (0 if unknown; the local one for
+  // ourselves).
+  uint64_t Held(absl::string_view member) const;
+  // `received`, or, for an Alive about another member beyond the jump,
+  // a copy in `storage` taken at the jump (AliveIncarnationTaken; counted
+  // in alives_clamped).
+  const Alive& Bounded(const Alive& received, Alive* storage);
   // `offline_news`: the suspicion stands for an OFFLINE declaration heard
   // in a full-state exchange.
   void ApplySuspect(absl::Time now, const Suspect& suspect,
@@ -101,6 +114,7 @@ class Membership {
 
   NodeContext& ctx_;
   Parts parts_;
+  NamePolicy names_;
 };
 
 }  // namespace swim

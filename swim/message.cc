@@ -8,7 +8,8 @@ bool Alive::operator==(const Alive& o) const {
   return std::tie(member, address, incarnation, metadata_version, metadata_size,
                   metadata) == std::tie(o.member, o.address, o.incarnation,
                                         o.metadata_version, o.metadata_size,
-                                        o.metadata);
+                                        o.metadata) &&
+         protocol == o.protocol;
 }
 
 bool Suspect::operator==(const Suspect& o) const {
@@ -57,9 +58,18 @@ bool MetaChunk::operator==(const MetaChunk& o) const {
          std::tie(o.member, o.version, o.total_size, o.offset, o.data);
 }
 
+bool UserMessage::operator==(const UserMessage& o) const {
+  return payload == o.payload;
+}
+
+bool UserBroadcast::operator==(const UserBroadcast& o) const {
+  return std::tie(origin, key, version, payload) ==
+         std::tie(o.origin, o.key, o.version, o.payload);
+}
+
 bool Packet::operator==(const Packet& o) const {
-  return std::tie(sender, message, updates) ==
-         std::tie(o.sender, o.message, o.updates);
+  return std::tie(sender, message, updates, broadcasts) ==
+         std::tie(o.sender, o.message, o.updates, o.broadcasts);
 }
 
 }  // namespace swim

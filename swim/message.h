@@ -21,6 +21,8 @@
 #include <variant>
 #include <vector>
 
+#include "swim/protocol_version.h"
+
 namespace swim {
 
 // Hard limits of the format. Configs may set tighter ones.
@@ -29,6 +31,7 @@ inline constexpr size_t kMaxMetadataKeyBytes = 255;   // one metadata key
 inline constexpr size_t kMaxMetadataBytes = 1 << 20;  // one encoded map
 inline constexpr size_t kMaxDatagramBytes = 65507;    // largest UDP payload
 inline constexpr size_t kMaxDigestBuckets = 128;      // SyncDigest buckets
+inline constexpr size_t kMaxUserKeyBytes = 255;       // a user broadcast key
 
 // A member's metadata: string keys to byte values, replaced whole by its
 // owner. Ordered, so its encoding is canonical.
@@ -47,6 +50,10 @@ struct Alive {
   uint64_t metadata_version = 0;
   uint32_t metadata_size = 0;
   std::optional<Metadata> metadata;
+  // The protocol versions the member speaks, as it advertised them
+  // (swim/protocol_version.h); {0, 0} if not known. Version 2 carries it;
+  // version 1 has no room for it.
+  ProtocolRange protocol;
 
   bool operator==(const Alive& o) const;
 };
@@ -167,14 +174,36 @@ struct Gossip {
   bool operator==(const Gossip&) const { return true; }
 };
 
+// An application's datagram for one member (Node::SendTo), best effort.
+struct UserMessage {
+  std::string payload;
+
+  bool operator==(const UserMessage& o) const;
+};
+
 // Append new messages at the end: counters index messages by position.
 using Message = std::variant<Ping, Ack, Nack, PingReq, Sync, MetaRequest,
-                             MetaChunk, Gossip, SyncDigest>;
+                             MetaChunk, Gossip, SyncDigest, UserMessage>;
+
+// ---- Application broadcasts (Node::Broadcast), piggybacked like updates.
+
+// `origin`'s broadcast under `key` at `version`; a later version of the
+// same (origin, key) replaces it (swim/user_broadcasts.h).
+struct UserBroadcast {
+  std::string origin;
+  std::string key;
+  uint64_t version = 0;
+  std::string payload;
+
+  bool operator==(const UserBroadcast& o) const;
+};
 
 struct Packet {
   std::string sender;  // name of the sending member
   Message message;
   std::vector<Update> updates;
+  // After the updates; none in most packets (wire_format.md, version 2).
+  std::vector<UserBroadcast> broadcasts;
 
   bool operator==(const Packet& o) const;
 };

@@ -52,6 +52,9 @@ struct MessageText {
                         m.offset + m.data.size(), ") of ", m.total_size);
   }
   std::string operator()(const Gossip&) const { return "gossip"; }
+  std::string operator()(const UserMessage& m) const {
+    return absl::StrCat("user_message bytes=", m.payload.size());
+  }
   std::string operator()(const SyncDigest& m) const {
     return absl::StrCat(
         "sync_digest reply_wanted=", m.reply_wanted ? "yes" : "no",
@@ -82,6 +85,10 @@ struct UpdateText {
                                     }),
                       "}");
     }
+    if (u.protocol.known()) {
+      absl::StrAppend(&text, " protocol=", u.protocol.min, "..",
+                      u.protocol.max);
+    }
     return text;
   }
   std::string operator()(const Suspect& u) const {
@@ -96,6 +103,20 @@ struct UpdateText {
     return absl::StrCat("left ", Quoted(u.member), " inc=", u.incarnation);
   }
 };
+
+// " broadcasts=[...]", or nothing for the usual packet without any.
+std::string BroadcastsText(const std::vector<UserBroadcast>& broadcasts) {
+  if (broadcasts.empty()) return "";
+  return absl::StrCat(
+      " broadcasts=[",
+      absl::StrJoin(broadcasts, "; ",
+                    [](std::string* out, const UserBroadcast& b) {
+                      absl::StrAppend(out, "origin=", Quoted(b.origin),
+                                      " key=", Quoted(b.key), " v=", b.version,
+                                      " bytes=", b.payload.size());
+                    }),
+      "]");
+}
 
 }  // namespace
 
@@ -115,7 +136,7 @@ std::string PacketToText(const Packet& packet) {
                                       absl::StrAppend(out,
                                                       UpdateToText(update));
                                     }),
-                      "]");
+                      "]", BroadcastsText(packet.broadcasts));
 }
 
 }  // namespace swim

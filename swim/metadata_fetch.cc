@@ -63,9 +63,9 @@ void MetadataFetcher::Request(absl::Time now, uint32_t id, Fetch& fetch) {
   req.offset = static_cast<uint32_t>(fetch.data.size());
   req.stamp = NextRequestStamp(ctx_.last_stamp, now);
   fetch.window_start = req.offset;
-  absl::StatusOr<PacketWriter> writer = outbox_.StartPacket(req);
+  absl::StatusOr<PacketWriter> writer = outbox_.StartPacket(fetch.source, req);
   if (!writer.ok()) return;
-  outbox_.Send(fetch.source, std::move(*writer).Finish(),
+  outbox_.Send(fetch.source, std::move(*writer),
                MessageTypeIndex<MetaRequest>());
 }
 
@@ -86,16 +86,17 @@ void MetadataFetcher::OnRequest(const MetaRequest& req,
   // Room for data: the budget less the chunk's own fields and a generous
   // allowance for the data's length prefix.
   const size_t budget = outbox_.body_budget();
-  absl::StatusOr<PacketWriter> empty = outbox_.StartPacket(chunk);
+  absl::StatusOr<PacketWriter> empty = outbox_.StartPacket(from_address, chunk);
   if (!empty.ok() || empty->size() + 8 >= budget) return;
   const size_t room = budget - empty->size() - 8;
   for (int i = 0; i < ctx_.config.metadata_chunks_per_request; ++i) {
     if (chunk.offset >= entry->encoded.size()) break;
     const size_t take = std::min(room, entry->encoded.size() - chunk.offset);
     chunk.data = entry->encoded.substr(chunk.offset, take);
-    absl::StatusOr<PacketWriter> writer = outbox_.StartPacket(chunk);
+    absl::StatusOr<PacketWriter> writer =
+        outbox_.StartPacket(from_address, chunk);
     if (!writer.ok()) return;
-    outbox_.Send(from_address, std::move(*writer).Finish(),
+    outbox_.Send(from_address, std::move(*writer),
                  MessageTypeIndex<MetaChunk>());
     chunk.offset += static_cast<uint32_t>(take);
   }

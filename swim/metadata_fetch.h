@@ -51,6 +51,8 @@ class MetadataFetcher {
 
   void Cancel(uint32_t id) { fetches_.erase(id); }
   void Clear() { fetches_.clear(); }
+  // Fetches under way (at most kMaxMetadataFetches).
+  size_t size() const { return fetches_.size(); }
   absl::Time NextDeadline() const;
 
  private:

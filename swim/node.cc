@@ -90,16 +90,19 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
                     ctx_.counters),
       sampler_(ctx_.members, ctx_.rng),
       suspicions_(ctx_),
-      outbox_(ctx_, keyring_, suspicions_, sampler_, now),
+      versions_(ctx_),
+      outbox_(ctx_, keyring_, suspicions_, sampler_, versions_, now),
       prober_(ctx_, outbox_, sampler_, suspicions_, now),
       relays_(ctx_, outbox_),
       fetcher_(ctx_, outbox_, sampler_),
       anti_entropy_(ctx_, outbox_, sampler_, now),
       offline_(ctx_, outbox_, now),
       local_(ctx_, outbox_),
-      membership_(ctx_,
-                  Membership::Parts{outbox_, prober_, suspicions_, fetcher_,
-                                    anti_entropy_, offline_, local_}),
+      admission_(ctx_.counters),
+      membership_(
+          ctx_, Membership::Parts{outbox_, prober_, suspicions_, fetcher_,
+                                  anti_entropy_, offline_, local_, admission_}),
+      user_(ctx_, outbox_),
       last_active_(now) {
   outbox_.set_validation(&validation_);
   Metadata metadata = std::move(ctx_.config.metadata);
@@ -111,6 +114,19 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
 // ---------------------------------------------------------------- sizing
 
 int Node::RetransmitLimit() const { return outbox_.RetransmitLimit(); }
+
+StateSizes Node::state_sizes() const {
+  StateSizes sizes;
+  sizes.members = ctx_.members.size();
+  sizes.suspicions = suspicions_.size();
+  sizes.out_of_turn = suspicions_.queued_to_probe();
+  sizes.relays = relays_.size();
+  sizes.fetches = fetcher_.size();
+  sizes.offline = offline_.size();
+  sizes.gossip_queue = outbox_.queued();
+  sizes.gossip_backlog = outbox_.backlog_size();
+  return sizes;
+}
 
 SuspicionTimeouts Node::CurrentSuspicionTimeouts() const {
   return suspicions_.CurrentTimeouts();
@@ -133,6 +149,7 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
     ++ctx_.counters.ignored;
     return;
   }
+  versions_.OnPacket(from_address, received_);
   if (ctx_.left) {
     // A member that left still answers probes for as long as it is run,
     // with its Left leading the ack: a prober that has not heard the news
@@ -155,6 +172,12 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
 bool Node::AcceptStamp(absl::Time now) {
   const std::optional<uint64_t> stamp = RequestStampOf(received_.message);
   if (!stamp.has_value()) return true;
+  // Version 1 has no stamps (older nodes): answered, unprotected, counted.
+  // The 3x limit still holds; only a replay's repeat goes unrefused.
+  if (received_.version < 2) {
+    ++ctx_.counters.requests_unstamped;
+    return true;
+  }
   switch (replay_guard_.Check(now, received_.sender, *stamp)) {
     case ReplayGuard::Verdict::kFresh:
       return true;
@@ -195,7 +218,10 @@ bool Node::Receive(absl::string_view datagram) {
     CountDrop(ctx_.counters, opened);
     return false;
   }
-  if (absl::Status decoded = DecodePacketView(received_body_, &received_);
+  // The envelope's version byte, authenticated by now, is the body's.
+  const auto version = static_cast<uint8_t>(datagram[0]);
+  if (absl::Status decoded = DecodePacketView(received_body_, &received_,
+                                              kMaxDatagramBytes, version);
       !decoded.ok()) {
     CountDrop(ctx_.counters, decoded);
     return false;
@@ -220,6 +246,7 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
     membership_.Apply(now, ToUpdate(update), packet.sender, from_address, via);
   }
   if (ctx_.left) return;
+  if (!packet.broadcasts.empty()) user_.OnBroadcasts(now, packet.broadcasts);
   const Message owned = ToMessage(packet.message);
   std::visit(
       [&](const auto& message) {
@@ -241,6 +268,8 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
                          datagram_bytes);
         } else if constexpr (std::is_same_v<T, MetaChunk>) {
           fetcher_.OnChunk(now, message);
+        } else if constexpr (std::is_same_v<T, UserMessage>) {
+          user_.OnMessage(packet.sender, message);
         }
       },
       owned);
@@ -309,7 +338,9 @@ void Node::OnAck(absl::Time now, const Ack& ack,
       AnswerRequest(now, from_address, request);
     }
   }
-  switch (prober_.OnAck(ack)) {
+  const Prober::AckResult result = prober_.OnAck(ack);
+  if (result != Prober::AckResult::kNotOurs) anti_entropy_.NoteAcked(now);
+  switch (result) {
     case Prober::AckResult::kOursReconnected:
       // Back in touch after being cut off (say, an isolated node after
       // the heal): what we missed meanwhile, members declared OFFLINE
@@ -337,6 +368,8 @@ absl::StatusOr<Alive> Node::Announcement(const Config& config) {
   alive.incarnation = config.initial_incarnation;
   alive.metadata_version = FirstMetadataVersion(config);
   alive.metadata_size = static_cast<uint32_t>(encoded->size());
+  alive.protocol = {static_cast<uint8_t>(config.protocol_version_min),
+                    static_cast<uint8_t>(config.protocol_version_max)};
   if (encoded->size() <= config.metadata_inline_max_bytes) {
     alive.metadata = config.metadata;
   }
@@ -364,6 +397,7 @@ absl::Status Node::AddKnownMembers(absl::Time now,
   last_active_ = std::max(last_active_, now);
   ctx_.members.Reserve(ctx_.members.size() + members.size());
   for (const Alive& alive : members) {
+    versions_.OnKnown(alive);
     membership_.ApplyAlive(now, alive, /*sender=*/"", alive.address,
                            Membership::Via::kKnown);
   }
@@ -376,6 +410,29 @@ absl::Status Node::SetMetadata(absl::Time now, Metadata metadata) {
   }
   (void)now;  // no timer depends on it (yet); part of the input contract
   return local_.SetMetadata(std::move(metadata));
+}
+
+absl::Status Node::Join(absl::Time now, absl::Span<const std::string> peers) {
+  if (ctx_.left)
+    return absl::FailedPreconditionError("Join: the node has left");
+  last_active_ = std::max(last_active_, now);
+  return anti_entropy_.Join(now, peers);
+}
+
+absl::Status Node::Broadcast(absl::Time now, absl::string_view key,
+                             absl::string_view payload) {
+  if (ctx_.left) {
+    return absl::FailedPreconditionError("Broadcast: the node has left");
+  }
+  return user_.Broadcast(now, key, payload);
+}
+
+absl::Status Node::SendTo(absl::Time now, absl::string_view member,
+                          absl::string_view payload) {
+  if (ctx_.left)
+    return absl::FailedPreconditionError("SendTo: the node has left");
+  (void)now;  // no timer depends on it; part of the input contract
+  return user_.SendTo(member, payload);
 }
 
 void Node::Leave(absl::Time now) {
@@ -426,6 +483,7 @@ void Node::Tick(absl::Time now) {
   offline_.RunProbe(now);
   membership_.Reap(now);
   deferred_.Expire(now);
+  user_.RunExpiry(now);
 }
 
 absl::Time Node::NextDeadline() const {

@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -34,10 +35,12 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "swim/address_validation.h"
+#include "swim/admission.h"
 #include "swim/anti_entropy.h"
 #include "swim/config.h"
 #include "swim/counters.h"
 #include "swim/deferred_requests.h"
+#include "swim/delivery.h"
 #include "swim/keyring.h"
 #include "swim/local_member.h"
 #include "swim/member_event.h"
@@ -51,10 +54,13 @@
 #include "swim/packet_view.h"
 #include "swim/peer_sampler.h"
 #include "swim/prober.h"
+#include "swim/protocol_peers.h"
 #include "swim/relays.h"
 #include "swim/replay_guard.h"
+#include "swim/state_sizes.h"
 #include "swim/suspicion.h"
 #include "swim/suspicions.h"
+#include "swim/user_broadcasts.h"
 
 namespace swim {
 
@@ -66,7 +72,8 @@ namespace swim {
 class Node {
  public:
   // Validates `config` (errors name the field) and starts the node at
-  // `now`: it contacts its seed peers (if any) right away.
+  // `now`: it contacts its seed peers (if any) right away. With no seed
+  // peers it contacts nobody until Join.
   static absl::StatusOr<std::unique_ptr<Node>> Create(Config config,
                                                       absl::Time now);
 
@@ -100,6 +107,40 @@ class Node {
   // FailedPrecondition after Leave.
   absl::Status AddKnownMembers(absl::Time now, absl::Span<const Alive> members);
 
+  // Contacts `peers` ("host:port") now with this node's state, asking for
+  // theirs, and adds them to the seed peers (retried with backoff while
+  // the node knows no other member). Callable any time, to join late or to
+  // add seeds. InvalidArgument for no peers or a bad address;
+  // FailedPrecondition after Leave.
+  absl::Status Join(absl::Time now, absl::Span<const std::string> peers);
+  // How many of the last Join's peers (the config's seed peers before any
+  // Join) have answered with their state.
+  size_t join_answers() const { return anti_entropy_.join_answers(); }
+
+  // Spreads `payload` under `key` to every member (swim/user_broadcasts.h):
+  // piggybacked on the protocol's datagrams and in gossip rounds, the same
+  // retransmit budget as membership updates; a later Broadcast of the same
+  // key replaces this one where it is still in flight. Each member delivers
+  // it once (PollDelivery), the origin does not. Key and payload together
+  // may be MaxBroadcastBytes() long: one datagram's body less room for the
+  // protocol's header and any member's name. InvalidArgument for an empty
+  // key, a key over kMaxUserKeyBytes or more bytes; FailedPrecondition
+  // after Leave.
+  absl::Status Broadcast(absl::Time now, absl::string_view key,
+                         absl::string_view payload);
+  size_t MaxBroadcastBytes() const { return user_.MaxBroadcastBytes(); }
+  // Sends `payload` to `member` in one datagram, best effort (no retry, no
+  // acknowledgement); delivered there as a Delivery from this node. At most
+  // MaxMessageBytes(). NotFound for a member not known here,
+  // FailedPrecondition for an offline one (or after Leave), or one not yet
+  // known to speak protocol version 2 (direct messages are version 2's; a
+  // member's range is learnt from its first version 2 datagram, a second or
+  // so after it is first heard of),
+  // InvalidArgument if too long.
+  absl::Status SendTo(absl::Time now, absl::string_view member,
+                      absl::string_view payload);
+  size_t MaxMessageBytes() const { return user_.MaxMessageBytes(); }
+
   // The Alive a node created from `config` announces itself with, which
   // every member holds of it until it changes. The config's errors, as
   // Create's.
@@ -124,10 +165,23 @@ class Node {
   // The ids of the keys held, the primary first; never the keys.
   std::vector<KeyId> key_ids() const { return keyring_.key_ids(); }
 
+  // The application's veto on who enters this node's view
+  // (swim/admission.h): `check` is called, synchronously inside the input
+  // that brought the news, before a member never seen before is admitted
+  // or a known one moves to a new address; a refused member stays out of
+  // the view, the events, gossip and state exchanges, and is counted in
+  // counters().admissions_vetoed. Applies to news heard from now on; an
+  // empty check admits everyone.
+  void SetAdmissionCheck(AdmissionCheck check) {
+    admission_.Set(std::move(check));
+  }
+
   // The next datagram to send, oldest first.
   std::optional<Transmit> PollTransmit();
   // The next membership event, oldest first.
   std::optional<MemberEvent> PollEvent();
+  // The next broadcast or direct message received, oldest first.
+  std::optional<Delivery> PollDelivery() { return user_.Poll(); }
   // When Tick must next be called; absl::InfiniteFuture() if never.
   absl::Time NextDeadline() const;
 
@@ -135,6 +189,13 @@ class Node {
   const Counters& counters() const { return ctx_.counters; }
   // Members whose state waits in the gossip queue.
   size_t pending_gossip() const { return outbox_.pending(); }
+  // User broadcasts in flight here, and (origin, key) pairs remembered as
+  // delivered (both bounded, see swim/user_broadcasts.h).
+  size_t pending_broadcasts() const { return user_.queued(); }
+  size_t remembered_broadcasts() const { return user_.remembered(); }
+  // What the node holds in each table a peer can grow (each within
+  // StateBounds(config())).
+  StateSizes state_sizes() const;
   // The config the node was created with, minus its keys (held by the
   // keyring only) and initial metadata (see members().local()).
   const Config& config() const { return ctx_.config; }
@@ -188,6 +249,7 @@ class Node {
   ReplayGuard replay_guard_;
   PeerSampler sampler_;
   Suspicions suspicions_;
+  ProtocolPeers versions_;
   Outbox outbox_;
   Prober prober_;
   Relays relays_;
@@ -195,7 +257,9 @@ class Node {
   AntiEntropy anti_entropy_;
   OfflineMembers offline_;
   LocalMember local_;
+  Admission admission_;
   Membership membership_;
+  UserBroadcasts user_;
 
   // Receive buffers, reused across datagrams (received_ borrows from
   // received_body_).

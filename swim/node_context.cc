@@ -29,13 +29,30 @@ MemberEvent NodeContext::EventOf(uint32_t id) const {
   event.current = record.status;
   event.offline_reason = record.offline_reason;
   event.incarnation = record.incarnation;
+  event.address = std::string(members.AddressOf(id));
   return event;
 }
 
-void NodeContext::Emit(uint32_t id, Status previous, bool metadata_changed) {
+void NodeContext::Emit(uint32_t id, Status previous, bool metadata_changed,
+                       absl::string_view previous_address) {
   MemberEvent event = EventOf(id);
   event.previous = previous;
   event.metadata_changed = metadata_changed;
+  if (!previous_address.empty()) {
+    event.address_changed = true;
+    event.previous_address = std::string(previous_address);
+  }
+  events.push_back(std::move(event));
+}
+
+void NodeContext::EmitNameConflict(uint32_t id,
+                                   absl::string_view claimant_address,
+                                   uint64_t claimant_incarnation) {
+  MemberEvent event = EventOf(id);
+  event.kind = MemberEvent::Kind::kNameConflict;
+  event.previous = event.current;
+  event.claimant_address = std::string(claimant_address);
+  event.claimant_incarnation = claimant_incarnation;
   events.push_back(std::move(event));
 }
 

@@ -18,6 +18,7 @@
 #include <deque>
 #include <utility>
 
+#include "absl/strings/string_view.h"
 #include "swim/config.h"
 #include "swim/counters.h"
 #include "swim/health.h"
@@ -38,8 +39,14 @@ struct NodeContext {
   uint32_t NextSeq() { return ++last_seq; }
   // Applies a Lifeguard health change and mirrors it in the counters.
   void UpdateHealth(int delta);
-  // Reports the member's current state; it was `previous` before.
-  void Emit(uint32_t id, Status previous, bool metadata_changed);
+  // Reports the member's current state; it was `previous` before (and at
+  // `previous_address`, if not empty: it moved).
+  void Emit(uint32_t id, Status previous, bool metadata_changed,
+            absl::string_view previous_address = {});
+  // Reports that `claimant_address` claimed the member's name at
+  // `claimant_incarnation` (MemberEvent::Kind::kNameConflict).
+  void EmitNameConflict(uint32_t id, absl::string_view claimant_address,
+                        uint64_t claimant_incarnation);
   // Reports that the member is about to be forgotten.
   void EmitForgotten(uint32_t id);
 

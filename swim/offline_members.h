@@ -10,6 +10,7 @@
 #ifndef SWIM_OFFLINE_MEMBERS_H_
 #define SWIM_OFFLINE_MEMBERS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -40,6 +41,8 @@ class OfflineMembers {
   // A member whose retention is over at `now`, if any (oldest first).
   std::optional<uint32_t> NextToForget(absl::Time now) const;
   absl::Time NextDeadline() const;
+  // Members held OFFLINE (one entry per member at most).
+  size_t size() const { return since_.size(); }
 
  private:
   NodeContext& ctx_;

@@ -1,9 +1,11 @@
 #include "swim/outbox.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <variant>
 
+#include "absl/strings/str_cat.h"
 #include "swim/fixed_log.h"
 
 namespace swim {
@@ -19,6 +21,8 @@ EnvelopeOptions EnvelopeOptionsOf(const Config& config) {
   options.encrypt = config.encrypt;
   options.require_encryption = config.require_encryption;
   options.max_datagram_bytes = config.max_datagram_bytes;
+  options.accepted = {static_cast<uint8_t>(config.protocol_version_min),
+                      static_cast<uint8_t>(config.protocol_version_max)};
   return options;
 }
 
@@ -26,11 +30,12 @@ EnvelopeOptions EnvelopeOptionsOf(const Config& config) {
 
 Outbox::Outbox(NodeContext& ctx, const Keyring& keyring,
                const Suspicions& suspicions, PeerSampler& sampler,
-               absl::Time now)
+               ProtocolPeers& versions, absl::Time now)
     : ctx_(ctx),
       keyring_(keyring),
       suspicions_(suspicions),
       sampler_(sampler),
+      versions_(versions),
       envelope_(EnvelopeOptionsOf(ctx.config)),
       body_budget_(MaxEnvelopeBodyBytes(ctx.config.max_datagram_bytes)),
       nonce_rng_(Prng(ctx.config.seed).Split(kNonceStream)),
@@ -43,14 +48,32 @@ int Outbox::RetransmitLimit() const {
   return ctx_.config.retransmit_mult * DecimalDigits(ctx_.members.size());
 }
 
-absl::StatusOr<PacketWriter> Outbox::StartPacket(const Message& message) const {
-  return PacketWriter::Start(body_budget_, ctx_.config.name, message);
+absl::StatusOr<PacketWriter> Outbox::StartPacket(absl::string_view to_address,
+                                                 const Message& message) const {
+  return StartPacket(to_address, message, body_budget_);
 }
 
-void Outbox::Send(absl::string_view to_address, absl::string_view body,
-                  size_t type) {
+absl::StatusOr<PacketWriter> Outbox::StartPacket(absl::string_view to_address,
+                                                 const Message& message,
+                                                 size_t budget_bytes) const {
+  std::optional<Framing> framing = versions_.FramingFor(to_address);
+  if (!framing.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(to_address, " speaks no protocol version we speak"));
+  }
+  return PacketWriter::Start(budget_bytes, ctx_.config.name, message, *framing);
+}
+
+uint8_t Outbox::VersionFor(absl::string_view to_address) const {
+  std::optional<Framing> framing = versions_.FramingFor(to_address);
+  return framing.has_value() ? framing->version : 0;
+}
+
+void Outbox::Seal(absl::string_view to_address, absl::string_view body,
+                  uint8_t version, size_t type) {
   Transmit transmit;
   transmit.to_address = std::string(to_address);
+  envelope_.version = version;
   absl::Status sealed = SealDatagram(keyring_, envelope_, body, *nonce_source_,
                                      &transmit.datagram);
   if (!sealed.ok()) return;  // cannot happen: bodies are built in budget
@@ -58,7 +81,33 @@ void Outbox::Send(absl::string_view to_address, absl::string_view body,
     ++ctx_.counters.datagrams_out[type];
     ctx_.counters.bytes_out[type] += transmit.datagram.size();
   }
+  if (version >= 2) ++ctx_.counters.versions.datagrams_out_v2;
   transmits_.push_back(std::move(transmit));
+}
+
+void Outbox::Send(absl::string_view to_address, PacketWriter&& packet,
+                  size_t type) {
+  SendAnnouncing(to_address, std::move(packet), type, /*may_announce=*/true);
+}
+
+void Outbox::SendAnnouncing(absl::string_view to_address, PacketWriter&& packet,
+                            size_t type, bool may_announce) {
+  const uint8_t version = packet.version();
+  Seal(to_address, std::move(packet).Finish(), version, type);
+  if (!may_announce || !versions_.ShouldAnnounce(to_address, version)) return;
+  // Our own Alive, in the oldest version from 2 on that we speak: a peer
+  // that speaks it learns our range (and talks to us in it from then on).
+  absl::StatusOr<PacketWriter> announcement =
+      PacketWriter::Start(body_budget_, ctx_.config.name, Gossip{},
+                          versions_.AnnouncementFraming());
+  if (!announcement.ok()) return;
+  if (!announcement->Add(UpdateFor(Members::kLocalId)) &&
+      !announcement->Add(UpdateFor(Members::kLocalId, false))) {
+    return;
+  }
+  const uint8_t announced = announcement->version();
+  Seal(to_address, std::move(*announcement).Finish(), announced,
+       MessageTypeIndex<Gossip>());
 }
 
 void Outbox::SendWithGossip(absl::string_view to_address,
@@ -70,8 +119,7 @@ void Outbox::SendWithGossip(absl::string_view to_address,
 bool Outbox::SendReply(absl::string_view to_address, const Message& message,
                        size_t max_bytes, std::optional<uint32_t> buddy) {
   const size_t budget = std::min(body_budget_, MaxEnvelopeBodyBytes(max_bytes));
-  absl::StatusOr<PacketWriter> writer =
-      PacketWriter::Start(budget, ctx_.config.name, message);
+  absl::StatusOr<PacketWriter> writer = StartPacket(to_address, message, budget);
   if (!writer.ok()) return false;
   AddGossip(*writer, buddy);
   if (budget < body_budget_ && broadcasts_.queued() > 0) {
@@ -82,33 +130,40 @@ bool Outbox::SendReply(absl::string_view to_address, const Message& message,
       validation_->OnPingSent(ping->seq, to_address);
     }
   }
-  Send(to_address, std::move(*writer).Finish(), message.index());
+  // A reply held to 3x goes without the announcement, which would add to
+  // it; the next datagram in full carries it.
+  SendAnnouncing(to_address, std::move(*writer), message.index(),
+                 /*may_announce=*/budget >= body_budget_);
   return true;
 }
 
 bool Outbox::SendGossip(absl::string_view to_address,
                         std::optional<uint32_t> lead) {
-  absl::StatusOr<PacketWriter> writer = StartPacket(Gossip{});
+  absl::StatusOr<PacketWriter> writer = StartPacket(to_address, Gossip{});
   if (!writer.ok()) return false;
   if (lead.has_value()) writer->Add(UpdateFor(*lead));
   AddGossip(*writer, std::nullopt);
-  if (writer->update_count() == 0) return false;  // every update ran out
-  Send(to_address, std::move(*writer).Finish(), MessageTypeIndex<Gossip>());
+  if (writer->update_count() == 0 && writer->broadcast_count() == 0) {
+    return false;  // every update ran out
+  }
+  Send(to_address, std::move(*writer), MessageTypeIndex<Gossip>());
   return true;
 }
 
 bool Outbox::SendBare(absl::string_view to_address, const Message& message,
                       size_t max_bytes) {
   const size_t budget = std::min(body_budget_, MaxEnvelopeBodyBytes(max_bytes));
-  absl::StatusOr<PacketWriter> writer =
-      PacketWriter::Start(budget, ctx_.config.name, message);
+  absl::StatusOr<PacketWriter> writer = StartPacket(to_address, message, budget);
   if (!writer.ok()) return false;
   if (validation_ != nullptr) {
     if (const Ping* ping = std::get_if<Ping>(&message)) {
       validation_->OnPingSent(ping->seq, to_address);
     }
   }
-  Send(to_address, std::move(*writer).Finish(), message.index());
+  // A reply held to 3x goes without the announcement, which would add to
+  // it; the next datagram in full carries it.
+  SendAnnouncing(to_address, std::move(*writer), message.index(),
+                 /*may_announce=*/budget >= body_budget_);
   return true;
 }
 
@@ -146,6 +201,8 @@ Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
       alive.incarnation = record.incarnation;
       alive.metadata_version = record.metadata_version;
       alive.metadata_size = record.metadata_size;
+      alive.protocol =
+          versions_.AdvertisedRange(id == Members::kLocalId, alive.address);
       if (inline_metadata &&
           record.metadata_size <= ctx_.config.metadata_inline_max_bytes &&
           members.HeldMetadataVersion(id) == record.metadata_version) {
@@ -156,10 +213,28 @@ Update Outbox::UpdateFor(uint32_t id, bool inline_metadata) const {
   }
 }
 
+void Outbox::AddToBacklog(uint32_t id) {
+  // Members forgotten and learnt again (churn, or an insider's flood of
+  // Alives and Lefts) add entries faster than a quiet node sends them.
+  if (broadcasts_.backlog_size() >= BacklogMax()) {
+    ++ctx_.counters.backlog_refused;
+    return;
+  }
+  broadcasts_.AddToBacklog(id);
+}
+
+size_t Outbox::BacklogMax() const {
+  return 2 * static_cast<size_t>(ctx_.config.max_members);
+}
+
 void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
   if (buddy.has_value()) writer.Add(UpdateFor(*buddy));
   const int limit = RetransmitLimit();
-  if (limit <= 0 || broadcasts_.empty()) return;
+  if (limit <= 0) return;
+  if (broadcasts_.empty()) {
+    AddUserBroadcasts(writer, limit);
+    return;
+  }
   std::vector<uint32_t> sent;
   for (uint32_t id : broadcasts_.InSendOrder(kGossipCandidates)) {
     if (buddy.has_value() && id == *buddy) continue;
@@ -172,6 +247,7 @@ void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
   }
   for (uint32_t id : sent) broadcasts_.MarkSent(id, limit);
   ctx_.counters.updates_sent += sent.size();
+  AddUserBroadcasts(writer, limit);
   // Then the backlog, in whatever room is left.
   while (std::optional<uint32_t> id = broadcasts_.BacklogFront()) {
     if (!ctx_.members.InUse(*id) || broadcasts_.Contains(*id)) {
@@ -185,8 +261,34 @@ void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
   }
 }
 
+void Outbox::AddUserBroadcasts(PacketWriter& writer, int limit) {
+  // Version 1 has no broadcasts' section (swim/wire_format.md).
+  if (user_broadcasts_.empty() || writer.version() < 2) return;
+  std::vector<uint64_t> sent;
+  for (uint64_t id : user_broadcasts_.InSendOrder(kGossipCandidates)) {
+    if (writer.AddBroadcast(user_broadcasts_.Get(id))) sent.push_back(id);
+  }
+  for (uint64_t id : sent) user_broadcasts_.MarkSent(id, limit);
+  ctx_.counters.user.broadcast_transmits += sent.size();
+}
+
+void Outbox::EnqueueBroadcast(UserBroadcast broadcast) {
+  user_broadcasts_.Enqueue(std::move(broadcast),
+                           &ctx_.counters.user.broadcasts_evicted);
+}
+
+absl::Duration Outbox::UserGossipInterval() const {
+  return ctx_.config.gossip_interval / kUserGossipSpeedup;
+}
+
+void Outbox::GossipSoon(absl::Time now) {
+  const absl::Time soon = std::max(now, last_gossip_at_ + UserGossipInterval());
+  next_gossip_at_ = std::min(next_gossip_at_, soon);
+}
+
 bool Outbox::HasGossipToSend() const {
-  return ctx_.config.gossip_fanout > 0 && broadcasts_.queued() > 0 &&
+  return ctx_.config.gossip_fanout > 0 &&
+         (broadcasts_.queued() > 0 || !user_broadcasts_.empty()) &&
          RetransmitLimit() > 0;
 }
 
@@ -195,7 +297,10 @@ void Outbox::RunGossip(absl::Time now) {
   // Nothing to tell: the timer stays due, so that news goes out as soon as
   // it arrives.
   if (!HasGossipToSend()) return;
-  next_gossip_at_ = now + ctx_.config.gossip_interval;
+  next_gossip_at_ =
+      now + (user_broadcasts_.empty() ? ctx_.config.gossip_interval
+                                      : UserGossipInterval());
+  last_gossip_at_ = now;
   const std::vector<uint32_t> peers =
       sampler_.Draw(static_cast<size_t>(ctx_.config.gossip_fanout),
                     Status::kAvailable, std::nullopt);

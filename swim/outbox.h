@@ -34,8 +34,10 @@
 #include "swim/node_context.h"
 #include "swim/peer_sampler.h"
 #include "swim/prng.h"
+#include "swim/protocol_peers.h"
 #include "swim/random.h"
 #include "swim/suspicions.h"
+#include "swim/user_broadcast_queue.h"
 
 namespace swim {
 
@@ -49,17 +51,28 @@ class Outbox {
  public:
   // `suspicions` names the accuser in Suspect updates.
   Outbox(NodeContext& ctx, const Keyring& keyring, const Suspicions& suspicions,
-         PeerSampler& sampler, absl::Time now);
+         PeerSampler& sampler, ProtocolPeers& versions, absl::Time now);
 
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
   // ---- Sending. ----
-  // Starts a packet with `message` and room for gossip.
-  absl::StatusOr<PacketWriter> StartPacket(const Message& message) const;
-  // Seals `body` (a packet whose message has type index `type`), counts
-  // it and queues it for `to_address`.
-  void Send(absl::string_view to_address, absl::string_view body, size_t type);
+  // Starts a packet for `to_address` with `message` and room for gossip,
+  // in the protocol version the peer gets (swim/protocol_peers.h);
+  // FailedPrecondition if it shares none with us.
+  absl::StatusOr<PacketWriter> StartPacket(absl::string_view to_address,
+                                           const Message& message) const;
+  // As above, in a body of at most `budget_bytes`.
+  absl::StatusOr<PacketWriter> StartPacket(absl::string_view to_address,
+                                           const Message& message,
+                                           size_t budget_bytes) const;
+  // Seals the packet (whose message has type index `type`) in its version,
+  // counts it and queues it for `to_address`, followed by a version
+  // announcement when one is due.
+  void Send(absl::string_view to_address, PacketWriter&& packet, size_t type);
+  // The protocol version a datagram to `to_address` is written in now; 0
+  // when the peer speaks none of ours.
+  uint8_t VersionFor(absl::string_view to_address) const;
   void SendWithGossip(absl::string_view to_address, const Message& message,
                       std::optional<uint32_t> buddy = std::nullopt);
   // As SendWithGossip, in a datagram of at most `max_bytes` (a reply to an
@@ -87,17 +100,39 @@ class Outbox {
   // ---- The broadcast queue. ----
   // Spreads the member's state (again, as news).
   void Enqueue(uint32_t id) { broadcasts_.Enqueue(id); }
-  // Mentions the member where packets have room after the news.
-  void AddToBacklog(uint32_t id) { broadcasts_.AddToBacklog(id); }
+  // Mentions the member where packets have room after the news; refused
+  // (and counted) while the backlog holds BacklogMax() entries.
+  void AddToBacklog(uint32_t id);
+  // 2 × config.max_members: each member once, plus its second round.
+  size_t BacklogMax() const;
   bool IsQueued(uint32_t id) const { return broadcasts_.Contains(id); }
   // Whether some update waits to be spread as news.
   bool has_news() const { return broadcasts_.queued() > 0; }
   void Forget(uint32_t id) { broadcasts_.Remove(id); }
   // Members whose state waits in the queue or the backlog.
   size_t pending() const { return broadcasts_.size(); }
+  // The queue proper (one entry per member at most) and the backlog.
+  size_t queued() const { return broadcasts_.queued(); }
+  size_t backlog_size() const { return broadcasts_.backlog_size(); }
   // Times each update is piggybacked with the current membership:
   // retransmit_mult × ⌈log10(N + 1)⌉ (0 with testing.zero_retransmits).
   int RetransmitLimit() const;
+
+  // ---- Application broadcasts (swim/user_broadcasts.h), sent after the
+  // queued updates, before the backlog. ----
+  void EnqueueBroadcast(UserBroadcast broadcast);
+  // Brings the next gossip round forward to `now`, or to
+  // UserGossipInterval() after the last one if that is later: while user
+  // broadcasts wait, rounds run that much more often (the retransmit
+  // budget, not the interval, bounds what they cost), so that the
+  // application's news hops on at once instead of waiting out
+  // gossip_interval at every hop, and a stream of it still goes out in
+  // batches.
+  void GossipSoon(absl::Time now);
+  // gossip_interval / kUserGossipSpeedup.
+  absl::Duration UserGossipInterval() const;
+  static constexpr int kUserGossipSpeedup = 8;
+  size_t queued_broadcasts() const { return user_broadcasts_.size(); }
 
   // ---- Gossip rounds. ----
   // Sends a round to config.gossip_fanout members if one is due and news
@@ -116,19 +151,30 @@ class Outbox {
   void AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy);
   // Whether gossip rounds are on and some update waits.
   bool HasGossipToSend() const;
+  // Fills `writer` with queued user broadcasts, fewest-sent first.
+  void AddUserBroadcasts(PacketWriter& writer, int limit);
+  // Send, with the version announcement only if `may_announce`.
+  void SendAnnouncing(absl::string_view to_address, PacketWriter&& packet,
+                      size_t type, bool may_announce);
+  // Seals `body` in `version` and queues it.
+  void Seal(absl::string_view to_address, absl::string_view body,
+            uint8_t version, size_t type);
 
   NodeContext& ctx_;
   const Keyring& keyring_;
   const Suspicions& suspicions_;
   PeerSampler& sampler_;
+  ProtocolPeers& versions_;
   EnvelopeOptions envelope_;
   size_t body_budget_;
   Prng nonce_rng_;  // envelope nonces unless config.nonce_source is set
   RandomSource* nonce_source_;
   BroadcastQueue broadcasts_;
+  UserBroadcastQueue user_broadcasts_;
   std::deque<Transmit> transmits_;
   absl::Time next_gossip_at_;
   AddressValidation* validation_ = nullptr;
+  absl::Time last_gossip_at_ = absl::InfinitePast();
 };
 
 }  // namespace swim

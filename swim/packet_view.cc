@@ -21,6 +21,7 @@ struct ToOwnedUpdate {
     alive.incarnation = v.incarnation;
     alive.metadata_version = v.metadata_version;
     alive.metadata_size = v.metadata_size;
+    alive.protocol = v.protocol;
     if (v.metadata.has_value()) {
       // Checked by DecodePacketView; a view built by hand may be malformed,
       // and then carries an empty map rather than garbage.
@@ -64,6 +65,9 @@ struct ToOwnedMessage {
     digest.stamp = v.stamp;
     return digest;
   }
+  Message operator()(const UserMessageView& v) const {
+    return UserMessage{Own(v.payload)};
+  }
   // Ack, Nack, Sync and Gossip are their own views.
   template <typename Plain>
   Message operator()(const Plain& v) const {
@@ -91,6 +95,11 @@ Message ToMessage(const MessageView& view) {
   return std::visit(ToOwnedMessage{}, view);
 }
 
+UserBroadcast ToUserBroadcast(const UserBroadcastView& view) {
+  return UserBroadcast{Own(view.origin), Own(view.key), view.version,
+                       Own(view.payload)};
+}
+
 Packet ToPacket(const PacketView& view) {
   Packet packet;
   packet.sender = Own(view.sender);
@@ -98,6 +107,10 @@ Packet ToPacket(const PacketView& view) {
   packet.updates.reserve(view.updates.size());
   for (const UpdateView& update : view.updates) {
     packet.updates.push_back(ToUpdate(update));
+  }
+  packet.broadcasts.reserve(view.broadcasts.size());
+  for (const UserBroadcastView& broadcast : view.broadcasts) {
+    packet.broadcasts.push_back(ToUserBroadcast(broadcast));
   }
   return packet;
 }

@@ -33,6 +33,7 @@ struct AliveView {
   // The encoded metadata (DecodeMetadata() reads it), when carried inline.
   // Already checked to be well formed.
   std::optional<absl::string_view> metadata;
+  ProtocolRange protocol;  // {0, 0} if not advertised (always in version 1)
 };
 
 struct SuspectView {
@@ -90,21 +91,42 @@ struct SyncDigestView {
   uint64_t bucket(size_t i) const;
 };
 
+struct UserMessageView {
+  absl::string_view payload;
+};
+
 // Messages without strings are their own views.
 using MessageView =
     std::variant<PingView, Ack, Nack, PingReqView, Sync, MetaRequestView,
-                 MetaChunkView, Gossip, SyncDigestView>;
+                 MetaChunkView, Gossip, SyncDigestView, UserMessageView>;
+
+struct UserBroadcastView {
+  absl::string_view origin;
+  absl::string_view key;
+  uint64_t version = 0;
+  absl::string_view payload;
+};
 
 struct PacketView {
   absl::string_view sender;
   MessageView message;
   std::vector<UpdateView> updates;
+  std::vector<UserBroadcastView> broadcasts;
+  // The body's protocol version, and (from version 2 on) the versions the
+  // sender speaks; {0, 0} in version 1.
+  uint8_t version = 1;
+  ProtocolRange sender_protocol;
+  // Items of types this decoder does not know, skipped (version 2 on): a
+  // message so skipped leaves `message` a Gossip.
+  uint32_t skipped_messages = 0;
+  uint32_t skipped_updates = 0;
 };
 
 // An owning copy of `view`.
 Packet ToPacket(const PacketView& view);
 Update ToUpdate(const UpdateView& view);
 Message ToMessage(const MessageView& view);
+UserBroadcast ToUserBroadcast(const UserBroadcastView& view);
 
 }  // namespace swim
 

@@ -5,12 +5,6 @@
 #include <utility>
 
 namespace swim {
-namespace {
-
-// Relay registrations beyond this are refused (bounds memory under abuse).
-constexpr size_t kMaxRelays = 1024;
-
-}  // namespace
 
 void Relays::OnPingReq(absl::Time now, const PingReq& req,
                        absl::string_view from_address, size_t reply_max_bytes) {
@@ -20,7 +14,10 @@ void Relays::OnPingReq(absl::Time now, const PingReq& req,
     outbox_.SendReply(from_address, ack, reply_max_bytes);
     return;
   }
-  if (relays_.size() >= kMaxRelays) return;
+  if (relays_.size() >= kMaxRelays) {
+    ++ctx_.counters.relays_refused;
+    return;
+  }
   const uint32_t seq = ctx_.NextSeq();
   Relay relay;
   relay.requester_address = std::string(from_address);

@@ -9,6 +9,7 @@
 #ifndef SWIM_RELAYS_H_
 #define SWIM_RELAYS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -20,6 +21,12 @@
 #include "swim/outbox.h"
 
 namespace swim {
+
+// Relayed pings in flight at once, at most: each waits probe_timeout × 4/5
+// for its ack, so an honest cluster needs about indirect_checks per member
+// probing us at once; past this, requests are refused (and counted) rather
+// than held.
+inline constexpr size_t kMaxRelays = 1024;
 
 class Relays {
  public:
@@ -40,6 +47,8 @@ class Relays {
   // Nacks the requests whose target has not answered in time.
   void RunTimers(absl::Time now);
   void Clear() { relays_.clear(); }
+  // Relayed pings in flight (at most kMaxRelays).
+  size_t size() const { return relays_.size(); }
 
   absl::Time NextDeadline() const;
 

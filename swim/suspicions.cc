@@ -38,11 +38,25 @@ void Suspicions::Start(absl::Time now, uint32_t id, absl::string_view accuser,
   // probes are the independent confirmations that shorten the timeout.
   // Not everyone: a thousand pings per suspicion cost more than they tell.
   const uint64_t available = ctx_.members.Count(Status::kAvailable);
-  if ((source != Source::kGossip ||
-       ctx_.rng.Uniform(available) < kEarlyCheckers) &&
-      to_probe_.size() < static_cast<size_t>(ctx_.config.max_members)) {
-    // (Bounded: repeated suspicions of one member could queue it again
-    // and again.)
+  if (source != Source::kGossip ||
+      ctx_.rng.Uniform(available) < kEarlyCheckers) {
+    QueueToProbe(id, /*first=*/false);
+  }
+}
+
+void Suspicions::QueueToProbe(uint32_t id, bool first) {
+  // Bounded: repeated suspicions of one member could queue it again and
+  // again. An early check is only a shortcut, and is refused; a
+  // verification (first) makes room at the back, whose entries the regular
+  // probe order still reaches.
+  if (to_probe_.size() >= static_cast<size_t>(ctx_.config.max_members)) {
+    ++ctx_.counters.out_of_turn_refused;
+    if (!first) return;
+    to_probe_.pop_back();
+  }
+  if (first) {
+    to_probe_.push_front(id);
+  } else {
     to_probe_.push_back(id);
   }
 }
@@ -73,7 +87,7 @@ Suspicions::Verdict Suspicions::OnProbed(absl::Time now, uint32_t id,
     if (suspicion.AddFailedVerification() >= kFailedVerificationsToDeclare) {
       return Verdict::kDeclareOffline;
     }
-    to_probe_.push_front(id);
+    QueueToProbe(id, /*first=*/true);
     return Verdict::kNone;
   }
   if (failed) {
@@ -113,7 +127,7 @@ std::vector<uint32_t> Suspicions::Expire(absl::Time now) {
     // probe's end decides (OnProbed).
     ++ctx_.counters.suspicions_verified;
     suspicion.set_verifying(true);
-    to_probe_.push_front(id);
+    QueueToProbe(id, /*first=*/true);
   }
   return condemned;
 }

@@ -13,6 +13,7 @@
 #ifndef SWIM_SUSPICIONS_H_
 #define SWIM_SUSPICIONS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -66,8 +67,16 @@ class Suspicions {
   // nullptr if `id` is not suspected.
   const Suspicion* Find(uint32_t id) const;
   absl::Time NextDeadline() const;
+  // Suspicions held (one per member at most).
+  size_t size() const { return suspicions_.size(); }
+  // Entries of the out-of-turn queue (at most config.max_members).
+  size_t queued_to_probe() const { return to_probe_.size(); }
 
  private:
+  // Queues `id` for an out-of-turn probe, `first` (a verification) or
+  // last, within the bound.
+  void QueueToProbe(uint32_t id, bool first);
+
   NodeContext& ctx_;
   // Ordered containers wherever iteration order reaches the output.
   std::map<uint32_t, Suspicion> suspicions_;

@@ -23,6 +23,7 @@ enum MessageType : uint8_t {
   kMetaChunkType = 7,
   kGossipType = 8,
   kSyncDigestType = 9,
+  kUserMessageType = 10,  // version 2
 };
 
 enum UpdateType : uint8_t {
@@ -38,6 +39,13 @@ constexpr uint8_t kAliveMetadataInline = 0x01;
 
 // The smallest update: type, a one-byte name and its length, incarnation.
 constexpr size_t kMinUpdateBytes = 4;
+// The smallest user broadcast: a one-byte origin and key with their
+// lengths, a version and an empty payload's length.
+constexpr size_t kMinUserBroadcastBytes = 6;
+
+// From version 2 on: type and length, of an update of unknown type with no
+// fields (it is skipped).
+constexpr size_t kMinFramedUpdateBytes = 2;
 // The smallest metadata entry: an empty key and an empty value.
 constexpr size_t kMinMetadataEntryBytes = 2;
 

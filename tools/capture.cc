@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "net/json_text.h"
 #include "net/socket_address.h"
 #include "net/socket_counters.h"
 #include "net/udp_socket.h"
@@ -30,22 +31,8 @@
 namespace swim::tools {
 namespace {
 
-// `text` as a JSON string; bytes outside printable ASCII as \u00XX, so any
-// input gives valid JSON.
-std::string Json(absl::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c >= 0x7f) {
-      absl::StrAppendFormat(&out, "\\u%04x", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
+// JSON strings as everywhere in net/ and the tools (net/json_text.h).
+constexpr auto& Json = net::JsonString;
 
 std::string Dropped(const CaptureOptions& options, absl::string_view from,
                     size_t bytes, const absl::Status& status) {
@@ -71,7 +58,8 @@ std::string DatagramLine(const Keyring& keyring, const CaptureOptions& options,
       OpenDatagram(keyring, options.envelope, datagram);
   if (!body.ok()) return Dropped(options, from, datagram.size(), body.status());
   absl::StatusOr<Packet> packet = DecodePacket(
-      *body, MaxEnvelopeBodyBytes(options.envelope.max_datagram_bytes));
+      *body, MaxEnvelopeBodyBytes(options.envelope.max_datagram_bytes),
+      header->version);
   if (!packet.ok())
     return Dropped(options, from, datagram.size(), packet.status());
 

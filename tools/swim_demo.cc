@@ -44,9 +44,11 @@
 #include "net/member_snapshot.h"
 #include "net/node_flags.h"
 #include "net/node_warnings.h"
+#include "net/operator_endpoints.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
 #include "swim/crypto_random.h"
+#include "swim/member_event.h"
 #include "swim/status.h"
 #include "tools/help.h"
 #include "tools/version_flag.h"
@@ -185,12 +187,24 @@ int main(int argc, char** argv) {
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
   swim::net::UdpNode& node = **started;
+  absl::StatusOr<std::unique_ptr<swim::net::OperatorEndpoints>> endpoints =
+      swim::net::StartOperatorEndpointsFromFlags(argv[0], node);
+  if (!endpoints.ok()) {
+    node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
+    return swim::net::ExitWithError(argv[0], endpoints.status());
+  }
 
   std::atomic<bool> dirty{true};
   // Callbacks run on the loop thread only, one at a time: no lock needed.
   std::map<std::string, std::string> last_state;
   swim::net::Subscription subscription = node.Subscribe(
       [&](const swim::net::MemberChange& change) {
+        if (change.event.kind == swim::MemberEvent::Kind::kNameConflict) {
+          Print(absl::StrCat("warning: ", change.event.claimant_address,
+                             " claims the name ", change.member.name,
+                             ", held at ", change.member.address, "\n"));
+          return;
+        }
         if (table) {
           dirty = true;
           return;
@@ -228,6 +242,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "swim_demo: leaving...\n");
   subscription.Cancel();
+  endpoints->reset();  // before the node it serves
   node.Stop();
   return 0;
 }

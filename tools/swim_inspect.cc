@@ -10,6 +10,7 @@
 //   swim_inspect --file=captured.bin --secret_file=/etc/swim/secret
 //   --cluster=prod swim_inspect --file=captured.bin --body     # a bare body
 //   swim_inspect --demo                         # a sample datagram
+//   swim_inspect --listen=127.0.0.1:7000 --relay_to=127.0.0.1:7946  # a path
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -41,8 +42,10 @@
 #include "swim/message.h"
 #include "swim/message_text.h"
 #include "swim/prng.h"
+#include "swim/protocol_version.h"
 #include "tools/capture.h"
 #include "tools/help.h"
+#include "tools/relay.h"
 #include "tools/version_flag.h"
 
 ABSL_FLAG(std::string, file, "",
@@ -69,6 +72,13 @@ ABSL_FLAG(std::string, listen, "",
           "Capture mode: receive datagrams on this host:port (e.g. "
           "127.0.0.1:7946; port 0: any, printed on stderr) and print one line "
           "per datagram, decoded or with why a node drops it.");
+ABSL_FLAG(std::string, relay_to, "",
+          "Relay mode, with --listen: forward every datagram received on "
+          "--listen to this host:port, and its replies back to their sender "
+          "(one socket per sender, at most 256, forgotten after 2 minutes "
+          "idle), printing each one as capture mode does with its direction "
+          "(forward or reply). Puts the inspector in a path: give nodes the "
+          "--listen address instead of this one.");
 ABSL_FLAG(int64_t, count, 0,
           "Capture mode: stop after this many datagrams (0: no limit).");
 ABSL_FLAG(absl::Duration, duration, absl::InfiniteDuration(),
@@ -189,9 +199,10 @@ int Rejected(const absl::Status& status) {
   return kExitRejected;
 }
 
-int InspectBody(absl::string_view body, size_t max_body_bytes) {
+int InspectBody(absl::string_view body, size_t max_body_bytes,
+                uint8_t version = 1) {
   absl::StatusOr<swim::Packet> packet =
-      swim::DecodePacket(body, max_body_bytes);
+      swim::DecodePacket(body, max_body_bytes, version);
   if (!packet.ok()) return Rejected(packet.status());
   PrintPacket(*packet);
   return kExitDecoded;
@@ -228,7 +239,8 @@ int InspectDatagram(const swim::Keyring& keyring,
             << ", cluster \"" << absl::CHexEscape(keyring.cluster_name())
             << "\"\n";
   return InspectBody(*body,
-                     swim::MaxEnvelopeBodyBytes(options.max_datagram_bytes));
+                     swim::MaxEnvelopeBodyBytes(options.max_datagram_bytes),
+                     header->version);
 }
 
 // A datagram like those a node sends, sealed with a published example key.
@@ -258,7 +270,8 @@ absl::StatusOr<std::string> DemoDatagram(const swim::Keyring& keyring) {
   return datagram;
 }
 
-// Capture mode (tools/capture.h) with the keys the flags give.
+// Capture mode (tools/capture.h), or relay mode (tools/relay.h) with
+// --relay_to, with the keys the flags give.
 int Capture(std::string listen, const swim::EnvelopeOptions& envelope) {
   swim::tools::CaptureOptions options;
   options.listen = std::move(listen);
@@ -276,10 +289,14 @@ int Capture(std::string listen, const swim::EnvelopeOptions& envelope) {
       keys.ok() ? swim::Keyring::Create(absl::GetFlag(FLAGS_cluster),
                                         *std::move(keys))
                 : keys.status();
+  swim::tools::RelayOptions relay;
+  relay.capture = options;
+  relay.relay_to = absl::GetFlag(FLAGS_relay_to);
   absl::Status captured =
-      keyring.ok()
+      !keyring.ok() ? keyring.status()
+      : relay.relay_to.empty()
           ? swim::tools::Capture(*keyring, options, std::cout, std::cerr)
-          : keyring.status();
+          : swim::tools::Relay(*keyring, relay, std::cout, std::cerr);
   if (!captured.ok()) {
     std::cerr << "swim_inspect: " << captured.message() << "\n";
     return kExitUsage;
@@ -289,6 +306,9 @@ int Capture(std::string listen, const swim::EnvelopeOptions& envelope) {
 
 int Main() {
   swim::EnvelopeOptions options;
+  // Every version this build speaks (swim/protocol_version.h).
+  options.accepted = {swim::kOldestProtocolVersion,
+                      swim::kNewestProtocolVersion};
   const int64_t max_bytes = absl::GetFlag(FLAGS_max_datagram_bytes);
   if (max_bytes <= static_cast<int64_t>(swim::kEnvelopeOverheadBytes) ||
       max_bytes > static_cast<int64_t>(swim::kMaxDatagramBytes)) {
@@ -321,6 +341,11 @@ int Main() {
 
   if (std::string listen = absl::GetFlag(FLAGS_listen); !listen.empty()) {
     return Capture(std::move(listen), options);
+  }
+  if (!absl::GetFlag(FLAGS_relay_to).empty()) {
+    std::cerr << "swim_inspect: --relay_to needs --listen (the address to "
+                 "relay from)\n";
+    return kExitUsage;
   }
 
   absl::StatusOr<std::string> input = ReadInput();
@@ -360,6 +385,8 @@ int main(int argc, char** argv) {
       "  swim_inspect --body --file=body.bin\n"
       "  SWIM_SECRET=s swim_inspect --listen=127.0.0.1:7946 --count=10 "
       "[--json]\n"
+      "  SWIM_SECRET=s swim_inspect --listen=127.0.0.1:7000 "
+      "--relay_to=127.0.0.1:7946\n"
       "  swim_inspect --demo\n"
       "Exit status: 0 decoded (or captured), 1 usage error, 2 rejected (the\n"
       "reason is printed).");

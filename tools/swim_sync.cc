@@ -52,8 +52,10 @@
 #include "net/member_snapshot.h"
 #include "net/node_flags.h"
 #include "net/node_warnings.h"
+#include "net/operator_endpoints.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
+#include "swim/member_event.h"
 #include "swim/status.h"
 #include "tools/help.h"
 #include "tools/version_flag.h"
@@ -359,6 +361,12 @@ int main(int argc, char** argv) {
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
   swim::net::UdpNode& node = **started;
+  absl::StatusOr<std::unique_ptr<swim::net::OperatorEndpoints>> endpoints =
+      swim::net::StartOperatorEndpointsFromFlags(argv[0], node);
+  if (!endpoints.ok()) {
+    node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
+    return swim::net::ExitWithError(argv[0], endpoints.status());
+  }
   Mirror mirror(dir, absl::GetFlag(FLAGS_on_update));
   if (absl::Status s = mirror.Init(node.name()); !s.ok()) {
     return swim::net::ExitWithError(argv[0], s);
@@ -370,6 +378,10 @@ int main(int argc, char** argv) {
   std::deque<MemberChange> queue;
   swim::net::Subscription subscription = node.Subscribe(
       [&](const MemberChange& change) {
+        // A name conflict changes no member: nothing to mirror.
+        if (change.event.kind == swim::MemberEvent::Kind::kNameConflict) {
+          return;
+        }
         swim::net::TsanMutexLock lock(&mu);
         queue.push_back(change);
       },
@@ -396,6 +408,7 @@ int main(int argc, char** argv) {
     }
   }
   subscription.Cancel();
+  endpoints->reset();  // before the node it serves
   node.Stop();
   mirror.Reap();
   return 0;

@@ -58,9 +58,19 @@ TEST(NodeFlagsTest, EveryOtherNodeFlagIsNotAKnob) {
   for (const NodeKnobFlag& f : NodeKnobFlags()) {
     knob_flags.emplace(f.flag);
   }
-  const std::set<std::string> others = {
-      "name",        "address",  "bind",    "peer",          "secret",
-      "secret_file", "metadata", "cluster", "leave_on_exit", "leave_linger"};
+  const std::set<std::string> others = {"name",
+                                        "address",
+                                        "bind",
+                                        "peer",
+                                        "secret",
+                                        "secret_file",
+                                        "metadata",
+                                        "cluster",
+                                        "leave_on_exit",
+                                        "leave_linger",
+                                        "control_socket",
+                                        "metrics_address",
+                                        "socket_buffer_bytes"};
   for (const auto& [name, flag] : absl::GetAllFlags()) {
     if (!absl::EndsWith(flag->Filename(), "net/node_flags.cc")) continue;
     EXPECT_TRUE(knob_flags.count(std::string(name)) == 1 ||
@@ -133,6 +143,32 @@ TEST(NodeFlagsTest, BadKnobValuesNameTheFlag) {
     EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(options.status().message(), c.message);
   }
+}
+
+TEST(NodeFlagsTest, OperatorFlags) {
+  absl::FlagSaver saver;
+  SetFlag("name", "127.0.0.1:2001");
+  SetFlag("secret", "s3cret");
+  SetFlag("socket_buffer_bytes", "1048576");
+  SetFlag("control_socket", "/run/swim.sock");
+  SetFlag("metrics_address", "127.0.0.1:9464");
+  absl::StatusOr<UdpNodeOptions> options = NodeOptionsFromFlags();
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->socket_buffer_bytes, 1048576);
+  absl::StatusOr<OperatorEndpointOptions> endpoints =
+      OperatorEndpointOptionsFromFlags();
+  ASSERT_TRUE(endpoints.ok()) << endpoints.status();
+  EXPECT_EQ(endpoints->control_socket, "/run/swim.sock");
+  EXPECT_EQ(endpoints->metrics_address, "127.0.0.1:9464");
+
+  SetFlag("metrics_address", "0.0.0.0:9464");
+  EXPECT_EQ(NodeOptionsFromFlags().status().message(),
+            "--metrics_address=0.0.0.0:9464: not a loopback address; the "
+            "metrics endpoint binds to 127.0.0.1 or [::1] only");
+  SetFlag("metrics_address", "");
+  SetFlag("socket_buffer_bytes", "-1");
+  EXPECT_EQ(NodeOptionsFromFlags().status().message(),
+            "--socket_buffer_bytes=-1: negative");
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 //   out: READY <name>
 //        CHANGE <member> <status> <offline_reason> <incarnation> <k=v;...>
 //        STATS <reason>=<drops> ... received=<datagrams>
-//              updates_refused=<n> kernel_drops=<n>
+//              updates_refused=<n> kernel_drops=<n> unresolved=<n>
+//              loop_stall_us_max=<n> resolve_failures=<n>
+//              resolves_pending=<n>
 //   in:  meta k=v;k2=v2    replace the local metadata
 //        leave             leave gracefully, keep running
 //        stats             print a STATS line
@@ -19,6 +21,7 @@
 //   leaves nodes behind.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -33,6 +36,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "net/node_flags.h"
+#include "net/operator_endpoints.h"
 #include "net/secret.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
@@ -96,6 +100,11 @@ int main(int argc, char** argv) {
       swim::net::UdpNode::Start(*std::move(options));
   if (!started.ok()) return swim::net::ExitWithError(argv[0], started.status());
   swim::net::UdpNode& node = **started;
+  absl::StatusOr<std::unique_ptr<swim::net::OperatorEndpoints>> endpoints =
+      swim::net::StartOperatorEndpointsFromFlags(argv[0], node);
+  if (!endpoints.ok()) {
+    return swim::net::ExitWithError(argv[0], endpoints.status());
+  }
 
   swim::net::Subscription subscription = node.Subscribe(
       [](const swim::net::MemberChange& change) {
@@ -134,16 +143,22 @@ int main(int argc, char** argv) {
       }
       absl::StrAppend(&text, " received=", stats.socket.datagrams_received,
                       " updates_refused=", stats.node.updates_refused,
-                      " kernel_drops=", stats.socket.kernel_receive_drops);
+                      " kernel_drops=", stats.socket.kernel_receive_drops,
+                      " unresolved=", stats.socket.unresolved_addresses,
+                      " loop_stall_us_max=", stats.loop_stall_us_max,
+                      " resolve_failures=", stats.resolver.resolve_failures,
+                      " resolves_pending=", stats.resolver.resolves_pending);
       PrintLine(text);
     } else if (line == "quit") {
       subscription.Cancel();
+      endpoints->reset();
       node.Stop();
       PrintLine("STOPPED");
       return 0;
     }
   }
   subscription.Cancel();
+  endpoints->reset();
   node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
   return 0;
 }

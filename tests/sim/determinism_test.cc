@@ -18,7 +18,11 @@
 namespace swim::sim {
 namespace {
 
-constexpr char kGolden[] = "961c5b5107729406";
+constexpr char kGolden[] = "5d0b2ce596d2fc04";
+// The same run with protocol_version_max = 1: the digest swim had before
+// protocol versions existed (swim/protocol.md, "Protocol versions"), which
+// must never move, since version 1 nodes are the old ones.
+constexpr char kVersion1Golden[] = "ee3aa428d10ec258";
 constexpr char kScenarioPath[] = "sim/scenarios/every_fault.txt";
 
 std::string ReadScenario() {
@@ -54,6 +58,16 @@ TEST(DeterminismTest, DigestMatchesTheGoldenOnEveryBuild) {
       << "made the run depend on the build (floating point, hash order, "
       << "uninitialised memory).";
   EXPECT_TRUE(s.ok()) << FormatSummaryText(s);
+}
+
+TEST(DeterminismTest, Version1IsByteForByteTheFormatBeforeVersions) {
+  absl::StatusOr<Scenario> sc = ParseScenario(ReadScenario());
+  ASSERT_TRUE(sc.ok()) << sc.status();
+  RunOptions options;
+  options.extra_config = {{"protocol_version_max", "1"}};
+  absl::StatusOr<RunResult> r = RunScenario(*sc, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->summary.digest, kVersion1Golden);
 }
 
 TEST(DeterminismTest, ADifferentSeedGivesADifferentDigest) {

@@ -61,6 +61,24 @@ TEST(OracleCanaryTest, CompletenessFailsWithoutGossip) {
   EXPECT_TRUE(Reports(broken, "completeness")) << Describe(broken);
 }
 
+TEST(OracleCanaryTest, UserBroadcastDisseminationFailsWithoutRetransmits) {
+  // With no retransmit budget a user broadcast never leaves its origin:
+  // the dissemination oracle must say which nodes it never reached. The
+  // cluster still forms, through state exchanges.
+  constexpr absl::string_view kText = R"(
+    nodes 30
+    duration 60s
+    at 30s broadcast {3,17}
+    at 35s broadcast one {0..29} bytes 200
+    at 36s send 4 -> {5..9}
+  )";
+  std::vector<Violation> healthy = RunScenarioText(kText);
+  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
+  std::vector<Violation> broken =
+      RunScenarioText(kText, {{"zero_retransmits", "true"}});
+  EXPECT_TRUE(Reports(broken, "dissemination")) << Describe(broken);
+}
+
 TEST(OracleCanaryTest, AccuracyFailsWithoutRefutation) {
   // 10% loss raises suspicions; a node that cannot refute is declared
   // OFFLINE although it is alive and reachable.

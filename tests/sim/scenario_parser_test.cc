@@ -100,6 +100,29 @@ TEST(ScenarioParserTest, EveryKnobIsAConfigKey) {
   }
 }
 
+TEST(ScenarioParserTest, UserTrafficActions) {
+  absl::StatusOr<Scenario> sc = ParseScenario(
+      "at 10s broadcast {1,3}\n"
+      "at 11s broadcast one {0..9} bytes 100\n"
+      "at 12s send 2 -> {4..6} bytes 7\n");
+  ASSERT_TRUE(sc.ok()) << sc.status();
+  ASSERT_EQ(sc->actions.size(), 3u);
+  EXPECT_EQ(sc->actions[0].kind, ActionKind::kBroadcast);
+  EXPECT_FALSE(sc->actions[0].flag);
+  EXPECT_EQ(sc->actions[0].value, 32);  // the default payload
+  EXPECT_EQ(sc->actions[0].sets[0].ToString(), "{1,3}");
+  EXPECT_TRUE(sc->actions[1].flag);
+  EXPECT_EQ(sc->actions[1].value, 100);
+  EXPECT_EQ(sc->actions[2].kind, ActionKind::kSendTo);
+  ASSERT_EQ(sc->actions[2].sets.size(), 2u);
+  EXPECT_EQ(sc->actions[2].value, 7);
+  EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s broadcast 1 bytes x"),
+                                "bad byte count \"x\""));
+  EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s broadcast 1 bytes 70000"),
+                                "bad byte count"));
+  EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s send 1 {2}"), "line 1"));
+}
+
 TEST(ScenarioParserTest, ErrorsNameTheLineAndTheMistake) {
   struct Case {
     const char* line;
@@ -113,7 +136,15 @@ TEST(ScenarioParserTest, ErrorsNameTheLineAndTheMistake) {
       {"duration 5", "\"5\" is not a duration like 30s or 1m30s"},
       {"accuracy lax", "accuracy strict | accuracy max-suspicions N"},
       {"steady", "steady FROM [UNTIL]"},
-      {"config probe_interval", "config KEY VALUE"},
+      {"config probe_interval", "config [SET] KEY VALUE"},
+      {"config {0..1} probe_interval fast",
+       "probe_interval: \"fast\" is not a duration like 30s or 1m30s"},
+      {"config {1..0} probe_interval 1s", "empty range \"1..0\""},
+      {"at 1s restart 1 with", "with needs KEY=VALUE"},
+      {"at 1s restart 1 with probe_interval",
+       "\"probe_interval\" is not KEY=VALUE"},
+      {"at 1s restart 1 with protocol_version_max=x",
+       "protocol_version_max: \"x\" is not an integer"},
       {"config probe_interval fast",
        "probe_interval: \"fast\" is not a duration like 30s or 1m30s"},
       {"loss in 3 1%", "only global network settings outside \"at\""},

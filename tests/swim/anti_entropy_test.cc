@@ -1,4 +1,6 @@
 // Anti-entropy: churn exchanges, catch-up after a cut-off or stall, join.
+#include "swim/anti_entropy.h"
+
 #include <cstdint>
 #include <variant>
 #include <vector>
@@ -169,6 +171,34 @@ TEST(NodeTest, JoinRetriesSeedPeersWithBackoffUntilItKnowsSomeone) {
   // Only the periodic push-pull with the member it knows (every 30 s).
   EXPECT_LE(attempts.size(), 4u);
   EXPECT_EQ(h.StatusOf("seed1"), Status::kOnline);
+}
+
+TEST(NodeTest, JoinResumesAfterAMinuteWithoutAnAck) {
+  // Found by the cluster fuzzer: a node whose join went unanswered, told
+  // of members that never answer (planted by an insider, or a stale
+  // view), withholds every accusation (no relay even nacks) and, holding
+  // "available" members, never asked its seeds again.
+  Harness h(TestConfig("me", {TestAddress("seed1")}));
+  h.Drain();  // the first join attempt, lost
+  ASSERT_TRUE(h.node()
+                  .AddKnownMembers(h.now(), {Harness::AliveOf("ghost1", 0),
+                                             Harness::AliveOf("ghost2", 0)})
+                  .ok());
+  std::vector<absl::Duration> to_seed;
+  while (h.now() < kStart + absl::Seconds(100)) {
+    h.Advance(absl::Milliseconds(500));
+    for (const Sent& s : h.Drain()) {
+      if (s.to == TestAddress("seed1") &&
+          std::holds_alternative<Sync>(s.packet.message)) {
+        to_seed.push_back(h.now() - kStart);
+      }
+    }
+  }
+  ASSERT_FALSE(to_seed.empty());
+  EXPECT_GE(to_seed[0], kSilenceBeforeRejoin);
+  EXPECT_LE(to_seed[0], kSilenceBeforeRejoin + absl::Seconds(1));
+  EXPECT_EQ(h.StatusOf("ghost1"), Status::kOnline);  // never accused
+  EXPECT_GT(h.node().counters().accusations_withheld, 0u);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
-// What peers can make a node hold is bounded: members (Config::max_members)
-// and metadata fetches under way (kMaxMetadataFetches).
+// What peers can make a node hold is bounded (swim/protocol.md, "Bounded
+// state"): members (Config::max_members), metadata fetches under way
+// (kMaxMetadataFetches), relays (kMaxRelays), the out-of-turn probe queue
+// and the gossip backlog; each refusal is counted, and Node::state_sizes()
+// reports every table within StateBounds(config).
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -13,6 +16,8 @@
 #include "swim/message.h"
 #include "swim/metadata_fetch.h"
 #include "swim/node.h"
+#include "swim/relays.h"
+#include "swim/state_sizes.h"
 #include "swim/status.h"
 #include "tests/testing/fake_network.h"
 #include "tests/testing/node_harness.h"
@@ -108,6 +113,78 @@ TEST(BoundedStateTest, MetadataFetchesUnderWayAreBounded) {
   }
   EXPECT_EQ(OfType<MetaRequest>(h.Drain()).size(), kMaxMetadataFetches);
   EXPECT_EQ(h.node().counters().fetches_refused, 20u);
+}
+
+TEST(BoundedStateTest, RelaysInFlightAreBoundedAndRefusalsCounted) {
+  Harness h;
+  h.Meet({"a"});
+  h.Drain();
+  const int extra = 7;
+  for (int i = 0; i < static_cast<int>(kMaxRelays) + extra; ++i) {
+    const std::string target = absl::StrCat("t", i);
+    h.Deliver("a", PingReq{static_cast<uint32_t>(i), target,
+                           testing::TestAddress(target)});
+  }
+  EXPECT_EQ(OfType<Ping>(h.Drain()).size(), kMaxRelays);
+  EXPECT_EQ(h.node().state_sizes().relays, kMaxRelays);
+  EXPECT_EQ(h.node().counters().relays_refused, static_cast<uint64_t>(extra));
+  // Their nacks free the table.
+  h.Advance(h.node().config().probe_timeout);
+  EXPECT_EQ(h.node().state_sizes().relays, 0u);
+}
+
+TEST(BoundedStateTest, TheOutOfTurnQueueIsBoundedAndRefusalsCounted) {
+  Config config = TestConfig("me");
+  config.max_members = 4;
+  Harness h(config);
+  h.Meet({"a", "b"});
+  h.Drain();
+  // Each newer suspicion of b queues it again (no probe runs meanwhile).
+  for (uint64_t i = 1; i <= 10; ++i) {
+    h.Deliver("a", Gossip{}, {Suspect{"b", i, "a"}});
+  }
+  EXPECT_EQ(h.StatusOf("b"), Status::kSuspect);
+  EXPECT_LE(h.node().state_sizes().out_of_turn, 4u);
+  EXPECT_GT(h.node().counters().out_of_turn_refused, 0u);
+}
+
+TEST(BoundedStateTest, TheGossipBacklogIsBoundedAndRefusalsCounted) {
+  Config config = TestConfig("me");
+  config.max_members = 4;
+  config.offline_retention = absl::Seconds(1);
+  config.testing.zero_retransmits = true;  // nothing drains the backlog
+  Harness h(config);
+  h.Meet({"a"});
+  h.Drain();
+  // Members learnt in a full-state exchange, then left and forgotten: each
+  // comes back as new, and goes to the backlog again.
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = absl::StrCat("m", i);
+    h.Deliver("a", Sync{}, {Harness::AliveOf(name, 0)});
+    ASSERT_EQ(h.StatusOf(name), Status::kOnline) << i;
+    h.Deliver(name, Gossip{}, {Left{name, 0}});
+    h.Advance(absl::Seconds(2));
+    ASSERT_EQ(h.StatusOf(name), Status::kUnknown) << i;
+    EXPECT_LE(h.node().state_sizes().gossip_backlog, 8u) << i;
+  }
+  EXPECT_EQ(h.node().state_sizes().gossip_backlog, 8u);
+  EXPECT_EQ(h.node().counters().backlog_refused, 12u);
+}
+
+TEST(BoundedStateTest, StateSizesStayWithinTheirBounds) {
+  Config config = TestConfig("me");
+  config.max_members = 8;
+  Harness h(config);
+  h.Meet(Names(20));
+  const StateSizes sizes = h.node().state_sizes();
+  const StateSizes bounds = StateBounds(h.node().config());
+  EXPECT_EQ(sizes.members, 8u);
+  EXPECT_EQ(bounds.members, 8u);
+  EXPECT_EQ(bounds.relays, kMaxRelays);
+  EXPECT_EQ(bounds.fetches, kMaxMetadataFetches);
+  EXPECT_EQ(bounds.gossip_backlog, 16u);
+  EXPECT_LE(sizes.gossip_queue, bounds.gossip_queue);
+  EXPECT_LE(sizes.gossip_backlog, bounds.gossip_backlog);
 }
 
 }  // namespace

@@ -240,7 +240,7 @@ TEST(CodecTest, OversizedBodyIsRejected) {
 
 TEST(CodecTest, UnknownTypesAreRejected) {
   EXPECT_EQ(ReasonFor(Unhex("00016100")), DropReason::kUnknownType);
-  EXPECT_EQ(ReasonFor(Unhex("0a016100")), DropReason::kUnknownType);
+  EXPECT_EQ(ReasonFor(Unhex("0b016100")), DropReason::kUnknownType);
   EXPECT_EQ(ReasonFor(Unhex("ff016100")), DropReason::kUnknownType);
   // A Left update whose type byte is 5.
   EXPECT_EQ(ReasonFor(Unhex("08016101"
@@ -270,11 +270,18 @@ TEST(CodecTest, LengthsOverTheirLimitAreRejected) {
 }
 
 TEST(CodecTest, TrailingBytesAreRejected) {
+  // Bytes after the updates open the broadcasts' section (version 2): an
+  // empty one is malformed, a truncated one too, and bytes after the last
+  // broadcast trail.
   EXPECT_EQ(ReasonFor(Unhex("08016100"
                             "00")),
-            DropReason::kTrailingBytes);
+            DropReason::kBadValue);
   EXPECT_EQ(ReasonFor(Unhex("08016101"
                             "04016308"
+                            "ff")),
+            DropReason::kTruncated);
+  EXPECT_EQ(ReasonFor(Unhex("08016100"
+                            "010161016b0100"
                             "ff")),
             DropReason::kTrailingBytes);
   // Inline metadata with a byte after its last entry.

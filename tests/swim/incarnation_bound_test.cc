@@ -65,10 +65,16 @@ TEST(IncarnationBoundNodeTest, AccusationsWithinTheJumpAreRefutedAboveThem) {
   h.Deliver("a", Gossip{}, {SuspectOf("me", kMaxIncarnationJump)});
   EXPECT_EQ(h.LocalIncarnation(), kMaxIncarnationJump + 1);
   EXPECT_EQ(h.node().counters().refutations, 1u);
-  // One past the jump from there is refused.
-  h.Deliver("a", Gossip{}, {SuspectOf("me", 2 * kMaxIncarnationJump + 2)});
-  EXPECT_EQ(h.LocalIncarnation(), kMaxIncarnationJump + 1);
-  EXPECT_EQ(h.node().counters().updates_refused, 1u);
+  // One past the jump from there moves it one jump only, and again until
+  // it is past the accusation (found by the cluster fuzzer: others' records
+  // can climb a jump past ours, and refused, their accusation stood).
+  const uint64_t far = 2 * kMaxIncarnationJump + 2;
+  h.Deliver("a", Gossip{}, {SuspectOf("me", far)});
+  EXPECT_EQ(h.LocalIncarnation(), 2 * kMaxIncarnationJump + 1);
+  EXPECT_EQ(h.node().counters().accusations_clamped, 1u);
+  h.Deliver("a", Gossip{}, {SuspectOf("me", far)});
+  EXPECT_EQ(h.LocalIncarnation(), far + 1);
+  EXPECT_EQ(h.node().counters().updates_refused, 0u);
 }
 
 TEST(IncarnationBoundNodeTest, APreviousLifeAtTheTopIsNotAdopted) {
@@ -88,15 +94,47 @@ TEST(IncarnationBoundNodeTest, AnAliveAtTheTopLeavesTheMemberAccusable) {
   Harness h;
   h.Meet({"a", "b"});
   h.Drain();
+  // Each is taken one jump up, no further: what an Alive at the jump does.
   h.Deliver("a", Gossip{}, {Harness::AliveOf("b", kTop - 1)});
+  EXPECT_EQ(h.node().members().Find("b")->incarnation, kMaxIncarnationJump);
   h.Deliver("a", Gossip{}, {Harness::AliveOf("b", kTop - 1 - 5)});
-  EXPECT_EQ(h.node().members().Find("b")->incarnation, 0u);
-  EXPECT_EQ(h.node().counters().updates_refused, 2u);
-  // b is still suspected, and refutes, at its own incarnations.
-  h.Deliver("a", Gossip{}, {SuspectOf("b", 0)});
+  EXPECT_EQ(h.node().members().Find("b")->incarnation, 2 * kMaxIncarnationJump);
+  EXPECT_EQ(h.node().members().Find("b")->metadata_version,
+            2 * kMaxIncarnationJump + 1);
+  EXPECT_EQ(h.node().counters().alives_clamped, 2u);
+  EXPECT_EQ(h.node().counters().updates_refused, 0u);
+  // b is still suspected, and refutes, well below the ceilings.
+  h.Deliver("a", Gossip{}, {SuspectOf("b", 2 * kMaxIncarnationJump)});
   EXPECT_EQ(h.StatusOf("b"), Status::kSuspect);
-  h.Deliver("b", Gossip{}, {Harness::AliveOf("b", 1)});
+  h.Deliver("b", Gossip{},
+            {Harness::AliveOf("b", 2 * kMaxIncarnationJump + 1)});
   EXPECT_EQ(h.StatusOf("b"), Status::kOnline);
+}
+
+TEST(IncarnationBoundNodeTest, AMemberPushedPastTheJumpIsLearntOneJumpAtATime) {
+  // Found by the cluster fuzzer: one accepted accusation takes a member to
+  // 2^44 + 1, past what a node that never held it (0) accepted in one
+  // update; it refused the member's every Alive, and never learnt it.
+  Harness h;
+  h.Meet({"a"});
+  h.Drain();
+  const uint64_t pushed = kMaxIncarnationJump + 1;
+  h.Deliver("b", Gossip{}, {Harness::AliveOf("b", pushed)});
+  EXPECT_EQ(h.StatusOf("b"), Status::kOnline);
+  EXPECT_EQ(h.node().members().Find("b")->incarnation, kMaxIncarnationJump);
+  h.Deliver("b", Gossip{}, {Harness::AliveOf("b", pushed)});
+  EXPECT_EQ(h.node().members().Find("b")->incarnation, pushed);
+  EXPECT_EQ(h.node().counters().alives_clamped, 1u);
+  // Likewise a record that missed the accusation: a holds 0, b is at
+  // 2^45 + 1 after two pushes.
+  const uint64_t far = 2 * kMaxIncarnationJump + 1;
+  for (int i = 0; i < 2; ++i) {
+    h.Deliver("a", Gossip{}, {Harness::AliveOf("a", far)});
+  }
+  EXPECT_EQ(h.node().members().Find("a")->incarnation, 2 * kMaxIncarnationJump);
+  h.Deliver("a", Gossip{}, {Harness::AliveOf("a", far)});
+  EXPECT_EQ(h.node().members().Find("a")->incarnation, far);
+  EXPECT_EQ(h.node().counters().updates_refused, 0u);
 }
 
 TEST(IncarnationBoundNodeTest, AccusationsOfOthersAtTheTopAreRefused) {
@@ -125,10 +163,13 @@ TEST(IncarnationBoundNodeTest, ARestartAtUnixTimeIsAccepted) {
   // A member never seen before may start anywhere up to the jump.
   h.Deliver("a", Gossip{}, {Harness::AliveOf("new", unix_millis)});
   EXPECT_EQ(h.StatusOf("new"), Status::kOnline);
+  // Further, it is taken at the jump (and climbs as it announces itself).
   h.Deliver("a", Gossip{},
             {Harness::AliveOf("too-far", kMaxIncarnationJump + 1)});
-  EXPECT_EQ(h.StatusOf("too-far"), Status::kUnknown);
-  EXPECT_EQ(h.node().counters().updates_refused, 1u);
+  EXPECT_EQ(h.node().members().Find("too-far")->incarnation,
+            kMaxIncarnationJump);
+  EXPECT_EQ(h.node().counters().alives_clamped, 1u);
+  EXPECT_EQ(h.node().counters().updates_refused, 0u);
 }
 
 TEST(IncarnationBoundNodeTest, MetadataVersionsBeyondTheLifeAreRefused) {
@@ -237,6 +278,44 @@ TEST(IncarnationBoundClusterTest, InsiderDatagramsAtTheTopPinNobody) {
     EXPECT_LT(seen->incarnation, 10u) << Name(i);
   }
   EXPECT_TRUE(net.AllSeeAllOnline());
+}
+
+TEST(IncarnationBoundClusterTest, AMemberPushedAJumpStillJoinsNewNodes) {
+  // The cluster fuzzer's finding, in a cluster: the insider's one Suspect
+  // at the jump takes node-1 to 2^44 + 1 at every node; a node that joins
+  // afterwards (holding 0) refused every Alive of node-1 and never saw it.
+  FakeNetwork net(absl::UnixEpoch());
+  ASSERT_TRUE(net.AddNode(TestConfig(Name(0))).ok());
+  ASSERT_TRUE(net.AddNode(TestConfig(Name(1), {TestAddress(Name(0))})).ok());
+  ASSERT_TRUE(
+      net.RunUntil([&] { return net.AllSeeAllOnline(); }, absl::Seconds(30)));
+  Prng rng(99);
+  Packet packet;
+  packet.sender = Name(0);
+  packet.message = Gossip{};
+  packet.updates = {SuspectOf(Name(1), kMaxIncarnationJump)};
+  for (int i = 0; i < 2; ++i) {
+    net.node(Name(i))->HandleDatagram(net.now(), TestAddress(Name(0)),
+                                      SealAsInsider(packet, rng));
+  }
+  const uint64_t pushed = kMaxIncarnationJump + 1;
+  ASSERT_TRUE(net.RunUntil(
+      [&] {
+        return net.AllSeeAllOnline() &&
+               net.node(Name(0))->members().Find(Name(1))->incarnation ==
+                   pushed;
+      },
+      absl::Seconds(30)));
+  ASSERT_TRUE(net.AddNode(TestConfig(Name(2), {TestAddress(Name(0))})).ok());
+  EXPECT_TRUE(net.RunUntil(
+      [&] {
+        const std::optional<MemberView> seen =
+            net.node(Name(2))->members().Find(Name(1));
+        return net.AllSeeAllOnline() && seen.has_value() &&
+               seen->incarnation == pushed;
+      },
+      absl::Minutes(1)));
+  EXPECT_GE(net.node(Name(2))->counters().alives_clamped, 1u);
 }
 
 }  // namespace

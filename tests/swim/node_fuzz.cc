@@ -7,13 +7,18 @@
 // The input is a script: each step delivers a packet (a message and
 // updates about a small pool of members, at incarnations near the bounds
 // of swim/incarnation_bound.h), a sealed body of raw bytes, a new metadata
-// map or a leave, or advances time, ticking whenever the node asks. After
+// map, a user broadcast or direct message, or a leave, or advances time,
+// ticking whenever the node asks. Packets may carry user broadcasts
+// (origins and keys from small pools, versions near the bounds). After
 // every step it checks what must always hold: no deadline in the past
 // once a Tick has run (after an input, one may be: a confirmation can
 // shorten a suspicion below its age, which means "tick at once"),
 // every datagram sent opens with the key, decodes and fits the limit, the
 // member table stays within max_members, no incarnation past the ceiling,
-// the local incarnation never goes down.
+// the local incarnation never goes down, the user broadcasts in flight,
+// remembered and waiting for delivery stay within their bounds, and the
+// node sends only the protocol versions it speaks (peers write version 1,
+// or version 2 with ranges that may share none with it).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -37,9 +42,15 @@
 #include "swim/message.h"
 #include "swim/node.h"
 #include "swim/prng.h"
+#include "swim/protocol_version.h"
 #include "swim/status.h"
+#include "swim/user_broadcast_queue.h"
+#include "swim/user_broadcasts.h"
+#include "tests/testing/fuzz_script.h"
 
 namespace {
+
+using Script = ::swim::testing::FuzzScript;
 
 constexpr char kKey[] = "fuzz-key-fuzz-key-fuzz-key-fuzz!";
 constexpr int kMaxMembers = 24;
@@ -64,24 +75,8 @@ const swim::Keyring& FuzzKeyring() {
   return *keyring;
 }
 
-// The fuzzer's bytes, read front to back; zeros once they run out.
-class Script {
- public:
-  Script(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  bool done() const { return at_ >= size_; }
-  uint8_t Byte() { return at_ < size_ ? data_[at_++] : 0; }
-  uint32_t Small() { return Byte() % 16; }
-  std::string Bytes(size_t n) {
-    std::string out;
-    while (n-- > 0 && !done()) out.push_back(static_cast<char>(Byte()));
-    return out;
-  }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t at_ = 0;
-};
+// The member the node's admission check refuses: never in its view.
+constexpr char kRefused[] = "x3";
 
 std::string Name(Script& s) {
   const uint8_t b = s.Byte();
@@ -117,7 +112,10 @@ swim::Update MakeUpdate(Script& s) {
     case 0: {
       swim::Alive alive;
       alive.member = member;
-      alive.address = AddressOf(member);
+      // Now and then another address claims the name (swim/name_policy.h).
+      alive.address = incarnation % 8 == 5
+                          ? AddressOf(absl::StrCat(member, "-elsewhere"))
+                          : AddressOf(member);
       alive.incarnation = incarnation;
       alive.metadata_version = s.Byte() % 4 == 0
                                    ? Incarnation(s)
@@ -156,9 +154,11 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
   const uint32_t seq = seqs.empty() || s.Byte() % 4 == 0
                            ? s.Small()
                            : seqs[s.Byte() % seqs.size()];
-  switch (s.Byte() % 9) {
+  switch (s.Byte() % 10) {
     case 0:
       return swim::Ping{seq, Name(s)};
+    case 8:
+      return swim::UserMessage{s.Bytes(size_t{s.Small()} * 8)};
     case 1:
       return swim::Ack{seq};
     case 2:
@@ -194,12 +194,32 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
   }
 }
 
+// A user broadcast as the wire could carry one: origins, keys and
+// versions from small pools, so that replacements and duplicates happen.
+swim::UserBroadcast MakeBroadcast(Script& s) {
+  swim::UserBroadcast b;
+  b.origin = Name(s);
+  b.key = absl::StrCat("k", s.Small() % 4);
+  b.version = s.Byte() % 4 == 0 ? ~uint64_t{0} - s.Small() : s.Small();
+  b.payload = s.Bytes(size_t{s.Small()} * 4);
+  return b;
+}
+
+// The framing a scripted peer writes in: version 1, or version 2 with a
+// range that may share no version with the node's ({3, 4}).
+swim::Framing MakeFraming(Script& s) {
+  const uint8_t b = s.Byte();
+  if (b % 2 == 0) return swim::Framing{};
+  const auto min = static_cast<uint8_t>(1 + (b >> 1) % 3);
+  return swim::Framing{2, {min, static_cast<uint8_t>(min + (b >> 3) % 2)}};
+}
+
 void Deliver(swim::Node& node, absl::Time now, const std::string& from,
-             const std::string& body, swim::Prng& rng) {
+             const std::string& body, uint8_t version, swim::Prng& rng) {
   std::string datagram;
-  if (!swim::SealDatagram(FuzzKeyring(), swim::EnvelopeOptions(), body, rng,
-                          &datagram)
-           .ok()) {
+  swim::EnvelopeOptions options;
+  options.version = version;
+  if (!swim::SealDatagram(FuzzKeyring(), options, body, rng, &datagram).ok()) {
     return;  // too large to send
   }
   node.HandleDatagram(now, AddressOf(from), datagram);
@@ -210,10 +230,18 @@ void Deliver(swim::Node& node, absl::Time now, const std::string& from,
 void DrainAndCheck(swim::Node& node, std::vector<uint32_t>& seqs) {
   while (std::optional<swim::Transmit> t = node.PollTransmit()) {
     NODE_FUZZ_CHECK(t->datagram.size() <= node.config().max_datagram_bytes);
+    swim::EnvelopeOptions options;
+    options.accepted = {swim::kOldestProtocolVersion,
+                        swim::kNewestProtocolVersion};
     absl::StatusOr<std::string> body =
-        swim::OpenDatagram(FuzzKeyring(), swim::EnvelopeOptions(), t->datagram);
+        swim::OpenDatagram(FuzzKeyring(), options, t->datagram);
     NODE_FUZZ_CHECK(body.ok());
-    absl::StatusOr<swim::Packet> packet = swim::DecodePacket(*body);
+    // Only versions the node speaks.
+    const auto version = static_cast<uint8_t>(t->datagram[0]);
+    NODE_FUZZ_CHECK(version >= node.config().protocol_version_min &&
+                    version <= node.config().protocol_version_max);
+    absl::StatusOr<swim::Packet> packet =
+        swim::DecodePacket(*body, swim::kMaxDatagramBytes, version);
     NODE_FUZZ_CHECK(packet.ok());
     if (const auto* ping = std::get_if<swim::Ping>(&packet->message)) {
       seqs.push_back(ping->seq);
@@ -224,6 +252,9 @@ void DrainAndCheck(swim::Node& node, std::vector<uint32_t>& seqs) {
   if (seqs.size() > 16) seqs.erase(seqs.begin(), seqs.end() - 16);
   while (node.PollEvent().has_value()) {
   }
+  size_t deliveries = 0;
+  while (node.PollDelivery().has_value()) ++deliveries;
+  NODE_FUZZ_CHECK(deliveries <= swim::UserBroadcasts::kMaxPendingDeliveries);
 }
 
 // One scripted input: a packet, time passing, raw sealed bytes, a leave
@@ -238,8 +269,18 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
     for (uint32_t n = s.Byte() % 4; n > 0; --n) {
       packet.updates.push_back(MakeUpdate(s));
     }
-    absl::StatusOr<std::string> body = swim::EncodePacket(packet);
-    if (body.ok()) Deliver(node, now, packet.sender, *body, rng);
+    for (uint32_t n = s.Byte() % 3; n > 0; --n) {
+      packet.broadcasts.push_back(MakeBroadcast(s));
+    }
+    for (swim::Update& update : packet.updates) {
+      if (auto* alive = std::get_if<swim::Alive>(&update)) {
+        alive->protocol = MakeFraming(s).sender_protocol;
+      }
+    }
+    const swim::Framing framing = MakeFraming(s);
+    absl::StatusOr<std::string> body = swim::EncodePacket(packet, framing);
+    if (body.ok())
+      Deliver(node, now, packet.sender, *body, framing.version, rng);
   } else if (op < 8) {  // time passes
     now += absl::Milliseconds(1 + s.Byte() * 16);
     int ticks = 0;
@@ -252,11 +293,22 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
     }
     node.Tick(now);
   } else if (op == 8) {  // raw bytes, correctly sealed
-    Deliver(node, now, Name(s), s.Bytes(s.Byte()), rng);
+    const uint8_t version = 1 + s.Byte() % 2;
+    Deliver(node, now, Name(s), s.Bytes(s.Byte()), version, rng);
   } else if (s.Byte() == 255) {
     node.Leave(now);
   } else {
-    (void)node.SetMetadata(now, {{"k", s.Bytes(s.Small())}});
+    const uint8_t what = s.Byte();
+    if (what == 255) {
+      node.Leave(now);
+    } else if (what % 3 == 0) {
+      (void)node.Broadcast(now, absl::StrCat("k", s.Small() % 4),
+                           s.Bytes(size_t{s.Small()} * 64));
+    } else if (what % 3 == 1) {
+      (void)node.SendTo(now, Name(s), s.Bytes(size_t{s.Small()} * 64));
+    } else {
+      (void)node.SetMetadata(now, {{"k", s.Bytes(s.Small())}});
+    }
   }
 }
 
@@ -266,9 +318,14 @@ void CheckInvariants(swim::Node& node, std::vector<uint32_t>& seqs,
                      uint64_t& incarnation) {
   DrainAndCheck(node, seqs);
   NODE_FUZZ_CHECK(node.members().size() <= static_cast<size_t>(kMaxMembers));
+  NODE_FUZZ_CHECK(!node.members().Find(kRefused).has_value());
   const uint64_t local = node.members().local().incarnation;
   NODE_FUZZ_CHECK(local >= incarnation && local <= swim::kMaxAliveIncarnation);
   incarnation = local;
+  NODE_FUZZ_CHECK(node.pending_broadcasts() <=
+                  swim::UserBroadcastQueue::kMaxQueuedBroadcasts);
+  NODE_FUZZ_CHECK(node.remembered_broadcasts() <=
+                  swim::UserBroadcasts::kMaxRememberedBroadcasts);
   for (const swim::MemberView& m :
        node.members().WithStatus(swim::Status::kAll)) {
     NODE_FUZZ_CHECK(m.incarnation <= swim::kMaxAliveIncarnation);
@@ -288,12 +345,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.keys = {kKey};
   config.seed_peers = {AddressOf("a")};
   config.seed = s.Byte();
+  // Odd seeds: a version 1 node; even: versions 1 and 2.
+  config.protocol_version_max = config.seed % 2 == 1 ? 1 : 2;
   config.max_members = kMaxMembers;
+  config.name_takeover = config.seed % 2 == 1;  // both name policies
   absl::Time now = absl::UnixEpoch() + absl::Hours(1);
   absl::StatusOr<std::unique_ptr<swim::Node>> created =
       swim::Node::Create(config, now);
   NODE_FUZZ_CHECK(created.ok());
   swim::Node& node = **created;
+  node.SetAdmissionCheck(
+      [](const swim::Applicant& a) { return a.name != kRefused; });
   swim::Prng rng(7);
   std::vector<uint32_t> seqs;
   uint64_t incarnation = node.members().local().incarnation;

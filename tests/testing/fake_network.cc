@@ -21,6 +21,10 @@ Config TestConfig(absl::string_view name, std::vector<std::string> seed_peers,
   config.keys = {"0123456789abcdef0123456789abcdef"};
   config.cluster_name = "test";
   config.seed_peers = std::move(seed_peers);
+  // The harness and these clusters play version 1 peers and count their
+  // datagrams exactly; tests/swim/protocol_versions_test.cc runs version 2
+  // and mixed clusters.
+  config.protocol_version_max = 1;
   // Distinct per name unless given.
   if (seed == 0) {
     seed = 1469598103934665603ULL;

@@ -72,6 +72,10 @@ class FakeNetwork {
   void Partition(const std::vector<std::string>& side);
   void Heal();
 
+  // Puts what the nodes queued to send on the wire now (after calling a
+  // node's API directly, e.g. Node::Join, which sets no timer to be due).
+  void Flush() { Collect(); }
+
   // Delivers datagrams and runs timers until `end` (inclusive).
   void RunUntil(absl::Time end);
   void RunFor(absl::Duration duration) { RunUntil(now_ + duration); }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of the datagram inspector: it takes the cluster secret
 # as the nodes do, decodes what it should, and rejects with the right reason
-# and exit status what it should not.
+# and exit status what it should not; capture and relay modes against real
+# swim_demo processes.
 set -euo pipefail
 
 inspect="$1"
@@ -91,7 +92,7 @@ body_hex="${hex:36:$((${#hex} - 36 - 32))}"
 # shellcheck disable=SC2001,SC2059 # sed pairs hex digits; the format is the bytes
 printf "$(sed 's/../\\x&/g' <<<"$body_hex")" >"$tmp/body.bin"
 expect 0 'message: ping seq=42' -- --body --file="$tmp/body.bin"
-printf '\x0a\x01a\x00' >"$tmp/bad-body.bin"
+printf '\x0b\x01a\x00' >"$tmp/bad-body.bin"  # 11: no such type
 expect 2 'drop reason: unknown_type' -- --body --file="$tmp/bad-body.bin"
 
 # Capture mode, against real swim_demo processes that take the inspector
@@ -112,9 +113,12 @@ capture() {
   port="$(sed -n 's/.*listening on 127.0.0.1://p' "$work/$name.err")"
 }
 
-# The demo's own secret, as the nodes take it: every datagram decodes.
+# The demo's own secret, as the nodes take it: every datagram decodes. A
+# version 1 demo sends only its join syncs to a peer that never answers (a
+# version 2 one follows some with an announcement, checked below).
 capture good --count=2 --json --secret="$secret"
-SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --protocol_version_max=1 \
+  --peer="127.0.0.1:$port" \
   >/dev/null 2>&1 &
 demo_pid=$!
 pids+=("$demo_pid")
@@ -138,6 +142,79 @@ kill -INT "$demo_pid"
 wait "$demo_pid" || true
 grep -q '^127.0.0.1:[0-9]* [0-9]*B dropped unknown_key: ' "$work/wrong.out" ||
   fail "no drop line: $(cat "$work/wrong.out")"
+
+# A version 2 demo (the default) follows its first join sync to a peer of
+# unknown version with a version 2 announcement, its own Alive with its
+# range: the capture decodes both.
+capture v2 --count=2 --json --secret="$secret"
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+  >/dev/null 2>&1 &
+demo_pid=$!
+pids+=("$demo_pid")
+wait "$capture_pid" || fail "capture exited $?"
+kill -INT "$demo_pid"
+wait "$demo_pid" || true
+sed -n 1p "$work/v2.out" | grep -q '"message":"sync reply_wanted=yes"' ||
+  fail "no join sync first: $(cat "$work/v2.out")"
+sed -n 2p "$work/v2.out" |
+  grep -q '"message":"gossip","updates":\["alive .* protocol=1..2"' ||
+  fail "no version 2 announcement: $(cat "$work/v2.out")"
+# Relay mode between two real nodes: X's seed is the relay, which forwards
+# to B; B's answer comes back through it. Both directions print decoded.
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" >"$work/b.out" 2>&1 &
+pids+=($!)
+wait_for "grep -q '(local)' $work/b.out"
+b_name="$(grep -m1 '(local)' "$work/b.out" | cut -d' ' -f2)"
+"$inspect" --listen=127.0.0.1:0 --relay_to="$b_name" --count=4 --json \
+  --duration=20s --secret="$secret" >"$work/relay.out" 2>"$work/relay.err" &
+relay_pid=$!
+pids+=("$relay_pid")
+wait_for "grep -q 'listening on 127.0.0.1:[0-9]*, relaying to $b_name' $work/relay.err"
+port="$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\),.*/\1/p' "$work/relay.err")"
+# (A join retry only after 2 s. Each side follows its first datagram to the
+# other, a peer of unknown version, with a version 2 announcement: four
+# datagrams in all.)
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+  --join_retry=2s --join_retry_max=2s >"$work/x.out" 2>&1 &
+x_pid=$!
+pids+=("$x_pid")
+wait "$relay_pid" || fail "relay exited $?"
+wait_for "grep -q '(local)' $work/x.out"
+x_name="$(grep -m1 '(local)' "$work/x.out" | cut -d' ' -f2)"
+# X reached B through the relay and took it in.
+wait_for "grep -q '^[0-9:.]* $b_name online' $work/x.out"
+kill -INT "$x_pid"
+grep -q "^{\"direction\":\"forward\",\"to\":\"$b_name\",\"from\":\"$x_name\",\"bytes\":[0-9]*,\"key_id\":\"2cde12fc\",.*\"message\":\"sync reply_wanted=yes\"" "$work/relay.out" ||
+  fail "no decoded forward line: $(cat "$work/relay.out")"
+grep "^{\"direction\":\"reply\",\"to\":\"$x_name\",\"from\":\"$b_name\",\"bytes\":[0-9]*,\"key_id\":\"2cde12fc\",.*\"message\":\"sync reply_wanted=no\"" "$work/relay.out" >"$work/reply.line" ||
+  fail "no decoded reply line: $(cat "$work/relay.out")"
+grep -qF "\"updates\":[\"alive \\\"$b_name\\\"" "$work/reply.line" ||
+  fail "B's reply does not list B: $(cat "$work/relay.out")"
+grep -q 'relayed [0-9]* datagrams to .* and [0-9]* back; 1 flows' "$work/relay.err" ||
+  fail "no summary: $(cat "$work/relay.err")"
+# As text, with the direction as an arrow; a wrong secret still relays
+# (the relay forwards whatever it gets) and says why a node drops it.
+"$inspect" --listen=127.0.0.1:0 --relay_to="$b_name" --count=4 \
+  --duration=20s --secret='not the demo secret' >"$work/relay2.out" \
+  2>"$work/relay2.err" &
+relay_pid=$!
+pids+=("$relay_pid")
+wait_for "grep -q 'relaying to' $work/relay2.err"
+port="$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\),.*/\1/p' "$work/relay2.err")"
+SWIM_SECRET="$secret" "$demo" "${demo_flags[@]}" --peer="127.0.0.1:$port" \
+  --join_retry=2s --join_retry_max=2s >"$work/y.out" 2>&1 &
+y_pid=$!
+pids+=("$y_pid")
+wait "$relay_pid" || fail "relay exited $?"
+kill -INT "$y_pid"
+grep -q "^127.0.0.1:[0-9]* -> $b_name [0-9]*B dropped unknown_key: " \
+  "$work/relay2.out" || fail "no text forward line: $(cat "$work/relay2.out")"
+grep -q "^$b_name -> 127.0.0.1:[0-9]* [0-9]*B dropped unknown_key: " \
+  "$work/relay2.out" || fail "no text reply line: $(cat "$work/relay2.out")"
+expect 1 'relay_to needs --listen' -- --secret="$secret" \
+  --relay_to=127.0.0.1:9
+expect 1 'relay_to=nonsense' -- --secret="$secret" --listen=127.0.0.1:0 \
+  --relay_to=nonsense
 
 # --duration bounds a quiet capture.
 SWIM_SECRET="$secret" "$inspect" --listen=127.0.0.1:0 --duration=300ms \

@@ -1,0 +1,95 @@
+// What a node knows of its peers' protocol versions, and the version it
+// talks to each in (swim/protocol.md, "Protocol versions").
+//
+// Peers are known by address, as datagrams are sent to addresses. A range
+// is learned directly from the head of a datagram of version 2 or later
+// (the sender's own word, which wins) or from an Alive that advertises it
+// (gossip: a member's range as it announced it). To a peer of unknown range
+// the node talks in its oldest version, and, while that is version 1 and it
+// speaks 2, follows the first such datagram and every 64th after with a
+// version 2 announcement (a Gossip with its own Alive): a version 1
+// node drops it as bad_version and nothing else; a version 2 node learns
+// the range and answers in version 2 from then on. Eight version 1
+// datagrams in a row from a peer we talk to in version 2 make its range
+// unknown again (it was rolled back; a version 2 node that knows us never
+// sends version 1, only a few in flight as it learns our range).
+//
+//   ProtocolPeers peers(ctx);
+//   peers.OnPacket(from_address, packet);          // learn
+//   std::optional<Framing> framing = peers.FramingFor(to_address);
+//   if (!framing) return;                          // no common version
+//   ... send; then if (peers.ShouldAnnounce(to_address, framing->version))
+//   ...   send an announcement
+#ifndef SWIM_PROTOCOL_PEERS_H_
+#define SWIM_PROTOCOL_PEERS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "swim/codec.h"
+#include "swim/message.h"
+#include "swim/node_context.h"
+#include "swim/packet_view.h"
+#include "swim/protocol_version.h"
+
+namespace swim {
+
+class ProtocolPeers {
+ public:
+  explicit ProtocolPeers(NodeContext& ctx);
+
+  ProtocolPeers(const ProtocolPeers&) = delete;
+  ProtocolPeers& operator=(const ProtocolPeers&) = delete;
+
+  // The range this node speaks (its config's).
+  ProtocolRange local() const { return local_; }
+
+  // ---- Learning. ----
+  // A datagram of packet.version arrived from `from_address` (not from
+  // ourselves): learns the sender's range from a version 2 head, and the
+  // ranges its Alive updates advertise. A version 1 datagram from a peer
+  // believed to speak 2 counts towards making its range unknown again.
+  void OnPacket(absl::string_view from_address, const PacketView& packet);
+  // A member known from outside the protocol (Node::AddKnownMembers).
+  void OnKnown(const Alive& alive);
+
+  // ---- Sending. ----
+  // How to write a datagram to `to_address`; nullopt (and counted in
+  // counters.versions.no_overlap) if its range shares no version with ours.
+  std::optional<Framing> FramingFor(absl::string_view to_address) const;
+  // A datagram of `version` went to `to_address`: whether a version 2
+  // announcement should follow it (see above); counts it if so.
+  bool ShouldAnnounce(absl::string_view to_address, uint8_t version);
+  // The framing of announcements: the oldest version from 2 on we speak.
+  Framing AnnouncementFraming() const;
+  // The range to advertise in the Alive of a member at `address`: ours for
+  // the local member, else what we learned ({0, 0} if nothing).
+  ProtocolRange AdvertisedRange(bool local, absl::string_view address) const;
+
+  // The known range of the peer at `address` ({0, 0} if unknown).
+  ProtocolRange RangeOf(absl::string_view address) const;
+
+ private:
+  struct Peer {
+    ProtocolRange range;             // {0, 0}: unknown
+    bool direct = false;             // learned from the peer's own datagram
+    uint32_t unknown_sends = 0;      // datagrams sent while unknown
+    uint32_t version1_in_a_row = 0;  // received while we talk 2 to it
+  };
+
+  // The entry for `address`, made if need be (the table is cleared, and
+  // counted, when it would exceed config.max_members entries).
+  Peer& Entry(absl::string_view address);
+  void LearnFromGossip(absl::string_view address, ProtocolRange range);
+
+  NodeContext& ctx_;
+  ProtocolRange local_;
+  absl::flat_hash_map<std::string, Peer> peers_;
+};
+
+}  // namespace swim
+
+#endif  // SWIM_PROTOCOL_PEERS_H_
