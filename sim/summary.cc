@@ -87,7 +87,8 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
                   s.counters.drops[static_cast<size_t>(DropReason::kReplayed)],
                   " replayed and ",
                   s.counters.drops[static_cast<size_t>(DropReason::kStale)],
-                  " stale requests refused\n");
+                  " stale requests refused, ", s.counters.requests_unstamped,
+                  " answered unstamped (version 1)\n");
   const Counters::Versions& v = s.counters.versions;
   const uint64_t bad_version =
       s.counters.drops[static_cast<size_t>(DropReason::kBadVersion)];

@@ -28,10 +28,13 @@ using ::swim::testing::TestConfig;
 
 constexpr char kSpoofed[] = "198.51.100.99:53";
 
+constexpr Framing kV2{2, {1, 2}};
+
 // A node enforcing the rules, knowing `n` members (learnt as news, so that
 // its packets have gossip to carry) and a large metadata map of its own.
-Harness Strict(int n) {
+Harness Strict(int n, int protocol_version_max = 1) {
   Config config = TestConfig("me");
+  config.protocol_version_max = protocol_version_max;
   config.metadata["blob"] = std::string(20000, 'x');
   Harness h(config, /*trust_addresses=*/false);
   // Ten at a time: each Gossip datagram must fit the limit.
@@ -121,9 +124,9 @@ TEST(AmplificationTest, ALargeReplyWaitsForTheChallengeAndThenGoesWhole) {
 }
 
 TEST(AmplificationTest, AReplayedRequestIsRefusedAndCounted) {
-  Harness h = Strict(50);
+  Harness h = Strict(50, 2);
   const std::string datagram =
-      h.Seal(PacketOf("a", SyncDigest{true, {1, 2, 3, 4}, Stamp(h)}));
+      h.Seal(PacketOf("a", SyncDigest{true, {1, 2, 3, 4}, Stamp(h)}), kV2);
   h.node().HandleDatagram(h.now(), TestAddress("a"), datagram);
   EXPECT_FALSE(h.Drain().empty());  // the challenge
   for (int i = 0; i < 5; ++i) {
@@ -145,20 +148,38 @@ TEST(AmplificationTest, AReplayedRequestIsRefusedAndCounted) {
 }
 
 TEST(AmplificationTest, RequestsWithoutAStampAreStaleAndClocksNeedNotAgree) {
-  Harness h = Strict(10);
+  Harness h = Strict(10, 2);
   h.node().HandleDatagram(h.now(), TestAddress("a"),
-                          h.Seal(PacketOf("a", Sync{true, 0})));
+                          h.Seal(PacketOf("a", Sync{true, 0}), kV2));
   EXPECT_EQ(Drops(h, DropReason::kStale), 1u);
   EXPECT_EQ(h.node().counters().replies_deferred, 0u);
   // Senders whose clocks are far off ours (another host's monotonic
   // clock, a drifting one) are heard.
   const uint64_t day = absl::ToInt64Microseconds(absl::Hours(24));
   h.node().HandleDatagram(h.now(), TestAddress("b"),
-                          h.Seal(PacketOf("b", Sync{true, Stamp(h) + day})));
+                          h.Seal(PacketOf("b", Sync{true, Stamp(h) + day}), kV2));
   h.node().HandleDatagram(h.now(), TestAddress("c"),
-                          h.Seal(PacketOf("c", Sync{true, 17})));
+                          h.Seal(PacketOf("c", Sync{true, 17}), kV2));
   EXPECT_EQ(Drops(h, DropReason::kStale), 1u);
   EXPECT_EQ(h.node().counters().replies_deferred, 2u);
+}
+
+// Version 1 has no stamps (nodes before them): its requests are answered
+// without replay protection, counted, and still held to 3x.
+TEST(AmplificationTest, Version1RequestsAreUnstampedButStillHeldTo3x) {
+  Harness h = Strict(50);
+  const std::string datagram =
+      h.Seal(PacketOf("a", SyncDigest{true, {1, 2, 3, 4}, Stamp(h)}));
+  for (int i = 0; i < 3; ++i) {
+    h.node().HandleDatagram(h.now(), kSpoofed, datagram);
+  }
+  EXPECT_EQ(Drops(h, DropReason::kReplayed), 0u);
+  EXPECT_EQ(h.node().counters().requests_unstamped, 3u);
+  for (const Sent& s : h.Drain()) {
+    if (s.to != kSpoofed) continue;
+    EXPECT_LE(s.bytes, 3 * datagram.size());
+    EXPECT_FALSE(std::holds_alternative<Sync>(s.packet.message));
+  }
 }
 
 TEST(AmplificationTest, DeferredRequestsAreBoundedAndExpire) {

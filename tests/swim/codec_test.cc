@@ -77,27 +77,24 @@ std::vector<Golden> Goldens() {
   request.member = "c";
   request.version = 9;
   request.offset = 1200;
-  request.stamp = 0x7f;
   Sync sync;
   sync.reply_wanted = true;
-  sync.stamp = 300;
   SyncDigest digest;
   digest.reply_wanted = true;
   digest.buckets = {1, 0x0102030405060708};
-  digest.stamp = 1;
   return {
       {"ping", MakePacket(Ping{5, "b"}), "01016105016200"},
       {"ack", MakePacket(Ack{300}), "020161ac0200"},
       {"nack", MakePacket(Nack{0xffffffff}), "030161ffffffff0f00"},
       {"ping_req", MakePacket(PingReq{6, "b", "h:1"}),
        "04016106016203683a3100"},
-      {"sync", MakePacket(sync), "05016101ac0200"},
-      {"sync_no_reply", MakePacket(Sync{}), "050161000000"},
-      {"meta_request", MakePacket(request), "060161016309b0097f00"},
+      {"sync", MakePacket(sync), "0501610100"},
+      {"sync_no_reply", MakePacket(Sync{}), "0501610000"},
+      {"meta_request", MakePacket(request), "060161016309b00900"},
       {"meta_chunk", MakePacket(chunk), "070161016309f0a204b0090378797a00"},
       {"gossip", MakePacket(Gossip{}), "08016100"},
       {"sync_digest", MakePacket(digest),
-       "0901610102010000000000000008070605040302010100"},
+       "09016101020100000000000000080706050403020100"},
       {"alive", MakePacket(Gossip{}, {large_metadata}),
        "08016101"
        "0101630d31302e302e302e313a37393436ac020900f0a204"},

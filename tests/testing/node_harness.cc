@@ -29,11 +29,12 @@ Harness::Harness(Config config, bool trust_addresses)
 
 Harness::Harness() : Harness(TestConfig("me")) {}
 
-std::string Harness::Seal(const Packet& packet) {
-  std::string body = EncodePacket(packet).value();
+std::string Harness::Seal(const Packet& packet, Framing framing) {
+  std::string body = EncodePacket(packet, framing).value();
+  EnvelopeOptions options;
+  options.version = framing.version;
   std::string datagram;
-  EXPECT_TRUE(
-      SealDatagram(keyring_, EnvelopeOptions(), body, rng_, &datagram).ok());
+  EXPECT_TRUE(SealDatagram(keyring_, options, body, rng_, &datagram).ok());
   return datagram;
 }
 
@@ -76,10 +77,15 @@ std::vector<Sent> Harness::Drain() {
   std::vector<Sent> sent;
   while (std::optional<Transmit> t = node_->PollTransmit()) {
     EXPECT_LE(t->datagram.size(), node_->config().max_datagram_bytes);
+    // Either version (the envelope's first byte) when the node speaks 2.
+    EnvelopeOptions options;
+    options.accepted = {1, 2};
     absl::StatusOr<std::string> body =
-        OpenDatagram(keyring_, EnvelopeOptions(), t->datagram);
+        OpenDatagram(keyring_, options, t->datagram);
     EXPECT_TRUE(body.ok()) << body.status();
-    absl::StatusOr<Packet> packet = DecodePacket(*body);
+    const uint8_t version = static_cast<uint8_t>(t->datagram[0]);
+    absl::StatusOr<Packet> packet =
+        DecodePacket(*body, node_->config().max_datagram_bytes, version);
     EXPECT_TRUE(packet.ok()) << packet.status();
     sent.push_back(Sent{t->to_address, *packet, t->datagram.size()});
   }

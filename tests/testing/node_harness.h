@@ -19,6 +19,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/codec.h"
 #include "swim/config.h"
 #include "swim/keyring.h"
 #include "swim/message.h"
@@ -52,7 +53,9 @@ class Harness {
   Node& node() { return *node_; }
   absl::Time now() const { return now_; }
 
-  std::string Seal(const Packet& packet);
+  // In `framing` (version 1 unless told; request stamps travel only in
+  // version 2).
+  std::string Seal(const Packet& packet, Framing framing = {});
 
   // Requests that need a stamp (swim/replay_guard.h) and have none get a
   // fresh one.

@@ -154,7 +154,8 @@ pids+=("$demo_pid")
 wait "$capture_pid" || fail "capture exited $?"
 kill -INT "$demo_pid"
 wait "$demo_pid" || true
-sed -n 1p "$work/v2.out" | grep -q '"message":"sync reply_wanted=yes"' ||
+# (in version 1, which carries no request stamp: stamp=0)
+sed -n 1p "$work/v2.out" | grep -q '"message":"sync reply_wanted=yes stamp=0"' ||
   fail "no join sync first: $(cat "$work/v2.out")"
 sed -n 2p "$work/v2.out" |
   grep -q '"message":"gossip","updates":\["alive .* protocol=1..2"' ||
