@@ -324,7 +324,8 @@ absl::Status PutHead(std::string& out, absl::string_view sender,
     return absl::InvalidArgumentError("a version 2 head needs a proper range");
   }
   if (absl::Status s = CheckName("sender", sender); !s.ok()) return s;
-  if (absl::Status s = std::visit(MessageEncoder{out, sender, framing.version}, message);
+  if (absl::Status s =
+          std::visit(MessageEncoder{out, sender, framing.version}, message);
       !s.ok()) {
     return s;
   }

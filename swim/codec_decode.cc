@@ -422,7 +422,8 @@ absl::Status ReadMessage(WireReader& in, uint8_t version, PacketView* packet) {
   if (absl::Status s = ReadName(in, "sender", &packet->sender); !s.ok()) {
     return s;
   }
-  if (version < 2) return ReadMessageFields(in, type, version, &packet->message);
+  if (version < 2)
+    return ReadMessageFields(in, type, version, &packet->message);
   if (absl::Status s =
           ReadRange(in, "sender protocol range", &packet->sender_protocol);
       !s.ok()) {

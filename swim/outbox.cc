@@ -119,7 +119,8 @@ void Outbox::SendWithGossip(absl::string_view to_address,
 bool Outbox::SendReply(absl::string_view to_address, const Message& message,
                        size_t max_bytes, std::optional<uint32_t> buddy) {
   const size_t budget = std::min(body_budget_, MaxEnvelopeBodyBytes(max_bytes));
-  absl::StatusOr<PacketWriter> writer = StartPacket(to_address, message, budget);
+  absl::StatusOr<PacketWriter> writer =
+      StartPacket(to_address, message, budget);
   if (!writer.ok()) return false;
   AddGossip(*writer, buddy);
   if (budget < body_budget_ && broadcasts_.queued() > 0) {
@@ -153,7 +154,8 @@ bool Outbox::SendGossip(absl::string_view to_address,
 bool Outbox::SendBare(absl::string_view to_address, const Message& message,
                       size_t max_bytes) {
   const size_t budget = std::min(body_budget_, MaxEnvelopeBodyBytes(max_bytes));
-  absl::StatusOr<PacketWriter> writer = StartPacket(to_address, message, budget);
+  absl::StatusOr<PacketWriter> writer =
+      StartPacket(to_address, message, budget);
   if (!writer.ok()) return false;
   if (validation_ != nullptr) {
     if (const Ping* ping = std::get_if<Ping>(&message)) {

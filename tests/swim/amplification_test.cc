@@ -156,8 +156,9 @@ TEST(AmplificationTest, RequestsWithoutAStampAreStaleAndClocksNeedNotAgree) {
   // Senders whose clocks are far off ours (another host's monotonic
   // clock, a drifting one) are heard.
   const uint64_t day = absl::ToInt64Microseconds(absl::Hours(24));
-  h.node().HandleDatagram(h.now(), TestAddress("b"),
-                          h.Seal(PacketOf("b", Sync{true, Stamp(h) + day}), kV2));
+  h.node().HandleDatagram(
+      h.now(), TestAddress("b"),
+      h.Seal(PacketOf("b", Sync{true, Stamp(h) + day}), kV2));
   h.node().HandleDatagram(h.now(), TestAddress("c"),
                           h.Seal(PacketOf("c", Sync{true, 17}), kV2));
   EXPECT_EQ(Drops(h, DropReason::kStale), 1u);

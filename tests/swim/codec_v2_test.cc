@@ -120,8 +120,8 @@ TEST(CodecV2Test, RequestStampsOnlyInVersion2) {
   digest.reply_wanted = true;
   digest.buckets = {1, 0x0102030405060708};
   digest.stamp = 1;
-  for (const Message& message : {Message(sync), Message(request),
-                                 Message(digest)}) {
+  for (const Message& message :
+       {Message(sync), Message(request), Message(digest)}) {
     packet.message = message;
     absl::StatusOr<Packet> back =
         DecodePacket(EncodePacket(packet, kV2).value(), 1400, 2);
@@ -133,8 +133,7 @@ TEST(CodecV2Test, RequestStampsOnlyInVersion2) {
   }
   // Version 1 bytes with a stamp appended do not decode (what follows the
   // fields is read as the update count: 0xac, 2 bytes left).
-  EXPECT_EQ(ReasonFor(Unhex("05016101ac0200"), 1),
-            DropReason::kTooManyEntries);
+  EXPECT_EQ(ReasonFor(Unhex("05016101ac0200"), 1), DropReason::kTooManyEntries);
 }
 
 TEST(CodecV2Test, RandomPacketsRoundTripInVersion2) {
