@@ -83,11 +83,14 @@ std::vector<swim::Transmit> Drain(swim::Node& node) {
 // The message type index a datagram carries; kMessageTypeCount if it does
 // not open.
 size_t TypeOf(const swim::Keyring& keyring, const std::string& datagram) {
+  // Either version: the envelope's first byte says which.
   swim::EnvelopeOptions options;
+  options.accepted = {1, 2};
   absl::StatusOr<std::string> body =
       swim::OpenDatagram(keyring, options, datagram);
   if (!body.ok()) return swim::kMessageTypeCount;
-  absl::StatusOr<swim::Packet> packet = swim::DecodePacket(*body);
+  absl::StatusOr<swim::Packet> packet = swim::DecodePacket(
+      *body, options.max_datagram_bytes, static_cast<uint8_t>(datagram[0]));
   if (!packet.ok()) return swim::kMessageTypeCount;
   return packet->message.index();
 }
