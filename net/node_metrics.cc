@@ -123,6 +123,41 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
        c.suspicion_confirmations},
       {"swim_refutations_total", "Suspicions of this node it refuted.",
        c.refutations},
+      {"swim_name_conflicts_total",
+       "Claims of a live member's name from another address.",
+       c.name_conflicts},
+      {"swim_address_changes_total",
+       "Members seen back under their name at a new address.",
+       c.address_changes},
+      {"swim_admissions_vetoed_total",
+       "Members the application's admission check refused.",
+       c.admissions_vetoed},
+      {"swim_members_declared_offline_total", "Suspicions that timed out here.",
+       c.members_declared_offline},
+      {"swim_syncs_sent_total", "State syncs sent.", c.syncs_sent},
+      {"swim_digests_sent_total", "Sync digests sent.", c.digests_sent},
+      {"swim_churn_syncs_total", "Sync exchanges started because of churn.",
+       c.churn_syncs},
+      {"swim_metadata_fetched_total", "Metadata maps completed through chunks.",
+       c.metadata_fetched},
+      {"swim_updates_sent_total", "Gossip updates piggybacked.",
+       c.updates_sent},
+  };
+  for (const auto& counter : counters) {
+    out.Counter(counter.family, counter.help, counter.value);
+  }
+  out.Gauge("swim_health_score",
+            "Lifeguard's local health score (0 is healthy).",
+            c.health_score < 0 ? 0 : static_cast<uint64_t>(c.health_score));
+}
+
+// swim::Counters' refusals and clamps of the bounded tables.
+void AddRefusalEvents(const Counters& c, SampleList& out) {
+  const struct {
+    absl::string_view family;
+    absl::string_view help;
+    uint64_t value;
+  } counters[] = {
       {"swim_updates_refused_total",
        "Updates refused for moving an incarnation or metadata version too "
        "far.",
@@ -147,25 +182,19 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
        c.out_of_turn_refused},
       {"swim_backlog_refused_total",
        "Members not added to the full gossip backlog.", c.backlog_refused},
-      {"swim_name_conflicts_total",
-       "Claims of a live member's name from another address.",
-       c.name_conflicts},
-      {"swim_address_changes_total",
-       "Members seen back under their name at a new address.",
-       c.address_changes},
-      {"swim_admissions_vetoed_total",
-       "Members the application's admission check refused.",
-       c.admissions_vetoed},
-      {"swim_members_declared_offline_total", "Suspicions that timed out here.",
-       c.members_declared_offline},
-      {"swim_syncs_sent_total", "State syncs sent.", c.syncs_sent},
-      {"swim_digests_sent_total", "Sync digests sent.", c.digests_sent},
-      {"swim_churn_syncs_total", "Sync exchanges started because of churn.",
-       c.churn_syncs},
-      {"swim_metadata_fetched_total", "Metadata maps completed through chunks.",
-       c.metadata_fetched},
-      {"swim_updates_sent_total", "Gossip updates piggybacked.",
-       c.updates_sent},
+  };
+  for (const auto& counter : counters) {
+    out.Counter(counter.family, counter.help, counter.value);
+  }
+}
+
+// swim::Counters::Versions (swim/protocol_peers.h).
+void AddVersionEvents(const Counters& c, SampleList& out) {
+  const struct {
+    absl::string_view family;
+    absl::string_view help;
+    uint64_t value;
+  } counters[] = {
       {"swim_version_messages_skipped_total",
        "Messages of unknown types skipped (protocol version 2 on).",
        c.versions.messages_skipped},
@@ -184,6 +213,19 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
       {"swim_version_table_resets_total",
        "Times the table of peers' protocol ranges filled and was cleared.",
        c.versions.table_resets},
+  };
+  for (const auto& counter : counters) {
+    out.Counter(counter.family, counter.help, counter.value);
+  }
+}
+
+// swim::UserCounters: application broadcasts and direct messages.
+void AddUserEvents(const Counters& c, SampleList& out) {
+  const struct {
+    absl::string_view family;
+    absl::string_view help;
+    uint64_t value;
+  } counters[] = {
       {"swim_user_broadcasts_sent_total", "Broadcast calls accepted.",
        c.user.broadcasts_sent},
       {"swim_user_broadcasts_delivered_total",
@@ -218,9 +260,6 @@ void AddProtocolEvents(const Counters& c, SampleList& out) {
   for (const auto& counter : counters) {
     out.Counter(counter.family, counter.help, counter.value);
   }
-  out.Gauge("swim_health_score",
-            "Lifeguard's local health score (0 is healthy).",
-            c.health_score < 0 ? 0 : static_cast<uint64_t>(c.health_score));
 }
 
 // swim::Counters' no-amplification and replay-guard counters
@@ -344,6 +383,9 @@ std::vector<MetricSample> NodeMetrics(const UdpNodeStats& stats,
   AddProtocol(stats.node, out);
   AddProtocolEvents(stats.node, out);
   AddAmplificationEvents(stats.node, out);
+  AddUserEvents(stats.node, out);
+  AddRefusalEvents(stats.node, out);
+  AddVersionEvents(stats.node, out);
   AddSocket(stats.socket, out);
   AddResolver(stats.resolver, out);
   out.Gauge("swim_loop_stall_max_microseconds",
