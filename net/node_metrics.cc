@@ -248,12 +248,53 @@ void AddVersionsAndUserTraffic(const Counters& c, SampleList& out) {
   AddRows(rows, out);
 }
 
+// swim::Counters' no-amplification and replay-guard counters
+// (swim/protocol.md, "No amplification").
+void AddAmplificationEvents(const Counters& c, SampleList& out) {
+  const CounterRow rows[] = {
+      {"swim_addresses_validated_total",
+       "Source addresses validated by an ack to our ping.",
+       c.addresses_validated},
+      {"swim_validated_addresses_forgotten_total",
+       "Validated addresses forgotten to make room.",
+       c.validated_addresses_forgotten},
+      {"swim_challenges_sent_total",
+       "Challenge pings sent to unvalidated requesters.", c.challenges_sent},
+      {"swim_replies_deferred_total",
+       "Large-reply requests deferred until their address is validated.",
+       c.replies_deferred},
+      {"swim_deferred_released_total",
+       "Deferred requests answered once their address was validated.",
+       c.deferred_released},
+      {"swim_deferred_dropped_total", "Deferred requests dropped for room.",
+       c.deferred_dropped},
+      {"swim_deferred_expired_total",
+       "Deferred requests whose address never answered the challenge.",
+       c.deferred_expired},
+      {"swim_replies_trimmed_total",
+       "Replies to unvalidated addresses whose gossip was cut to 3x.",
+       c.replies_trimmed},
+      {"swim_stamp_senders_forgotten_total",
+       "Request senders the replay guard forgot to make room.",
+       c.stamp_senders_forgotten},
+      {"swim_stamp_series_restarted_total",
+       "Request senders whose stamps went back, taken as restarts.",
+       c.stamp_series_restarted},
+      {"swim_requests_unstamped_total",
+       "Large-reply requests in protocol version 1 (no stamp), answered "
+       "without replay protection.",
+       c.requests_unstamped},
+  };
+  AddRows(rows, out);
+}
+
 // swim::Counters' scalar counters and the health gauge.
 void AddProtocolEvents(const Counters& c, SampleList& out) {
   AddProbing(c, out);
   AddRefusals(c, out);
   AddExchanges(c, out);
   AddVersionsAndUserTraffic(c, out);
+  AddAmplificationEvents(c, out);
   out.Gauge("swim_health_score",
             "Lifeguard's local health score (0 is healthy).",
             c.health_score < 0 ? 0 : static_cast<uint64_t>(c.health_score));

@@ -78,6 +78,17 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
       s.counters.members_declared_offline, " OFFLINE declarations, ",
       s.counters.updates_refused, " updates refused (incarnation bound), ",
       s.counters.members_refused, " members refused (max_members)\n");
+  absl::StrAppend(out, "validation      ", s.counters.challenges_sent,
+                  " challenges, ", s.counters.addresses_validated,
+                  " addresses validated, ", s.counters.replies_deferred,
+                  " requests deferred (", s.counters.deferred_released,
+                  " answered, ", s.counters.deferred_dropped, " dropped, ",
+                  s.counters.deferred_expired, " expired), ",
+                  s.counters.drops[static_cast<size_t>(DropReason::kReplayed)],
+                  " replayed and ",
+                  s.counters.drops[static_cast<size_t>(DropReason::kStale)],
+                  " stale requests refused, ", s.counters.requests_unstamped,
+                  " answered unstamped (version 1)\n");
   const Counters::Versions& v = s.counters.versions;
   const uint64_t bad_version =
       s.counters.drops[static_cast<size_t>(DropReason::kBadVersion)];

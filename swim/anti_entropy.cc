@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "swim/codec.h"
 #include "swim/fixed_log.h"
+#include "swim/replay_guard.h"
 #include "swim/state_digest.h"
 
 namespace swim {
@@ -42,7 +43,8 @@ absl::Duration AntiEntropy::CurrentSyncInterval() const {
   return ctx_.config.sync_interval * multiplier;
 }
 
-void AntiEntropy::SendState(absl::string_view to_address, bool reply_wanted,
+void AntiEntropy::SendState(absl::Time now, absl::string_view to_address,
+                            bool reply_wanted,
                             const std::vector<bool>& buckets) {
   const Members& members = ctx_.members;
   ++ctx_.counters.syncs_sent;
@@ -66,6 +68,7 @@ void AntiEntropy::SendState(absl::string_view to_address, bool reply_wanted,
   // datagram. Every datagram is useful on its own.
   Sync sync;
   sync.reply_wanted = reply_wanted;
+  if (reply_wanted) sync.stamp = NextRequestStamp(ctx_.last_stamp, now);
   std::optional<PacketWriter> writer;
   for (uint32_t id : ids) {
     // Inline metadata, in this datagram or a fresh one; else without.
@@ -76,6 +79,7 @@ void AntiEntropy::SendState(absl::string_view to_address, bool reply_wanted,
         if (!started.ok()) return;
         writer.emplace(std::move(*started));
         sync.reply_wanted = false;
+        sync.stamp = 0;
       }
       if (writer->Add(outbox_.UpdateFor(id, /*inline_metadata=*/attempt < 2))) {
         break;
@@ -91,24 +95,28 @@ void AntiEntropy::SendState(absl::string_view to_address, bool reply_wanted,
   }
 }
 
-void AntiEntropy::SendDigest(absl::string_view to_address, bool reply_wanted) {
+void AntiEntropy::SendDigest(absl::Time now, absl::string_view to_address,
+                             bool reply_wanted) {
   ++ctx_.counters.digests_sent;
   SyncDigest digest;
   digest.reply_wanted = reply_wanted;
+  // Even without reply_wanted a digest asks for the buckets that differ.
+  digest.stamp = NextRequestStamp(ctx_.last_stamp, now);
   digest.buckets = ComputeDigest(
       ctx_.members, static_cast<size_t>(ctx_.config.sync_digest_buckets));
   outbox_.SendWithGossip(to_address, digest);
 }
 
-void AntiEntropy::OnSync(const Sync& sync, absl::string_view from_address) {
+void AntiEntropy::OnSync(absl::Time now, const Sync& sync,
+                         absl::string_view from_address) {
   if (!sync.reply_wanted && !awaited_.empty()) {
     auto it = awaited_.find(std::string(from_address));
     if (it != awaited_.end()) answered_.insert(*it);
   }
-  if (sync.reply_wanted) SendState(from_address, /*reply_wanted=*/false);
+  if (sync.reply_wanted) SendState(now, from_address, /*reply_wanted=*/false);
 }
 
-void AntiEntropy::OnSyncDigest(const SyncDigest& digest,
+void AntiEntropy::OnSyncDigest(absl::Time now, const SyncDigest& digest,
                                absl::string_view from_address) {
   // Compare at the sender's bucket count, so that nodes configured
   // differently still understand each other.
@@ -121,9 +129,11 @@ void AntiEntropy::OnSyncDigest(const SyncDigest& digest,
     any = any || differs[b];
   }
   if (!any) return;
-  SendState(from_address, /*reply_wanted=*/false, differs);
+  SendState(now, from_address, /*reply_wanted=*/false, differs);
   // Our digest lets the sender send what we lack in those buckets.
-  if (digest.reply_wanted) SendDigest(from_address, /*reply_wanted=*/false);
+  if (digest.reply_wanted) {
+    SendDigest(now, from_address, /*reply_wanted=*/false);
+  }
 }
 
 void AntiEntropy::SyncNoLaterThan(absl::Time now) {
@@ -149,7 +159,7 @@ absl::Status AntiEntropy::Join(absl::Time now,
       join_peers_.push_back(peer);
     }
     if (peer == ctx_.config.address || !awaited_.insert(peer).second) continue;
-    SendState(peer, /*reply_wanted=*/true);
+    SendState(now, peer, /*reply_wanted=*/true);
   }
   // Retries (while alone) from the first backoff again.
   join_backoff_ = ctx_.config.join_retry_initial;
@@ -173,7 +183,7 @@ void AntiEntropy::RunJoin(absl::Time now) {
   }
   for (const std::string& peer : join_peers_) {
     if (peer == config.address) continue;
-    SendState(peer, /*reply_wanted=*/true);
+    SendState(now, peer, /*reply_wanted=*/true);
   }
   next_join_at_ = now + join_backoff_;
   join_backoff_ = std::min(join_backoff_ * 2, config.join_retry_max);
@@ -184,7 +194,7 @@ void AntiEntropy::RunSync(absl::Time now) {
   next_sync_at_ = now + CurrentSyncInterval();
   std::vector<uint32_t> peer = sampler_.Draw(1, Status::kOnline, std::nullopt);
   if (peer.empty()) return;
-  SendDigest(ctx_.members.AddressOf(peer[0]), /*reply_wanted=*/true);
+  SendDigest(now, ctx_.members.AddressOf(peer[0]), /*reply_wanted=*/true);
 }
 
 void AntiEntropy::RunChurnSync(absl::Time now) {
@@ -209,10 +219,10 @@ void AntiEntropy::RunChurnSync(absl::Time now) {
   if (!churning) {
     // Settling: gossip has carried most of the storm, so compare digests
     // and exchange only the buckets that differ.
-    SendDigest(address, /*reply_wanted=*/true);
+    SendDigest(now, address, /*reply_wanted=*/true);
     return;
   }
-  SendState(address, /*reply_wanted=*/true);
+  SendState(now, address, /*reply_wanted=*/true);
 }
 
 absl::Time AntiEntropy::NextDeadline() const {

@@ -8,7 +8,7 @@
 //   anti_entropy.RunJoin(now);
 //   anti_entropy.RunSync(now);
 //   anti_entropy.RunChurnSync(now);
-//   anti_entropy.OnSyncDigest(digest, from_address);  // reply if we differ
+//   anti_entropy.OnSyncDigest(now, digest, from);  // reply if we differ
 #ifndef SWIM_ANTI_ENTROPY_H_
 #define SWIM_ANTI_ENTROPY_H_
 
@@ -47,11 +47,13 @@ class AntiEntropy {
   absl::Duration CurrentSyncInterval() const;
 
   // Full state in as many Sync datagrams as it takes; only the members of
-  // the digest buckets marked in `buckets` (all if empty).
-  void SendState(absl::string_view to_address, bool reply_wanted,
-                 const std::vector<bool>& buckets = {});
-  void OnSync(const Sync& sync, absl::string_view from_address);
-  void OnSyncDigest(const SyncDigest& digest, absl::string_view from_address);
+  // the digest buckets marked in `buckets` (all if empty). A reply wanted
+  // is a request: its first datagram carries a stamp (swim/replay_guard.h).
+  void SendState(absl::Time now, absl::string_view to_address,
+                 bool reply_wanted, const std::vector<bool>& buckets = {});
+  void OnSync(absl::Time now, const Sync& sync, absl::string_view from_address);
+  void OnSyncDigest(absl::Time now, const SyncDigest& digest,
+                    absl::string_view from_address);
 
   // A member new to us arrived (from any source but a known-members list).
   void NoteNewMember() { ++new_members_since_sync_; }
@@ -83,7 +85,8 @@ class AntiEntropy {
 
  private:
   // A digest of our state (config.sync_digest_buckets buckets).
-  void SendDigest(absl::string_view to_address, bool reply_wanted);
+  void SendDigest(absl::Time now, absl::string_view to_address,
+                  bool reply_wanted);
 
   NodeContext& ctx_;
   Outbox& outbox_;

@@ -168,6 +168,13 @@ struct UpdateEncoder {
 struct MessageEncoder {
   std::string& out;
   absl::string_view sender;
+  uint8_t version = 1;
+
+  // A request's stamp (swim/replay_guard.h): from version 2 on only, so
+  // that version 1 stays the format older nodes read.
+  void PutStamp(uint64_t stamp) {
+    if (version >= 2) PutVarint(out, stamp);
+  }
 
   // Every body starts with its type byte and the sender's name.
   void PutType(MessageType type) {
@@ -208,6 +215,7 @@ struct MessageEncoder {
   absl::Status operator()(const Sync& sync) {
     PutType(kSyncType);
     PutU8(out, sync.reply_wanted ? kSyncReplyWanted : 0);
+    PutStamp(sync.stamp);
     return absl::OkStatus();
   }
 
@@ -217,6 +225,7 @@ struct MessageEncoder {
     PutBytes(out, req.member);
     PutVarint(out, req.version);
     PutVarint(out, req.offset);
+    PutStamp(req.stamp);
     return absl::OkStatus();
   }
 
@@ -263,6 +272,7 @@ struct MessageEncoder {
         PutU8(out, static_cast<uint8_t>(bucket >> (8 * b)));
       }
     }
+    PutStamp(digest.stamp);
     return absl::OkStatus();
   }
 };
@@ -317,7 +327,8 @@ absl::Status PutHead(std::string& out, absl::string_view sender,
   if (framing.version < 2 && std::holds_alternative<UserMessage>(message)) {
     return absl::InvalidArgumentError("a UserMessage needs protocol version 2");
   }
-  if (absl::Status s = std::visit(MessageEncoder{out, sender}, message);
+  if (absl::Status s =
+          std::visit(MessageEncoder{out, sender, framing.version}, message);
       !s.ok()) {
     return s;
   }

@@ -271,7 +271,8 @@ absl::Status ReadMetaChunk(WireReader& in, MetaChunkView& chunk) {
   return in.ReadBytesView("data", chunk.total_size - chunk.offset, &chunk.data);
 }
 
-absl::Status ReadSyncDigest(WireReader& in, SyncDigestView& digest) {
+absl::Status ReadSyncDigest(WireReader& in, uint8_t version,
+                            SyncDigestView& digest) {
   uint8_t flags = 0;
   if (absl::Status s = in.ReadU8("digest flags", &flags); !s.ok()) {
     return s;
@@ -291,8 +292,13 @@ absl::Status ReadSyncDigest(WireReader& in, SyncDigestView& digest) {
                      absl::StrCat("a digest has 1 to ", kMaxDigestBuckets,
                                   " buckets, not ", count));
   }
-  return in.ReadFixedView("buckets", count * kDigestBucketBytes,
-                          &digest.bucket_bytes);
+  if (absl::Status s = in.ReadFixedView("buckets", count * kDigestBucketBytes,
+                                        &digest.bucket_bytes);
+      !s.ok()) {
+    return s;
+  }
+  if (version < 2) return absl::OkStatus();  // stamps from version 2 on
+  return in.ReadVarint("stamp", &digest.stamp);
 }
 
 absl::Status ReadBroadcast(WireReader& in, UserBroadcastView& broadcast) {
@@ -344,7 +350,7 @@ bool IsKnownMessageType(uint8_t type, uint8_t version) {
 }
 
 // The fields of a message of known `type`.
-absl::Status ReadMessageFields(WireReader& in, uint8_t type,
+absl::Status ReadMessageFields(WireReader& in, uint8_t type, uint8_t version,
                                MessageView* message) {
   switch (type) {
     case kPingType: {
@@ -373,8 +379,10 @@ absl::Status ReadMessageFields(WireReader& in, uint8_t type,
                          absl::StrCat("unknown sync flags 0x",
                                       absl::Hex(flags, absl::kZeroPad2)));
       }
-      message->emplace<Sync>().reply_wanted = (flags & kSyncReplyWanted) != 0;
-      return absl::OkStatus();
+      Sync& sync = message->emplace<Sync>();
+      sync.reply_wanted = (flags & kSyncReplyWanted) != 0;
+      if (version < 2) return absl::OkStatus();  // stamps from version 2 on
+      return in.ReadVarint("stamp", &sync.stamp);
     }
     case kMetaRequestType: {
       MetaRequestView& req = message->emplace<MetaRequestView>();
@@ -384,12 +392,16 @@ absl::Status ReadMessageFields(WireReader& in, uint8_t type,
       if (absl::Status s = in.ReadVarint("version", &req.version); !s.ok()) {
         return s;
       }
-      return in.ReadVarint32("offset", &req.offset);
+      if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
+        return s;
+      }
+      if (version < 2) return absl::OkStatus();  // stamps from version 2 on
+      return in.ReadVarint("stamp", &req.stamp);
     }
     case kMetaChunkType:
       return ReadMetaChunk(in, message->emplace<MetaChunkView>());
     case kSyncDigestType:
-      return ReadSyncDigest(in, message->emplace<SyncDigestView>());
+      return ReadSyncDigest(in, version, message->emplace<SyncDigestView>());
     case kUserMessageType:
       return in.ReadBytesView("payload", kMaxDatagramBytes,
                               &message->emplace<UserMessageView>().payload);
@@ -412,7 +424,8 @@ absl::Status ReadMessage(WireReader& in, uint8_t version, PacketView* packet) {
   if (absl::Status s = ReadName(in, "sender", &packet->sender); !s.ok()) {
     return s;
   }
-  if (version < 2) return ReadMessageFields(in, type, &packet->message);
+  if (version < 2)
+    return ReadMessageFields(in, type, version, &packet->message);
   if (absl::Status s =
           ReadRange(in, "sender protocol range", &packet->sender_protocol);
       !s.ok()) {
@@ -431,7 +444,7 @@ absl::Status ReadMessage(WireReader& in, uint8_t version, PacketView* packet) {
     return absl::OkStatus();
   }
   WireReader item(fields);
-  if (absl::Status s = ReadMessageFields(item, type, &packet->message);
+  if (absl::Status s = ReadMessageFields(item, type, version, &packet->message);
       !s.ok()) {
     return s;
   }

@@ -219,6 +219,9 @@ struct Config {
     // Never gossip, piggybacked or in gossip rounds (buddy-system updates
     // and syncs still flow).
     bool zero_retransmits = false;
+    // Treat every source address as validated: no 3x limit, no deferral
+    // (swim/address_validation.h). For single-node tests of other rules.
+    bool trust_all_addresses = false;
   };
   Testing testing;
 

@@ -13,7 +13,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) * (4 * kMessageTypeCount + kDropReasonCount +
-                                      30 + 6 + 1) +
+                                      30 + 11 + 6 + 1) +
                       sizeof(UserCounters),
               "Counters changed: update operator+=");
 
@@ -55,6 +55,17 @@ Counters& Counters::operator+=(const Counters& other) {
   churn_syncs += other.churn_syncs;
   metadata_fetched += other.metadata_fetched;
   updates_sent += other.updates_sent;
+  addresses_validated += other.addresses_validated;
+  validated_addresses_forgotten += other.validated_addresses_forgotten;
+  challenges_sent += other.challenges_sent;
+  replies_deferred += other.replies_deferred;
+  deferred_released += other.deferred_released;
+  deferred_dropped += other.deferred_dropped;
+  deferred_expired += other.deferred_expired;
+  replies_trimmed += other.replies_trimmed;
+  stamp_senders_forgotten += other.stamp_senders_forgotten;
+  stamp_series_restarted += other.stamp_series_restarted;
+  requests_unstamped += other.requests_unstamped;
   user += other.user;
   versions.messages_skipped += other.versions.messages_skipped;
   versions.updates_skipped += other.versions.updates_skipped;

@@ -106,6 +106,26 @@ struct Counters {
   uint64_t churn_syncs = 0;               // exchanges started because of churn
   uint64_t metadata_fetched = 0;          // maps completed through MetaChunks
   uint64_t updates_sent = 0;              // gossip updates piggybacked
+  // No amplification (swim/address_validation.h, swim/deferred_requests.h):
+  // addresses validated by an ack, and forgotten to make room; challenges
+  // sent; large-reply requests deferred, then released on validation,
+  // dropped for room or expired; acks and nacks whose gossip was cut to
+  // 3x the request's bytes.
+  uint64_t addresses_validated = 0;
+  uint64_t validated_addresses_forgotten = 0;
+  uint64_t challenges_sent = 0;
+  uint64_t replies_deferred = 0;
+  uint64_t deferred_released = 0;
+  uint64_t deferred_dropped = 0;
+  uint64_t deferred_expired = 0;
+  uint64_t replies_trimmed = 0;
+  // Request senders the replay guard forgot to make room (swim/replay_guard.h).
+  uint64_t stamp_senders_forgotten = 0;
+  // Senders whose stamps went back after kRestartSilence: taken as restarts.
+  uint64_t stamp_series_restarted = 0;
+  // Large-reply requests that came in version 1, which has no stamps:
+  // answered without replay protection (older nodes in a rolling upgrade).
+  uint64_t requests_unstamped = 0;
   // Application broadcasts and direct messages.
   UserCounters user;
 

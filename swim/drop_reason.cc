@@ -13,7 +13,8 @@ constexpr absl::string_view kPayloadUrl = "swim.drop_reason";
 constexpr std::array<absl::string_view, kDropReasonCount> kNames = {
     "truncated",   "oversized",      "bad_version",      "unknown_type",
     "bad_length",  "trailing_bytes", "too_many_entries", "bad_value",
-    "unknown_key", "auth_failed",    "not_encrypted",
+    "unknown_key", "auth_failed",    "not_encrypted",    "replayed",
+    "stale",
 };
 
 }  // namespace

@@ -31,6 +31,8 @@ enum class DropReason : uint8_t {
   kUnknownKey,      // Signed with a key id that is not in the keyring.
   kAuthFailed,      // Tag mismatch: wrong key, wrong cluster, tampered.
   kNotEncrypted,    // Plaintext datagram while encryption is required.
+  kReplayed,        // A request stamp seen before (swim/replay_guard.h).
+  kStale,           // A request without a stamp, or too far off the clock.
   kCount,           // Number of reasons; not a reason.
 };
 

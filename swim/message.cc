@@ -40,16 +40,17 @@ bool PingReq::operator==(const PingReq& o) const {
 }
 
 bool Sync::operator==(const Sync& o) const {
-  return reply_wanted == o.reply_wanted;
+  return std::tie(reply_wanted, stamp) == std::tie(o.reply_wanted, o.stamp);
 }
 
 bool SyncDigest::operator==(const SyncDigest& o) const {
-  return std::tie(reply_wanted, buckets) == std::tie(o.reply_wanted, o.buckets);
+  return std::tie(reply_wanted, buckets, stamp) ==
+         std::tie(o.reply_wanted, o.buckets, o.stamp);
 }
 
 bool MetaRequest::operator==(const MetaRequest& o) const {
-  return std::tie(member, version, offset) ==
-         std::tie(o.member, o.version, o.offset);
+  return std::tie(member, version, offset, stamp) ==
+         std::tie(o.member, o.version, o.offset, o.stamp);
 }
 
 bool MetaChunk::operator==(const MetaChunk& o) const {

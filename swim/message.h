@@ -125,6 +125,9 @@ struct PingReq {
 // the receiver answers with its own state.
 struct Sync {
   bool reply_wanted = false;
+  // The sender's request stamp (swim/replay_guard.h); 0 when no reply is
+  // wanted.
+  uint64_t stamp = 0;
 
   bool operator==(const Sync& o) const;
 };
@@ -139,6 +142,7 @@ struct Sync {
 struct SyncDigest {
   bool reply_wanted = false;
   std::vector<uint64_t> buckets;  // 1 to kMaxDigestBuckets
+  uint64_t stamp = 0;             // request stamp (swim/replay_guard.h)
 
   bool operator==(const SyncDigest& o) const;
 };
@@ -148,6 +152,7 @@ struct MetaRequest {
   std::string member;
   uint64_t version = 0;
   uint32_t offset = 0;
+  uint64_t stamp = 0;  // request stamp (swim/replay_guard.h)
 
   bool operator==(const MetaRequest& o) const;
 };

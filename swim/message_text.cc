@@ -38,11 +38,13 @@ struct MessageText {
                         " address=", Quoted(m.target_address));
   }
   std::string operator()(const Sync& m) const {
-    return absl::StrCat("sync reply_wanted=", m.reply_wanted ? "yes" : "no");
+    return absl::StrCat("sync reply_wanted=", m.reply_wanted ? "yes" : "no",
+                        " stamp=", m.stamp);
   }
   std::string operator()(const MetaRequest& m) const {
     return absl::StrCat("meta_request member=", Quoted(m.member),
-                        " version=", m.version, " offset=", m.offset);
+                        " version=", m.version, " offset=", m.offset,
+                        " stamp=", m.stamp);
   }
   std::string operator()(const MetaChunk& m) const {
     return absl::StrCat("meta_chunk member=", Quoted(m.member),
@@ -62,7 +64,7 @@ struct MessageText {
                         absl::StrAppend(out,
                                         absl::Hex(bucket, absl::kZeroPad16));
                       }),
-        "]");
+        "] stamp=", m.stamp);
   }
 };
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "swim/drop_reason.h"
+#include "swim/replay_guard.h"
 
 namespace swim {
 namespace {
@@ -51,15 +52,16 @@ bool MetadataFetcher::OnAnnounced(absl::Time now, uint32_t id,
   fetch.source = std::string(from_address);
   fetch.deadline = now + ctx_.config.metadata_fetch_timeout;
   Fetch& stored = fetches_[id] = std::move(fetch);
-  Request(id, stored);
+  Request(now, id, stored);
   return false;
 }
 
-void MetadataFetcher::Request(uint32_t id, Fetch& fetch) {
+void MetadataFetcher::Request(absl::Time now, uint32_t id, Fetch& fetch) {
   MetaRequest req;
   req.member = std::string(ctx_.members.NameOf(id));
   req.version = fetch.version;
   req.offset = static_cast<uint32_t>(fetch.data.size());
+  req.stamp = NextRequestStamp(ctx_.last_stamp, now);
   fetch.window_start = req.offset;
   absl::StatusOr<PacketWriter> writer = outbox_.StartPacket(fetch.source, req);
   if (!writer.ok()) return;
@@ -124,7 +126,7 @@ void MetadataFetcher::OnChunk(absl::Time now, const MetaChunk& chunk) {
         uint64_t{fetch.window_start} +
         uint64_t{fetch.chunk_bytes} *
             static_cast<uint64_t>(ctx_.config.metadata_chunks_per_request);
-    if (fetch.data.size() >= window_end) Request(*id, fetch);
+    if (fetch.data.size() >= window_end) Request(now, *id, fetch);
     return;
   }
   Fetch done = std::move(fetch);
@@ -173,7 +175,7 @@ void MetadataFetcher::RunTimers(absl::Time now) {
       }
     }
     fetch.deadline = now + ctx_.config.metadata_fetch_timeout;
-    Request(id, fetch);
+    Request(now, id, fetch);
   }
 }
 

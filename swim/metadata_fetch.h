@@ -68,7 +68,7 @@ class MetadataFetcher {
     absl::Time deadline;
   };
 
-  void Request(uint32_t id, Fetch& fetch);
+  void Request(absl::Time now, uint32_t id, Fetch& fetch);
   // Installs the whole map of a finished fetch.
   void Complete(uint32_t id, Fetch fetch);
 

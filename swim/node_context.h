@@ -60,6 +60,8 @@ struct NodeContext {
   std::deque<MemberEvent> events;
   bool left = false;
   uint32_t last_seq = 0;
+  // The last request stamp sent (swim/replay_guard.h, NextRequestStamp).
+  uint64_t last_stamp = 0;
 
  private:
   // The member as it stands now, as an event.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "swim/fixed_log.h"
@@ -49,12 +50,18 @@ int Outbox::RetransmitLimit() const {
 
 absl::StatusOr<PacketWriter> Outbox::StartPacket(absl::string_view to_address,
                                                  const Message& message) const {
+  return StartPacket(to_address, message, body_budget_);
+}
+
+absl::StatusOr<PacketWriter> Outbox::StartPacket(absl::string_view to_address,
+                                                 const Message& message,
+                                                 size_t budget_bytes) const {
   std::optional<Framing> framing = versions_.FramingFor(to_address);
   if (!framing.has_value()) {
     return absl::FailedPreconditionError(
         absl::StrCat(to_address, " speaks no protocol version we speak"));
   }
-  return PacketWriter::Start(body_budget_, ctx_.config.name, message, *framing);
+  return PacketWriter::Start(budget_bytes, ctx_.config.name, message, *framing);
 }
 
 uint8_t Outbox::VersionFor(absl::string_view to_address) const {
@@ -80,9 +87,14 @@ void Outbox::Seal(absl::string_view to_address, absl::string_view body,
 
 void Outbox::Send(absl::string_view to_address, PacketWriter&& packet,
                   size_t type) {
+  SendAnnouncing(to_address, std::move(packet), type, /*may_announce=*/true);
+}
+
+void Outbox::SendAnnouncing(absl::string_view to_address, PacketWriter&& packet,
+                            size_t type, bool may_announce) {
   const uint8_t version = packet.version();
   Seal(to_address, std::move(packet).Finish(), version, type);
-  if (!versions_.ShouldAnnounce(to_address, version)) return;
+  if (!may_announce || !versions_.ShouldAnnounce(to_address, version)) return;
   // Our own Alive, in the oldest version from 2 on that we speak: a peer
   // that speaks it learns our range (and talks to us in it from then on).
   absl::StatusOr<PacketWriter> announcement =
@@ -101,10 +113,29 @@ void Outbox::Send(absl::string_view to_address, PacketWriter&& packet,
 void Outbox::SendWithGossip(absl::string_view to_address,
                             const Message& message,
                             std::optional<uint32_t> buddy) {
-  absl::StatusOr<PacketWriter> writer = StartPacket(to_address, message);
-  if (!writer.ok()) return;
+  SendReply(to_address, message, ctx_.config.max_datagram_bytes, buddy);
+}
+
+bool Outbox::SendReply(absl::string_view to_address, const Message& message,
+                       size_t max_bytes, std::optional<uint32_t> buddy) {
+  const size_t budget = std::min(body_budget_, MaxEnvelopeBodyBytes(max_bytes));
+  absl::StatusOr<PacketWriter> writer =
+      StartPacket(to_address, message, budget);
+  if (!writer.ok()) return false;
   AddGossip(*writer, buddy);
-  Send(to_address, std::move(*writer), message.index());
+  if (budget < body_budget_ && broadcasts_.queued() > 0) {
+    ++ctx_.counters.replies_trimmed;
+  }
+  if (validation_ != nullptr) {
+    if (const Ping* ping = std::get_if<Ping>(&message)) {
+      validation_->OnPingSent(ping->seq, to_address);
+    }
+  }
+  // A reply held to 3x goes without the announcement, which would add to
+  // it; the next datagram in full carries it.
+  SendAnnouncing(to_address, std::move(*writer), message.index(),
+                 /*may_announce=*/budget >= body_budget_);
+  return true;
 }
 
 bool Outbox::SendGossip(absl::string_view to_address,
@@ -117,6 +148,24 @@ bool Outbox::SendGossip(absl::string_view to_address,
     return false;  // every update ran out
   }
   Send(to_address, std::move(*writer), MessageTypeIndex<Gossip>());
+  return true;
+}
+
+bool Outbox::SendBare(absl::string_view to_address, const Message& message,
+                      size_t max_bytes) {
+  const size_t budget = std::min(body_budget_, MaxEnvelopeBodyBytes(max_bytes));
+  absl::StatusOr<PacketWriter> writer =
+      StartPacket(to_address, message, budget);
+  if (!writer.ok()) return false;
+  if (validation_ != nullptr) {
+    if (const Ping* ping = std::get_if<Ping>(&message)) {
+      validation_->OnPingSent(ping->seq, to_address);
+    }
+  }
+  // A reply held to 3x goes without the announcement, which would add to
+  // it; the next datagram in full carries it.
+  SendAnnouncing(to_address, std::move(*writer), message.index(),
+                 /*may_announce=*/budget >= body_budget_);
   return true;
 }
 

@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/address_validation.h"
 #include "swim/broadcast_queue.h"
 #include "swim/codec.h"
 #include "swim/envelope.h"
@@ -61,6 +62,10 @@ class Outbox {
   // FailedPrecondition if it shares none with us.
   absl::StatusOr<PacketWriter> StartPacket(absl::string_view to_address,
                                            const Message& message) const;
+  // As above, in a body of at most `budget_bytes`.
+  absl::StatusOr<PacketWriter> StartPacket(absl::string_view to_address,
+                                           const Message& message,
+                                           size_t budget_bytes) const;
   // Seals the packet (whose message has type index `type`) in its version,
   // counts it and queues it for `to_address`, followed by a version
   // announcement when one is due.
@@ -70,6 +75,21 @@ class Outbox {
   uint8_t VersionFor(absl::string_view to_address) const;
   void SendWithGossip(absl::string_view to_address, const Message& message,
                       std::optional<uint32_t> buddy = std::nullopt);
+  // As SendWithGossip, in a datagram of at most `max_bytes` (a reply to an
+  // unvalidated address: swim/protocol.md, "No amplification"): gossip
+  // that does not fit waits for another packet (counted in
+  // replies_trimmed); nothing is sent if the message alone does not fit.
+  // False if nothing was sent.
+  bool SendReply(absl::string_view to_address, const Message& message,
+                 size_t max_bytes,
+                 std::optional<uint32_t> buddy = std::nullopt);
+  // The message alone, no gossip, if it fits `max_bytes`.
+  bool SendBare(absl::string_view to_address, const Message& message,
+                size_t max_bytes);
+  // Told of every Ping sent, so that its Ack can validate the address.
+  void set_validation(AddressValidation* validation) {
+    validation_ = validation;
+  }
   // A Gossip datagram of queued updates, led by `lead`'s update if given;
   // false (and nothing sent) if it would carry no update.
   bool SendGossip(absl::string_view to_address, std::optional<uint32_t> lead);
@@ -86,6 +106,8 @@ class Outbox {
   // 2 × config.max_members: each member once, plus its second round.
   size_t BacklogMax() const;
   bool IsQueued(uint32_t id) const { return broadcasts_.Contains(id); }
+  // Whether some update waits to be spread as news.
+  bool has_news() const { return broadcasts_.queued() > 0; }
   void Forget(uint32_t id) { broadcasts_.Remove(id); }
   // Members whose state waits in the queue or the backlog.
   size_t pending() const { return broadcasts_.size(); }
@@ -131,6 +153,9 @@ class Outbox {
   bool HasGossipToSend() const;
   // Fills `writer` with queued user broadcasts, fewest-sent first.
   void AddUserBroadcasts(PacketWriter& writer, int limit);
+  // Send, with the version announcement only if `may_announce`.
+  void SendAnnouncing(absl::string_view to_address, PacketWriter&& packet,
+                      size_t type, bool may_announce);
   // Seals `body` in `version` and queues it.
   void Seal(absl::string_view to_address, absl::string_view body,
             uint8_t version, size_t type);
@@ -148,6 +173,7 @@ class Outbox {
   UserBroadcastQueue user_broadcasts_;
   std::deque<Transmit> transmits_;
   absl::Time next_gossip_at_;
+  AddressValidation* validation_ = nullptr;
   absl::Time last_gossip_at_ = absl::InfinitePast();
 };
 

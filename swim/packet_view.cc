@@ -49,7 +49,7 @@ struct ToOwnedMessage {
     return PingReq{v.seq, Own(v.target), Own(v.target_address)};
   }
   Message operator()(const MetaRequestView& v) const {
-    return MetaRequest{Own(v.member), v.version, v.offset};
+    return MetaRequest{Own(v.member), v.version, v.offset, v.stamp};
   }
   Message operator()(const MetaChunkView& v) const {
     return MetaChunk{Own(v.member), v.version, v.total_size, v.offset,
@@ -62,6 +62,7 @@ struct ToOwnedMessage {
     for (size_t i = 0; i < v.bucket_count(); ++i) {
       digest.buckets.push_back(v.bucket(i));
     }
+    digest.stamp = v.stamp;
     return digest;
   }
   Message operator()(const UserMessageView& v) const {

@@ -70,6 +70,7 @@ struct MetaRequestView {
   absl::string_view member;
   uint64_t version = 0;
   uint32_t offset = 0;
+  uint64_t stamp = 0;
 };
 
 struct MetaChunkView {
@@ -84,6 +85,7 @@ struct SyncDigestView {
   bool reply_wanted = false;
   // bucket_count() little-endian 64-bit sums.
   absl::string_view bucket_bytes;
+  uint64_t stamp = 0;
 
   size_t bucket_count() const { return bucket_bytes.size() / 8; }
   uint64_t bucket(size_t i) const;

@@ -7,11 +7,11 @@
 namespace swim {
 
 void Relays::OnPingReq(absl::Time now, const PingReq& req,
-                       absl::string_view from_address) {
+                       absl::string_view from_address, size_t reply_max_bytes) {
   if (req.target == ctx_.config.name) {
     Ack ack;
     ack.seq = req.seq;
-    outbox_.SendWithGossip(from_address, ack);
+    outbox_.SendReply(from_address, ack, reply_max_bytes);
     return;
   }
   if (relays_.size() >= kMaxRelays) {
@@ -22,6 +22,7 @@ void Relays::OnPingReq(absl::Time now, const PingReq& req,
   Relay relay;
   relay.requester_address = std::string(from_address);
   relay.requester_seq = req.seq;
+  relay.reply_max_bytes = reply_max_bytes / 3;
   relay.nack_at = now + ctx_.config.probe_timeout * 4 / 5;
   relays_[seq] = std::move(relay);
   ++ctx_.counters.relayed_pings;
@@ -35,7 +36,7 @@ void Relays::OnPingReq(absl::Time now, const PingReq& req,
       ctx_.members.record(*target).status == Status::kSuspect) {
     buddy = target;
   }
-  outbox_.SendWithGossip(req.target_address, ping, buddy);
+  outbox_.SendReply(req.target_address, ping, reply_max_bytes / 3 * 2, buddy);
 }
 
 bool Relays::OnAck(const Ack& ack) {
@@ -43,7 +44,8 @@ bool Relays::OnAck(const Ack& ack) {
   if (relay == relays_.end()) return false;
   Ack forwarded;
   forwarded.seq = relay->second.requester_seq;
-  outbox_.SendWithGossip(relay->second.requester_address, forwarded);
+  outbox_.SendReply(relay->second.requester_address, forwarded,
+                    relay->second.reply_max_bytes);
   relays_.erase(relay);
   return true;
 }
@@ -57,9 +59,10 @@ void Relays::RunTimers(absl::Time now) {
     Nack nack;
     nack.seq = it->second.requester_seq;
     const std::string requester = std::move(it->second.requester_address);
+    const size_t reply_max_bytes = it->second.reply_max_bytes;
     it = relays_.erase(it);
     ++ctx_.counters.nacks_sent;
-    outbox_.SendWithGossip(requester, nack);
+    outbox_.SendReply(requester, nack, reply_max_bytes);
   }
 }
 

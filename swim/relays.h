@@ -36,9 +36,12 @@ class Relays {
   Relays& operator=(const Relays&) = delete;
 
   // Acks a request that names the local member; otherwise pings the
-  // target for the requester (up to a bound on relays in flight).
+  // target for the requester (up to a bound on relays in flight). What
+  // the request makes us send, to anyone, stays within `reply_max_bytes`
+  // (3x the request from an unvalidated address): two thirds for the
+  // ping, one for the answer.
   void OnPingReq(absl::Time now, const PingReq& req,
-                 absl::string_view from_address);
+                 absl::string_view from_address, size_t reply_max_bytes);
   // Forwards the ack of one of our relayed pings; false if it was none.
   bool OnAck(const Ack& ack);
   // Nacks the requests whose target has not answered in time.
@@ -53,6 +56,7 @@ class Relays {
   struct Relay {
     std::string requester_address;
     uint32_t requester_seq = 0;
+    size_t reply_max_bytes = 0;  // for the forwarded ack or the nack
     absl::Time nack_at;
   };
 

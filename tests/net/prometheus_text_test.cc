@@ -35,8 +35,8 @@ static_assert(sizeof(UserCounters) == sizeof(uint64_t) * 11,
               "a counter was added to swim::UserCounters: export it in "
               "net/node_metrics.cc, then update this size");
 static_assert(sizeof(Counters) ==
-                  sizeof(uint64_t) *
-                          (4 * kMessageTypeCount + kDropReasonCount + 31 + 6) +
+                  sizeof(uint64_t) * (4 * kMessageTypeCount + kDropReasonCount +
+                                      31 + 11 + 6) +
                       sizeof(UserCounters),
               "a counter was added to swim::Counters: export it in "
               "net/node_metrics.cc, then update this size");

@@ -95,6 +95,47 @@ TEST(CodecV2Test, Version1BytesIgnoreTheRange) {
             EncodePacket(PingWithAlive({})).value());
 }
 
+// Request stamps (swim/replay_guard.h) end the fields of Sync,
+// MetaRequest and SyncDigest in version 2 only: version 1 stays the
+// format of nodes before stamps, and decodes with stamp 0.
+TEST(CodecV2Test, RequestStampsOnlyInVersion2) {
+  Packet packet;
+  packet.sender = "a";
+  Sync sync;
+  sync.reply_wanted = true;
+  sync.stamp = 300;
+  packet.message = sync;
+  EXPECT_EQ(Hex(EncodePacket(packet).value()), "0501610100");
+  EXPECT_EQ(Hex(EncodePacket(packet, kV2).value()),
+            "0501610102"  // Sync a, speaks 1..2
+            "03"          // 3 bytes of fields
+            "01ac02"      // reply wanted, stamp 300
+            "00");
+  MetaRequest request;
+  request.member = "c";
+  request.version = 9;
+  request.offset = 1200;
+  request.stamp = 0x7f;
+  SyncDigest digest;
+  digest.reply_wanted = true;
+  digest.buckets = {1, 0x0102030405060708};
+  digest.stamp = 1;
+  for (const Message& message :
+       {Message(sync), Message(request), Message(digest)}) {
+    packet.message = message;
+    absl::StatusOr<Packet> back =
+        DecodePacket(EncodePacket(packet, kV2).value(), 1400, 2);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(*back, packet);
+    absl::StatusOr<Packet> old = DecodePacket(EncodePacket(packet).value());
+    ASSERT_TRUE(old.ok()) << old.status();
+    EXPECT_FALSE(*old == packet);  // the stamp is not in version 1
+  }
+  // Version 1 bytes with a stamp appended do not decode (what follows the
+  // fields is read as the update count: 0xac, 2 bytes left).
+  EXPECT_EQ(ReasonFor(Unhex("05016101ac0200"), 1), DropReason::kTooManyEntries);
+}
+
 TEST(CodecV2Test, RandomPacketsRoundTripInVersion2) {
   Prng prng(12);
   for (int i = 0; i < 500; ++i) {

@@ -140,6 +140,16 @@ swim::Update MakeUpdate(Script& s) {
   }
 }
 
+// A request stamp (swim/replay_guard.h) near the run's clock, so that most
+// pass and repeats exercise the replay guard;
+// sometimes 0 (stale).
+uint64_t Stamp(Script& s) {
+  const uint8_t b = s.Byte();
+  if (b == 0) return 0;
+  constexpr uint64_t kHourMicros = uint64_t{3600} * 1000000;
+  return kHourMicros + uint64_t{b} * 250000 + s.Small();
+}
+
 swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
   const uint32_t seq = seqs.empty() || s.Byte() % 4 == 0
                            ? s.Small()
@@ -158,16 +168,18 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
       return swim::PingReq{seq, target, AddressOf(target)};
     }
     case 4:
-      return swim::Sync{s.Byte() % 2 == 0};
+      return swim::Sync{s.Byte() % 2 == 0, Stamp(s)};
     case 5: {
       swim::SyncDigest digest;
       digest.reply_wanted = s.Byte() % 2 == 0;
       digest.buckets.resize(1 + s.Small());
       for (uint64_t& b : digest.buckets) b = s.Byte();
+      digest.stamp = Stamp(s);
       return digest;
     }
     case 6:
-      return swim::MetaRequest{Name(s), Incarnation(s), s.Small() * 100};
+      return swim::MetaRequest{Name(s), Incarnation(s), s.Small() * 100,
+                               Stamp(s)};
     case 7: {
       swim::MetaChunk chunk;
       chunk.member = Name(s);

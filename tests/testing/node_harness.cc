@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -9,14 +10,16 @@
 #include "gtest/gtest.h"
 #include "swim/codec.h"
 #include "swim/envelope.h"
+#include "swim/replay_guard.h"
 #include "tests/testing/fake_network.h"
 
 namespace swim::testing {
 
 const absl::Time kStart = absl::UnixEpoch() + absl::Hours(1);
 
-Harness::Harness(Config config)
+Harness::Harness(Config config, bool trust_addresses)
     : keyring_(Keyring::Create("test", {kKey}).value()), rng_(77) {
+  if (trust_addresses) config.testing.trust_all_addresses = true;
   absl::StatusOr<std::unique_ptr<Node>> node =
       Node::Create(std::move(config), kStart);
   EXPECT_TRUE(node.ok()) << node.status();
@@ -26,11 +29,10 @@ Harness::Harness(Config config)
 
 Harness::Harness() : Harness(TestConfig("me")) {}
 
-std::string Harness::Seal(const Packet& packet) {
+std::string Harness::Seal(const Packet& packet, Framing framing) {
   // User traffic exists in protocol version 2 only (swim/wire_format.md).
-  Framing framing;
-  if (!packet.broadcasts.empty() ||
-      std::holds_alternative<UserMessage>(packet.message)) {
+  if (framing.version < 2 && (!packet.broadcasts.empty() ||
+                              std::holds_alternative<UserMessage>(packet.message))) {
     framing = Framing{2, {1, 2}};
   }
   std::string body = EncodePacket(packet, framing).value();
@@ -42,7 +44,20 @@ std::string Harness::Seal(const Packet& packet) {
 }
 
 void Harness::Deliver(const Packet& packet) {
-  node_->HandleDatagram(now_, TestAddress(packet.sender), Seal(packet));
+  Packet stamped = packet;
+  std::visit(
+      [&](auto& message) {
+        using T = std::decay_t<decltype(message)>;
+        if constexpr (std::is_same_v<T, Sync> ||
+                      std::is_same_v<T, SyncDigest> ||
+                      std::is_same_v<T, MetaRequest>) {
+          if (message.stamp == 0) {
+            message.stamp = NextRequestStamp(last_stamp_, now_);
+          }
+        }
+      },
+      stamped.message);
+  node_->HandleDatagram(now_, TestAddress(packet.sender), Seal(stamped));
 }
 
 void Harness::Deliver(absl::string_view from, Message message,
@@ -67,10 +82,15 @@ std::vector<Sent> Harness::Drain() {
   std::vector<Sent> sent;
   while (std::optional<Transmit> t = node_->PollTransmit()) {
     EXPECT_LE(t->datagram.size(), node_->config().max_datagram_bytes);
+    // Either version (the envelope's first byte) when the node speaks 2.
+    EnvelopeOptions options;
+    options.accepted = {1, 2};
     absl::StatusOr<std::string> body =
-        OpenDatagram(keyring_, EnvelopeOptions(), t->datagram);
+        OpenDatagram(keyring_, options, t->datagram);
     EXPECT_TRUE(body.ok()) << body.status();
-    absl::StatusOr<Packet> packet = DecodePacket(*body);
+    const uint8_t version = static_cast<uint8_t>(t->datagram[0]);
+    absl::StatusOr<Packet> packet =
+        DecodePacket(*body, node_->config().max_datagram_bytes, version);
     EXPECT_TRUE(packet.ok()) << packet.status();
     sent.push_back(Sent{t->to_address, *packet, t->datagram.size()});
   }

@@ -19,6 +19,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/codec.h"
 #include "swim/config.h"
 #include "swim/keyring.h"
 #include "swim/message.h"
@@ -43,14 +44,21 @@ struct Sent {
 // Plays the rest of the cluster around one node under test.
 class Harness {
  public:
-  explicit Harness(Config config);
+  // Unless `trust_addresses` is false, the node treats every source as
+  // validated (Config::testing.trust_all_addresses), as the tests of other
+  // rules expect.
+  explicit Harness(Config config, bool trust_addresses = true);
   Harness();
 
   Node& node() { return *node_; }
   absl::Time now() const { return now_; }
 
-  std::string Seal(const Packet& packet);
+  // In `framing` (version 1 unless told; request stamps travel only in
+  // version 2).
+  std::string Seal(const Packet& packet, Framing framing = {});
 
+  // Requests that need a stamp (swim/replay_guard.h) and have none get a
+  // fresh one.
   void Deliver(const Packet& packet);
   void Deliver(absl::string_view from, Message message,
                std::vector<Update> updates = {});
@@ -76,6 +84,7 @@ class Harness {
   Prng rng_;
   std::unique_ptr<Node> node_;
   absl::Time now_;
+  uint64_t last_stamp_ = 0;  // for requests delivered without one
 };
 
 template <class T>
