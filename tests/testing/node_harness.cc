@@ -31,8 +31,9 @@ Harness::Harness() : Harness(TestConfig("me")) {}
 
 std::string Harness::Seal(const Packet& packet, Framing framing) {
   // User traffic exists in protocol version 2 only (swim/wire_format.md).
-  if (framing.version < 2 && (!packet.broadcasts.empty() ||
-                              std::holds_alternative<UserMessage>(packet.message))) {
+  if (framing.version < 2 &&
+      (!packet.broadcasts.empty() ||
+       std::holds_alternative<UserMessage>(packet.message))) {
     framing = Framing{2, {1, 2}};
   }
   std::string body = EncodePacket(packet, framing).value();
