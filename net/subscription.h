@@ -24,10 +24,13 @@
 #include <map>
 #include <memory>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "net/member_snapshot.h"
+#include "net/tsan_mutex_lock.h"
 #include "swim/node.h"
 
 namespace swim::net {
@@ -92,8 +95,8 @@ class Subscription {
   bool active() const { return id_ != 0; }
 
  private:
-  friend class ChangeListeners;
-  friend class DeliveryListeners;
+  template <typename Event>
+  friend class Listeners;
   Subscription(std::weak_ptr<ListenerRegistry> listeners, uint64_t id)
       : listeners_(std::move(listeners)), id_(id) {}
 
@@ -101,21 +104,67 @@ class Subscription {
   uint64_t id_ = 0;
 };
 
-// The registry behind Subscribe; UdpNode owns one through a shared_ptr.
-class ChangeListeners : public ListenerRegistry,
-                        public std::enable_shared_from_this<ChangeListeners> {
+// A registry of callbacks on `Event`s, behind UdpNode's Subscribe
+// (ChangeListeners) and SubscribeDeliveries (DeliveryListeners,
+// net/delivery_listeners.h); UdpNode owns each through a shared_ptr.
+template <typename Event>
+class Listeners : public ListenerRegistry,
+                  public std::enable_shared_from_this<Listeners<Event>> {
  public:
-  Subscription Add(ChangeCallback callback) ABSL_LOCKS_EXCLUDED(mu_);
-  // Calls every active callback with `change`, on the calling thread.
-  void Notify(const MemberChange& change) ABSL_LOCKS_EXCLUDED(mu_);
-  bool empty() const ABSL_LOCKS_EXCLUDED(mu_);
+  using Callback = std::function<void(const Event&)>;
+
+  Subscription Add(Callback callback) ABSL_LOCKS_EXCLUDED(mu_) {
+    auto entry = std::make_shared<Entry>();
+    entry->callback = std::move(callback);
+    TsanMutexLock lock(&mu_);
+    uint64_t id = next_id_++;
+    entries_.emplace(id, std::move(entry));
+    return Subscription(this->weak_from_this(), id);
+  }
+
+  // Calls every active callback with `event`, on the calling thread.
+  void Notify(const Event& event) ABSL_LOCKS_EXCLUDED(mu_) {
+    TsanMutexLock dispatch(&dispatch_mu_);
+    dispatch_thread_.store(std::this_thread::get_id());
+    std::vector<std::shared_ptr<Entry>> entries;
+    {
+      TsanMutexLock lock(&mu_);
+      entries.reserve(entries_.size());
+      for (const auto& [id, entry] : entries_) entries.push_back(entry);
+    }
+    for (const std::shared_ptr<Entry>& entry : entries) {
+      // Cancelled by an earlier callback of this round: skip.
+      if (entry->active.load()) entry->callback(event);
+    }
+    dispatch_thread_.store(std::thread::id());
+  }
+
+  bool empty() const ABSL_LOCKS_EXCLUDED(mu_) {
+    TsanMutexLock lock(&mu_);
+    return entries_.empty();
+  }
 
  private:
   struct Entry {
-    ChangeCallback callback;
+    Callback callback;
     std::atomic<bool> active{true};
   };
-  void Remove(uint64_t id) override ABSL_LOCKS_EXCLUDED(mu_);
+
+  void Remove(uint64_t id) override ABSL_LOCKS_EXCLUDED(mu_) {
+    {
+      TsanMutexLock lock(&mu_);
+      auto it = entries_.find(id);
+      if (it == entries_.end()) return;
+      it->second->active.store(false);
+      entries_.erase(it);
+    }
+    // From a callback (the dispatching thread) the entry is merely skipped
+    // from now on; from elsewhere, wait out a dispatch in progress so the
+    // callback is not running once we return.
+    if (dispatch_thread_.load() != std::this_thread::get_id()) {
+      TsanMutexLock wait(&dispatch_mu_);
+    }
+  }
 
   mutable absl::Mutex mu_;
   std::map<uint64_t, std::shared_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
@@ -124,6 +173,8 @@ class ChangeListeners : public ListenerRegistry,
   absl::Mutex dispatch_mu_;
   std::atomic<std::thread::id> dispatch_thread_{};
 };
+
+using ChangeListeners = Listeners<MemberChange>;
 
 }  // namespace swim::net
 
