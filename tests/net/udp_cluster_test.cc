@@ -32,6 +32,7 @@
 #include "swim/keyring.h"
 #include "swim/message.h"
 #include "swim/prng.h"
+#include "tests/testing/insider_datagrams.h"
 #include "tests/testing/node_process.h"
 
 namespace {
@@ -217,29 +218,6 @@ bool EverHad(NodeProcess& node, const std::string& member,
   return false;
 }
 
-// Sends `packet` to the node at "127.0.0.1:<port>" `to`, sealed as an
-// insider can: with the key every member derives from `secret`.
-void SendAsInsider(int fd, const std::string& to, const swim::Packet& packet,
-                   absl::string_view secret, swim::Prng& rng) {
-  absl::StatusOr<swim::Keyring> keyring =
-      swim::Keyring::Create("", {swim::net::DeriveKeyFromSecret(secret)});
-  ASSERT_TRUE(keyring.ok());
-  std::string datagram;
-  ASSERT_TRUE(swim::SealDatagram(*keyring, swim::EnvelopeOptions(),
-                                 swim::EncodePacket(packet).value(), rng,
-                                 &datagram)
-                  .ok());
-  uint32_t port = 0;
-  ASSERT_TRUE(absl::SimpleAtoi(to.substr(to.rfind(':') + 1), &port));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(sendto(fd, datagram.data(), datagram.size(), 0,
-                   reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)),
-            static_cast<ssize_t>(datagram.size()));
-}
-
 TEST(UdpClusterTest, InsiderDatagramsAtTheTopPinNobody) {
   const std::string secret_text = "insider secret";
   const std::vector<std::string> secret = Secret(secret_text);
@@ -282,7 +260,7 @@ TEST(UdpClusterTest, InsiderDatagramsAtTheTopPinNobody) {
       packet.message = swim::Gossip{};
       packet.updates = {update};
       for (const std::string& to : names) {
-        SendAsInsider(fd, to, packet, secret_text, rng);
+        swim::testing::SendAsInsider(fd, to, packet, secret_text, rng);
       }
     }
     absl::SleepFor(absl::Milliseconds(200));

@@ -44,6 +44,7 @@
 #include "swim/keyring.h"
 #include "swim/message.h"
 #include "swim/prng.h"
+#include "tests/testing/insider_datagrams.h"
 #include "tests/testing/node_process.h"
 
 namespace {
@@ -166,28 +167,6 @@ class SilentDnsServer {
   std::thread thread_;
 };
 
-// Sends `packet`, sealed with the cluster's key, to "127.0.0.1:<port>".
-void SendSealed(int fd, const std::string& to, const swim::Packet& packet,
-                swim::Prng& rng) {
-  absl::StatusOr<swim::Keyring> keyring =
-      swim::Keyring::Create("", {swim::net::DeriveKeyFromSecret(kSecret)});
-  ASSERT_TRUE(keyring.ok());
-  std::string datagram;
-  ASSERT_TRUE(swim::SealDatagram(*keyring, swim::EnvelopeOptions(),
-                                 swim::EncodePacket(packet).value(), rng,
-                                 &datagram)
-                  .ok());
-  uint32_t port = 0;
-  ASSERT_TRUE(absl::SimpleAtoi(to.substr(to.rfind(':') + 1), &port));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(sendto(fd, datagram.data(), datagram.size(), 0,
-                   reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)),
-            static_cast<ssize_t>(datagram.size()));
-}
-
 // The value of `key=` in a STATS line, or -1.
 int64_t StatsField(const std::string& stats, absl::string_view key) {
   for (absl::string_view field : absl::StrSplit(stats, ' ')) {
@@ -268,7 +247,7 @@ TEST(UdpDnsStallTest, SilentDnsServerStallsNoLoop) {
     packet.sender = "127.0.0.1:9";  // no member: not ignored as our own
     packet.message = swim::Gossip{};
     packet.updates = {alive};
-    SendSealed(insider, names[0], packet, rng);
+    swim::testing::SendAsInsider(insider, names[0], packet, kSecret, rng);
     absl::SleepFor(absl::Seconds(2));
   }
   close(insider);
