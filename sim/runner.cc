@@ -13,6 +13,7 @@
 #include "sim/convergence_oracle.h"
 #include "sim/datagram_size_oracle.h"
 #include "sim/dissemination_oracle.h"
+#include "sim/restart_wave.h"
 #include "sim/simulator.h"
 #include "swim/config_knobs.h"
 #include "swim/counters.h"
@@ -288,11 +289,11 @@ absl::StatusOr<SimOptions> MakeSimOptions(const Scenario& scenario,
 }
 
 // Every action up to the scenario's end, with its node sets resolved.
-absl::StatusOr<std::vector<Resolved>> ResolvePlan(const Scenario& scenario,
-                                                  int nodes) {
+absl::StatusOr<std::vector<Resolved>> ResolvePlan(
+    const std::vector<Action>& actions, SimTime duration, int nodes) {
   std::vector<Resolved> plan;
-  for (const Action& a : scenario.actions) {
-    if (a.at > scenario.duration) continue;
+  for (const Action& a : actions) {
+    if (a.at > duration) continue;
     Resolved r{&a, {}};
     for (const NodeSet& set : a.sets) {
       absl::StatusOr<std::vector<uint32_t>> resolved = set.Resolve(nodes);
@@ -438,8 +439,11 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   absl::StatusOr<SimOptions> made = MakeSimOptions(scenario, options);
   if (!made.ok()) return made.status();
   const SimOptions& so = *made;
+  absl::StatusOr<std::vector<Action>> actions =
+      ExpandRestartWaves(scenario, so.nodes);
+  if (!actions.ok()) return actions.status();
   absl::StatusOr<std::vector<Resolved>> resolved =
-      ResolvePlan(scenario, so.nodes);
+      ResolvePlan(*actions, scenario.duration, so.nodes);
   if (!resolved.ok()) return resolved.status();
   const std::vector<Resolved>& plan = *resolved;
   size_t limit = so.base_config.max_datagram_bytes;

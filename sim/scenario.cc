@@ -206,6 +206,16 @@ absl::Status CheckScenarioTimes(const Scenario& sc) {
                      absl::FormatDuration(absl::Nanoseconds(sc.duration))));
   }
   for (const Action& action : sc.actions) {
+    // A wave's last restart must fall within the run, or nodes would stay
+    // down unannounced.
+    if (action.kind == ActionKind::kRestartWave &&
+        action.at + action.value + action.duration > sc.duration) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scenario line ", action.line, ": \"", action.text, "\" ends at ",
+          FormatSimTime(action.at + action.value + action.duration),
+          ", after the end of the scenario (duration ",
+          FormatSimTime(sc.duration), ")"));
+    }
     // The end of a timed fault ("... for 5m") may fall after the end: the
     // fault then lasts the rest of the run, as written.
     if (action.at <= sc.duration || absl::StartsWith(action.text, "end of: ")) {

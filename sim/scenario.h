@@ -24,6 +24,7 @@
 //   at 60s broadcast {3,50} bytes 100   # a user broadcast from each
 //   every 10ms broadcast one {0%..100%}  # from one node in turn
 //   at 70s send 3 -> {4..9}              # direct messages
+//   at 60s restart-wave {0%..100%} over 20s down 3s..8s  # mass restart
 //
 // See sim/README.md for every statement and action. ParseScenario is in
 // scenario_parser.cc, the actions' grammar in scenario_actions.h.
@@ -57,32 +58,34 @@ struct NodeSet {
 };
 
 enum class ActionKind {
-  kPartition,   // sets
-  kHeal,        // -
-  kIsolate,     // sets[0]
-  kRejoin,      // sets[0]: undo isolate (back to the main side)
-  kCut,         // sets[0] -> sets[1]
-  kUncut,       // sets[0] -> sets[1]
-  kCutInbound,  // sets[0], flag = on
-  kClog,        // sets[0] -> sets[1], duration
-  kLoss,        // ppm (global)
-  kLossIn,      // sets[0], ppm
-  kLossOut,     // sets[0], ppm
-  kLossLink,    // sets[0] -> sets[1], ppm
-  kLatency,     // value = min, value2 = jitter
-  kDuplicate,   // ppm
-  kReorder,     // ppm, value = delay
-  kCrash,       // sets[0]
-  kRestart,     // sets[0], config: "with K=V ..." (then live nodes restart)
-  kPause,       // sets[0], duration, flag = drop input
-  kResume,      // sets[0]
-  kSlow,        // sets[0], value = per-datagram delay
-  kDrift,       // sets[0], signed_ppm
-  kMetadata,    // sets[0]
-  kLeave,       // sets[0]
-  kLiveness,    // -
-  kBroadcast,   // sets[0], value = payload bytes, flag = one node in turn
-  kSendTo,      // sets[0] -> sets[1], value = payload bytes
+  kPartition,    // sets
+  kHeal,         // -
+  kIsolate,      // sets[0]
+  kRejoin,       // sets[0]: undo isolate (back to the main side)
+  kCut,          // sets[0] -> sets[1]
+  kUncut,        // sets[0] -> sets[1]
+  kCutInbound,   // sets[0], flag = on
+  kClog,         // sets[0] -> sets[1], duration
+  kLoss,         // ppm (global)
+  kLossIn,       // sets[0], ppm
+  kLossOut,      // sets[0], ppm
+  kLossLink,     // sets[0] -> sets[1], ppm
+  kLatency,      // value = min, value2 = jitter
+  kDuplicate,    // ppm
+  kReorder,      // ppm, value = delay
+  kCrash,        // sets[0]
+  kRestart,      // sets[0], config: "with K=V ..." (then live nodes restart)
+  kPause,        // sets[0], duration, flag = drop input
+  kResume,       // sets[0]
+  kSlow,         // sets[0], value = per-datagram delay
+  kDrift,        // sets[0], signed_ppm
+  kMetadata,     // sets[0]
+  kLeave,        // sets[0]
+  kLiveness,     // -
+  kBroadcast,    // sets[0], value = payload bytes, flag = one node in turn
+  kSendTo,       // sets[0] -> sets[1], value = payload bytes
+  kRestartWave,  // sets[0], value = over, value2 = down min, duration =
+                 // down max; expanded by ExpandRestartWaves before a run
 };
 
 struct Action {

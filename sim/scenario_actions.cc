@@ -205,6 +205,31 @@ absl::Status SendTo(TokenCursor& in, ParsedAction& out) {
   return OptionalBytes(in, out.action.value);
 }
 
+// "restart-wave SET over D down MIN[..MAX]": see sim/restart_wave.h.
+absl::Status RestartWave(TokenCursor& in, ParsedAction& out) {
+  Action& a = out.action;
+  SIM_RETURN_IF_ERROR(OneSet(in, out));
+  if (!in.Consume("over")) return in.Error("restart-wave SET over D down D");
+  SIM_RETURN_IF_ERROR(in.Duration(a.value));
+  if (!in.Consume("down")) return in.Error("restart-wave SET over D down D");
+  absl::string_view down;
+  SIM_RETURN_IF_ERROR(in.Word("a down time like 5s or 3s..8s", down));
+  const size_t dots = down.find("..");
+  absl::StatusOr<SimTime> low = ParseSimDuration(down.substr(0, dots));
+  if (!low.ok()) return in.Error(low.status().message());
+  a.value2 = *low;
+  a.duration = *low;
+  if (dots != absl::string_view::npos) {
+    absl::StatusOr<SimTime> high = ParseSimDuration(down.substr(dots + 2));
+    if (!high.ok()) return in.Error(high.status().message());
+    a.duration = *high;
+  }
+  if (a.value < 0 || a.value2 <= 0 || a.duration < a.value2) {
+    return in.Error("restart-wave needs over >= 0 and 0 < down MIN <= MAX");
+  }
+  return absl::OkStatus();
+}
+
 struct ActionVerb {
   absl::string_view verb;
   ActionKind kind;
@@ -234,6 +259,7 @@ constexpr ActionVerb kActionVerbs[] = {
     {"liveness", ActionKind::kLiveness, NoArguments},
     {"broadcast", ActionKind::kBroadcast, Broadcast},
     {"send", ActionKind::kSendTo, SendTo},
+    {"restart-wave", ActionKind::kRestartWave, RestartWave},
 };
 
 const ActionVerb* FindActionVerb(absl::string_view verb) {

@@ -111,6 +111,25 @@ TEST(OracleCanaryTest, ConvergenceFailsWithoutRefutation) {
   EXPECT_TRUE(Reports(broken, "convergence")) << Describe(broken);
 }
 
+TEST(OracleCanaryTest, RestartWaveFailsWithoutRefutation) {
+  // A node back under its name must refute what the cluster concluded about
+  // it while it was down; without that its peers keep it OFFLINE
+  // (memberlist issue #311's symptom).
+  constexpr absl::string_view kText = R"(
+    nodes 30
+    duration 60s
+    formed
+    accuracy-grace 10s
+    at 10s restart-wave {0%..100%} over 5s down 3s..5s
+    at 20s liveness
+  )";
+  std::vector<Violation> healthy = RunScenarioText(kText);
+  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
+  std::vector<Violation> broken =
+      RunScenarioText(kText, {{"disable_refutation", "true"}});
+  EXPECT_TRUE(Reports(broken, "convergence")) << Describe(broken);
+}
+
 TEST(OracleCanaryTest, DisseminationFailsWithoutGossip) {
   // Without piggybacked gossip an update waits for the next push-pull
   // exchange, which does not come within the run.
