@@ -1,5 +1,6 @@
-// Convergence benchmark: fixed seeds at N = 100 and N = 1,000, figures in
-// virtual time (deterministic, so they can be compared exactly), written as
+// Convergence benchmark: fixed seeds at N = 100 and N = 1,000 (a join, a
+// crash and metadata, a restart wave, detection's tail at 10% loss), figures
+// in virtual time (deterministic, so they can be compared exactly), written as
 // flat JSON and compared with the committed expectations; a figure that got
 // worse by more than the tolerance fails the run, printing old and new.
 // Wall-clock throughput is printed, never compared.
@@ -75,13 +76,37 @@ RunSummary Run(const std::string& text, int64_t* wall_ns) {
 // Milliseconds in millionths are nanoseconds.
 int64_t Micros(SimTime t) { return t < 0 || t == swim::sim::kNever ? -1 : t; }
 
+int64_t Count(uint64_t n) { return static_cast<int64_t>(n) * 1000000; }
+
+// The steady window's bytes per node per second, thousandths -> millionths.
+int64_t PerSecond(const RunSummary& s) {
+  return static_cast<int64_t>(s.steady_bytes_per_node_second_milli) * 1000;
+}
+
+// Detection's tail under loss (issue #14): 24 crashes, 10 s apart, at 10%
+// loss in a formed cluster.
+std::string LossTailScenario(int n) {
+  std::string text = absl::StrCat("name bench-loss-tail\nnodes ", n,
+                                  "\nseed 14\nduration 6m\nformed\n"
+                                  "loss 10%\n");
+  for (int i = 0; i < 24; ++i) {
+    absl::StrAppend(&text, "at ", 60 + 10 * i, "s crash ", (7 + 37 * i) % n,
+                    "\n");
+  }
+  return text + "at 5m30s liveness\n";
+}
+
 void Measure(int n, Figures& figures) {
   const std::string p = absl::StrCat("n", n, ".");
   int64_t wall_ns = 0;
-  const RunSummary join = Run(
-      absl::StrCat("name bench-join\nnodes ", n, "\nseed 11\nduration 40s\n"),
-      &wall_ns);
+  // The first 20 s of a join from one seed: its traffic per node is what a
+  // join storm costs (issue #14).
+  const RunSummary join = Run(absl::StrCat("name bench-join\nnodes ", n,
+                                           "\nseed 11\nduration 40s\n"
+                                           "steady 0s 20s\n"),
+                              &wall_ns);
   figures[p + "join_convergence_ms"] = Micros(join.convergence);
+  figures[p + "join_bytes_per_node_second"] = PerSecond(join);
   const RunSummary faults =
       Run(absl::StrCat("name bench-faults\nnodes ", n,
                        "\nseed 12\nduration 110s\nsteady 40s 60s\n"
@@ -98,11 +123,28 @@ void Measure(int n, Figures& figures) {
   figures[p + "dissemination_max_ms"] = Micros(faults.dissemination.max);
   figures[p + "convergence_after_liveness_ms"] = Micros(faults.convergence);
   // Bytes per node per second in thousandths -> micro-units.
-  figures[p + "steady_bytes_per_node_second"] =
-      static_cast<int64_t>(faults.steady_bytes_per_node_second_milli) * 1000;
+  figures[p + "steady_bytes_per_node_second"] = PerSecond(faults);
+  // A whole cluster restarted in a wave (sim/restart_wave.h).
+  const RunSummary wave =
+      Run(absl::StrCat("name bench-wave\nnodes ", n,
+                       "\nseed 13\nduration 100s\nformed\n"
+                       "accuracy-grace 10s\nsteady 20s 70s\n"
+                       "at 20s restart-wave {0%..100%} over 20s down 2s..10s\n"
+                       "at 50s liveness\n"),
+          &wall_ns);
+  figures[p + "wave_convergence_after_liveness_ms"] = Micros(wave.convergence);
+  figures[p + "wave_bytes_per_node_second"] = PerSecond(wave);
+  figures[p + "wave_false_offlines"] = Count(wave.false_offlines);
+  const RunSummary tail = Run(LossTailScenario(n), &wall_ns);
+  figures[p + "loss_tail_first_suspicion_p99_ms"] =
+      Micros(tail.first_suspicion.p99);
+  figures[p + "loss_tail_offline_everywhere_p99_ms"] =
+      Micros(tail.offline_everywhere.p99);
+  figures[p + "loss_tail_false_offlines"] = Count(tail.false_offlines);
+  figures[p + "loss_tail_false_suspicions"] = Count(tail.false_suspicions);
   figures[p + "violations"] =
-      static_cast<int64_t>(join.violation_count + faults.violation_count) *
-      1000000;
+      Count(join.violation_count + faults.violation_count +
+            wave.violation_count + tail.violation_count);
   std::fprintf(stderr,
                "n=%d: %s + %s simulated in %.2f s wall (reported, not "
                "compared); digests %s %s\n",
