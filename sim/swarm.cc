@@ -25,11 +25,13 @@ std::string Pct(uint64_t ppm) {
 }
 
 // Appends one fault of a swarm scenario, starting `at` (ms) and lasting `d`
-// (ms), with the draws it needs; `crashed` holds the nodes crashed so far.
+// (ms), with the draws it needs, ending before `liveness_at` (ms) where it
+// must; `crashed` holds the nodes crashed so far.
 template <typename Between, typename NodeDraw>
 void AppendFault(Prng& rng, Between& between, NodeDraw& node, int nodes,
-                 uint64_t at, uint64_t d, const std::string& when,
-                 std::vector<uint64_t>* crashed, std::string* out) {
+                 uint64_t at, uint64_t d, uint64_t liveness_at,
+                 const std::string& when, std::vector<uint64_t>* crashed,
+                 std::string* out) {
   switch (rng.Uniform(12)) {
     case 0: {
       const uint64_t split = between(1, 99);
@@ -80,6 +82,17 @@ void AppendFault(Prng& rng, Between& between, NodeDraw& node, int nodes,
     case 9:
       absl::StrAppend(out, when, "cut-inbound ", node(), " for ", Ms(d), "\n");
       break;
+    case 10: {
+      // A restart wave of every node but the seed peers, over with time to
+      // spare before the liveness phase (else a metadata update).
+      const uint64_t down_ms = between(1000, 10000);
+      if (at + d + down_ms + 1000 < liveness_at && nodes > 4) {
+        absl::StrAppend(out, when, "restart-wave {3..", nodes - 1, "} over ",
+                        Ms(d), " down 1000ms..", Ms(down_ms), "\n");
+        break;
+      }
+      [[fallthrough]];
+    }
     default:
       absl::StrAppend(out, when, "metadata ",
                       rng.Uniform(static_cast<uint64_t>(nodes)), "\n");
@@ -135,7 +148,8 @@ std::string SwarmScenarioText(uint64_t seed, int max_nodes) {
     const uint64_t at = between(5000, safety_ms - 1000);
     const std::string when = absl::StrCat("at ", Ms(at), " ");
     const uint64_t d = between(1000, 40000);
-    AppendFault(rng, between, node, nodes, at, d, when, &crashed, &out);
+    AppendFault(rng, between, node, nodes, at, d, safety_ms, when, &crashed,
+                &out);
   }
   // An update during the liveness phase must reach everyone.
   absl::StrAppend(&out, "at ", Ms(safety_ms), " liveness\n");
