@@ -24,6 +24,9 @@ std::string Pct(uint64_t ppm) {
   return absl::StrCat(s, "%");
 }
 
+// Every draw is its own statement: the order in which a compiler evaluates
+// function arguments is unspecified, and g++ and clang differ.
+//
 // Appends one fault of a swarm scenario, starting `at` (ms) and lasting `d`
 // (ms), with the draws it needs, ending before `liveness_at` (ms) where it
 // must; `crashed` holds the nodes crashed so far.
@@ -42,19 +45,28 @@ void AppendFault(Prng& rng, Between& between, NodeDraw& node, int nodes,
     case 1:
       absl::StrAppend(out, when, "isolate ", node(), " for ", Ms(d), "\n");
       break;
-    case 2:
-      absl::StrAppend(out, when, "cut ", node(), " -> ", node(), " for ", Ms(d),
+    case 2: {
+      const uint64_t from = node();
+      const uint64_t to = node();
+      absl::StrAppend(out, when, "cut ", from, " -> ", to, " for ", Ms(d),
                       "\n");
       break;
-    case 3:
-      absl::StrAppend(out, when, "clog ", node(), " -> ", node(), " for ",
-                      Ms(d), "\n");
-      break;
-    case 4:
-      absl::StrAppend(out, when, "loss ", rng.Bernoulli(1, 2) ? "in " : "out ",
-                      node(), " ", Pct(between(100000, 900000)), " for ", Ms(d),
+    }
+    case 3: {
+      const uint64_t from = node();
+      const uint64_t to = node();
+      absl::StrAppend(out, when, "clog ", from, " -> ", to, " for ", Ms(d),
                       "\n");
       break;
+    }
+    case 4: {
+      const bool in = rng.Bernoulli(1, 2);
+      const uint64_t victim = node();
+      const uint64_t ppm = between(100000, 900000);
+      absl::StrAppend(out, when, "loss ", in ? "in " : "out ", victim, " ",
+                      Pct(ppm), " for ", Ms(d), "\n");
+      break;
+    }
     case 5: {
       const uint64_t victim = node();
       if (crashed->size() * 3 >= static_cast<uint64_t>(nodes)) break;
@@ -65,20 +77,28 @@ void AppendFault(Prng& rng, Between& between, NodeDraw& node, int nodes,
       }
       break;
     }
-    case 6:
-      absl::StrAppend(out, when, "pause ", node(), " for ",
-                      Ms(between(500, 20000)),
-                      rng.Bernoulli(1, 2) ? " drop" : "", "\n");
+    case 6: {
+      const uint64_t victim = node();
+      const uint64_t pause_ms = between(500, 20000);
+      const bool drop = rng.Bernoulli(1, 2);
+      absl::StrAppend(out, when, "pause ", victim, " for ", Ms(pause_ms),
+                      drop ? " drop" : "", "\n");
       break;
-    case 7:
-      absl::StrAppend(out, when, "slow ", node(), " ", Ms(between(1, 50)),
+    }
+    case 7: {
+      const uint64_t victim = node();
+      absl::StrAppend(out, when, "slow ", victim, " ", Ms(between(1, 50)),
                       " for ", Ms(d), "\n");
       break;
-    case 8:
-      absl::StrAppend(out, when, "drift ", node(),
-                      rng.Bernoulli(1, 2) ? " +" : " -",
-                      Pct(between(10000, 200000)), " for ", Ms(d), "\n");
+    }
+    case 8: {
+      const uint64_t victim = node();
+      const bool faster = rng.Bernoulli(1, 2);
+      const uint64_t ppm = between(10000, 200000);
+      absl::StrAppend(out, when, "drift ", victim, faster ? " +" : " -",
+                      Pct(ppm), " for ", Ms(d), "\n");
       break;
+    }
     case 9:
       absl::StrAppend(out, when, "cut-inbound ", node(), " for ", Ms(d), "\n");
       break;
@@ -127,8 +147,9 @@ std::string SwarmScenarioText(uint64_t seed, int max_nodes) {
   absl::StrAppend(&out, "seed ", seed, "\n");
   absl::StrAppend(&out, "duration ", Ms(safety_ms + liveness_ms), "\n");
   absl::StrAppend(&out, "spread ", Ms(between(0, 5000)), "\n");
-  absl::StrAppend(&out, "latency ", absl::StrCat(between(50, 5000), "us"), " ",
-                  absl::StrCat(between(0, 5000), "us"), "\n");
+  const uint64_t latency_us = between(50, 5000);
+  const uint64_t jitter_us = between(0, 5000);
+  absl::StrAppend(&out, "latency ", latency_us, "us ", jitter_us, "us\n");
   // Up to the 10% of the project's targets.
   static constexpr uint64_t kLoss[] = {0, 0, 10000, 20000, 50000, 100000};
   absl::StrAppend(&out, "loss ", Pct(kLoss[rng.Uniform(6)]), "\n");
@@ -136,8 +157,9 @@ std::string SwarmScenarioText(uint64_t seed, int max_nodes) {
     absl::StrAppend(&out, "duplicate ", Pct(between(1, 50000)), "\n");
   }
   if (rng.Bernoulli(1, 3)) {
-    absl::StrAppend(&out, "reorder ", Pct(between(1, 100000)), " ",
-                    Ms(between(1, 100)), "\n");
+    const uint64_t ppm = between(1, 100000);
+    const uint64_t delay_ms = between(1, 100);
+    absl::StrAppend(&out, "reorder ", Pct(ppm), " ", Ms(delay_ms), "\n");
   }
   absl::StrAppend(&out, "completeness-bound 90s\n");
   absl::StrAppend(&out, "accuracy-grace 120s\n");
