@@ -16,7 +16,7 @@ namespace {
 struct OpenFault {
   FaultBand band;
   ActionKind opener;
-  std::string sets;  // the action's node sets as text
+  std::string sets;             // the action's node sets as text
   std::vector<uint32_t> nodes;  // crash: the nodes down
   bool fixed = false;           // ends by itself at band.until (pause, clog)
   size_t order = 0;             // of its action: ties sort as written

@@ -49,8 +49,7 @@ struct StatusSeries {
   ChartSeries online{"ONLINE", kOnline, false, false, {}};
   ChartSeries suspect{"SUSPECT", kSuspect, false, false, {}};
   ChartSeries offline{"OFFLINE", kOffline, false, false, {}};
-  void Add(SimTime at, uint32_t live, uint64_t on, uint64_t sus,
-           uint64_t off) {
+  void Add(SimTime at, uint32_t live, uint64_t on, uint64_t sus, uint64_t off) {
     const double t = ToSeconds(at);
     const double n = std::max<double>(1, live);
     online.points.emplace_back(t, static_cast<double>(on) / n);
@@ -73,8 +72,8 @@ Chart TimeChart(std::string title, std::string y_label, const RunSummary& s,
 // Bytes per node per second by message type between samples, as steps.
 Chart TrafficChart(const RunSummary& s, const Metrics& m,
                    const std::vector<ChartBand>& bands) {
-  Chart c = TimeChart("Traffic by message type",
-                      "bytes per node per second", s, bands);
+  Chart c = TimeChart("Traffic by message type", "bytes per node per second", s,
+                      bands);
   c.empty_text = "Not sampled.";
   const std::vector<Metrics::StatusSample>& samples = m.samples();
   const double nodes = std::max(1, s.nodes);
@@ -89,12 +88,12 @@ Chart TrafficChart(const RunSummary& s, const Metrics& m,
       return b;
     };
     if (samples.empty() || bytes(samples.back()) == 0) continue;
-    ChartSeries series{all ? std::string("all messages")
-                           : std::string(MessageTypeName(type)),
-                       all ? "#000" : kPalette[type % kPaletteSize],
-                       true,
-                       all,
-                       {}};
+    ChartSeries series{
+        all ? std::string("all messages") : std::string(MessageTypeName(type)),
+        all ? "#000" : kPalette[type % kPaletteSize],
+        true,
+        all,
+        {}};
     for (size_t i = 1; i < samples.size(); ++i) {
       const SimTime span = samples[i].at - samples[i - 1].at;
       if (span <= 0) continue;
@@ -117,8 +116,9 @@ Chart TrafficChart(const RunSummary& s, const Metrics& m,
     const double p90 = rates[rates.size() * 9 / 10];
     if (rates.back() > 3 * p90 && p90 > 0) {
       c.y_max = 2 * p90;
-      absl::StrAppend(&c.title, " (axis cut at ", FormatTick(NiceTicks(c.y_max).back()),
-                      "; peaks up to ", FormatTick(std::round(rates.back())), ")");
+      absl::StrAppend(&c.title, " (axis cut at ",
+                      FormatTick(NiceTicks(c.y_max).back()), "; peaks up to ",
+                      FormatTick(std::round(rates.back())), ")");
     }
   }
   return c;
@@ -228,9 +228,10 @@ ReportPage SimReportPage(const RunSummary& summary, const Metrics& metrics,
   all.series = {mean.online, mean.suspect, mean.offline};
   page.charts.push_back(std::move(all));
   // The same without ONLINE, whose scale hides the others.
-  Chart faulty = TimeChart("Members seen SUSPECT and OFFLINE, per live node "
-                           "(mean)",
-                           "members", summary, bands);
+  Chart faulty = TimeChart(
+      "Members seen SUSPECT and OFFLINE, per live node "
+      "(mean)",
+      "members", summary, bands);
   faulty.series = {mean.suspect, mean.offline};
   page.charts.push_back(std::move(faulty));
   for (size_t g = 0; g < sides.size(); ++g) {

@@ -48,17 +48,16 @@ std::vector<PlacedBand> PlaceBands(const std::vector<ChartBand>& bands,
                                    double scale, int* lanes) {
   std::vector<const ChartBand*> sorted;
   for (const ChartBand& b : bands) sorted.push_back(&b);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const ChartBand* a, const ChartBand* b) {
-                     return a->from < b->from;
-                   });
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const ChartBand* a, const ChartBand* b) { return a->from < b->from; });
   std::vector<double> lane_end;  // in pixels
   std::vector<PlacedBand> placed;
   for (const ChartBand* b : sorted) {
     const double x0 = b->from * scale;
-    const double end = std::max(
-        b->until * scale,
-        x0 + kCharWidth * static_cast<double>(b->label.size()) + 6);
+    const double end =
+        std::max(b->until * scale,
+                 x0 + kCharWidth * static_cast<double>(b->label.size()) + 6);
     int lane = -1;
     for (size_t i = 0; i < lane_end.size(); ++i) {
       if (lane_end[i] <= x0) {
@@ -74,9 +73,9 @@ std::vector<PlacedBand> PlaceBands(const std::vector<ChartBand>& bands,
     if (lane < 0) {
       // Every lane busy: the bar goes where it ends soonest, unlabelled
       // (its label is still the tooltip).
-      lane = static_cast<int>(std::min_element(lane_end.begin(),
-                                               lane_end.end()) -
-                              lane_end.begin());
+      lane =
+          static_cast<int>(std::min_element(lane_end.begin(), lane_end.end()) -
+                           lane_end.begin());
       shown = false;
     }
     lane_end[lane] = std::max(lane_end[lane], shown ? end : b->until * scale);
@@ -233,8 +232,8 @@ std::string ChartSvg(const Chart& chart) {
                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
                           "%s</text>\n",
                           px(v), px(v), top + kPlotHeight,
-                          top + kPlotHeight + 4, px(v),
-                          top + kPlotHeight + 16, FormatTick(v));
+                          top + kPlotHeight + 4, px(v), top + kPlotHeight + 16,
+                          FormatTick(v));
   }
   absl::StrAppendFormat(&out,
                         "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s"
@@ -255,8 +254,7 @@ std::string ChartSvg(const Chart& chart) {
     absl::StrAppendFormat(&out,
                           "<polyline fill=\"none\" stroke=\"%s\" "
                           "stroke-width=\"1.5\"%s points=\"%s\"/>\n",
-                          s.color,
-                          s.dashed ? " stroke-dasharray=\"6 3\"" : "",
+                          s.color, s.dashed ? " stroke-dasharray=\"6 3\"" : "",
                           Points(s, px, py));
     if (s.name.empty()) continue;
     ++named;

@@ -49,12 +49,11 @@ std::string JsonString(absl::string_view s) {
 constexpr size_t kLabelWidth = 24;
 
 void Row(std::string* out, absl::string_view label, absl::string_view value) {
-  absl::StrAppend(out, label,
-                  std::string(label.size() + 2 > kLabelWidth
-                                  ? 2
-                                  : kLabelWidth - label.size(),
-                              ' '),
-                  value, "\n");
+  absl::StrAppend(
+      out, label,
+      std::string(
+          label.size() + 2 > kLabelWidth ? 2 : kLabelWidth - label.size(), ' '),
+      value, "\n");
 }
 
 // "p50 1.2 ms, p99 3.4 ms, max 5.6 ms over 45 crash-observer pairs".
@@ -100,9 +99,8 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
           " (no relay answered), ", c.suspicions_verified,
           " verified by a last probe, ", Count(c.refutations, "refutation"),
           ", ", Count(c.members_declared_offline, "OFFLINE declaration"), ", ",
-          Count(c.updates_refused, "update"),
-          " refused (incarnation bound), ", Count(c.members_refused, "member"),
-          " refused (max_members)"));
+          Count(c.updates_refused, "update"), " refused (incarnation bound), ",
+          Count(c.members_refused, "member"), " refused (max_members)"));
   Row(out, "validation",
       absl::StrCat(
           Count(c.challenges_sent, "challenge"), ", ",
@@ -112,8 +110,8 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
           Count(c.replies_deferred, "request deferred", "requests deferred"),
           " (", c.deferred_released, " answered, ", c.deferred_dropped,
           " dropped, ", c.deferred_expired, " expired), ",
-          c.drops[static_cast<size_t>(DropReason::kReplayed)],
-          " replayed and ", c.drops[static_cast<size_t>(DropReason::kStale)],
+          c.drops[static_cast<size_t>(DropReason::kReplayed)], " replayed and ",
+          c.drops[static_cast<size_t>(DropReason::kStale)],
           " stale requests refused, ", c.requests_unstamped,
           " answered unstamped (version 1)"));
   const Counters::Versions& v = c.versions;
@@ -122,23 +120,21 @@ void AppendTrafficText(const RunSummary& s, std::string* out) {
   // Only where a version 2 node ran, so version 1 runs read as before.
   if (v.datagrams_out_v2 > 0 || bad_version > 0 || v.no_overlap > 0) {
     Row(out, "versions",
-        absl::StrCat(Count(v.datagrams_out_v2, "datagram"),
-                     " sent in version 2 (",
-                     Count(v.announcements, "announcement"), "), ",
-                     bad_version, " dropped as bad_version, ", v.no_overlap,
-                     " not sent (no common version), ",
-                     Count(v.messages_skipped, "message"), " and ",
-                     Count(v.updates_skipped, "update"),
-                     " of unknown types skipped"));
+        absl::StrCat(
+            Count(v.datagrams_out_v2, "datagram"), " sent in version 2 (",
+            Count(v.announcements, "announcement"), "), ", bad_version,
+            " dropped as bad_version, ", v.no_overlap,
+            " not sent (no common version), ",
+            Count(v.messages_skipped, "message"), " and ",
+            Count(v.updates_skipped, "update"), " of unknown types skipped"));
   }
   if (s.steady_from >= 0) {
     Row(out, "  steady",
-        absl::StrCat(Milli(s.steady_datagrams_per_node_second_milli),
-                     " datagrams and ",
-                     Milli(s.steady_bytes_per_node_second_milli),
-                     " bytes per node per second over [",
-                     FormatSimTime(s.steady_from), ", ",
-                     FormatSimTime(s.steady_until), ")"));
+        absl::StrCat(
+            Milli(s.steady_datagrams_per_node_second_milli), " datagrams and ",
+            Milli(s.steady_bytes_per_node_second_milli),
+            " bytes per node per second over [", FormatSimTime(s.steady_from),
+            ", ", FormatSimTime(s.steady_until), ")"));
   }
 }
 
@@ -193,26 +189,26 @@ std::string FormatSummaryText(const RunSummary& s) {
   Row(&out, "  OFFLINE everywhere",
       PercentilesText(s.offline_everywhere, "crash", "crashes"));
   Row(&out, "false positives",
-      absl::StrCat(
-          Count(s.false_offlines, "OFFLINE declaration"), " of healthy nodes (",
-          Count(s.members_falsely_offline, "distinct node"), "); SUSPECT ",
-          "shown to observers about healthy nodes: ",
-          Count(s.false_suspicions, "time"), "; ",
-          Count(s.healthy_status_changes, "status change"),
-          " of healthy nodes"));
+      absl::StrCat(Count(s.false_offlines, "OFFLINE declaration"),
+                   " of healthy nodes (",
+                   Count(s.members_falsely_offline, "distinct node"),
+                   "); SUSPECT ", "shown to observers about healthy nodes: ",
+                   Count(s.false_suspicions, "time"), "; ",
+                   Count(s.healthy_status_changes, "status change"),
+                   " of healthy nodes"));
   Row(&out, "convergence",
-      absl::StrCat(
-          s.convergence < 0 ? std::string("not converged")
-                            : absl::StrCat(FormatMs(s.convergence), " ms"),
-          s.liveness_at != kNever ? " after liveness start"
-                                  : " from time zero"));
+      absl::StrCat(s.convergence < 0
+                       ? std::string("not converged")
+                       : absl::StrCat(FormatMs(s.convergence), " ms"),
+                   s.liveness_at != kNever ? " after liveness start"
+                                           : " from time zero"));
   Row(&out, "metadata",
       absl::StrCat(Count(s.updates, "update"), ", ", s.updates_everywhere,
                    " reached every live node"));
   Row(&out, "  dissemination",
       PercentilesText(s.dissemination, "update-observer pair"));
-  Row(&out, "  everywhere", PercentilesText(s.dissemination_everywhere,
-                                            "update"));
+  Row(&out, "  everywhere",
+      PercentilesText(s.dissemination_everywhere, "update"));
   // Only runs with application traffic show it: the others' text stays.
   if (s.user_broadcasts > 0 || s.direct_messages > 0) {
     Row(&out, "user broadcasts",
@@ -220,8 +216,9 @@ std::string FormatSummaryText(const RunSummary& s) {
             Count(s.user_broadcasts, "broadcast"), ", ",
             s.user_broadcasts_everywhere, " of ", s.user_broadcasts_checked,
             " judged reached every live node (",
-            s.user_broadcasts_everywhere == s.user_broadcasts_checked ? "all"
-                                                                      : "not all",
+            s.user_broadcasts_everywhere == s.user_broadcasts_checked
+                ? "all"
+                : "not all",
             "); ", Count(s.user_deliveries, "delivery", "deliveries"), ", ",
             Count(s.user_duplicate_deliveries, "duplicate"), "; ",
             Count(s.direct_messages, "direct message"), " delivered"));
@@ -250,8 +247,8 @@ std::string FormatSummaryText(const RunSummary& s) {
                     FormatSimTime(v.at), ": ", v.detail, "\n");
   }
   Row(&out, "digest",
-      absl::StrCat(s.digest, " (", Count(s.trace_records, "trace record"),
-                   ", ", Count(s.events, "event"), ")"));
+      absl::StrCat(s.digest, " (", Count(s.trace_records, "trace record"), ", ",
+                   Count(s.events, "event"), ")"));
   if (!s.ok() && !s.replay_command.empty()) {
     Row(&out, "replay with", s.replay_command);
   }

@@ -279,9 +279,8 @@ absl::StatusOr<RunResult> RunOne(const Scenario& sc, bool swarm, int max_nodes,
       const int64_t elapsed_ns = absl::ToInt64Nanoseconds(wall - start);
       const int64_t left_ns = swim::sim::RemainingNs(elapsed_ns, now, end);
       const std::string eta =
-          now >= end ? absl::StrCat(
-                           "done in ",
-                           swim::sim::FormatWallDuration(elapsed_ns))
+          now >= end ? absl::StrCat("done in ",
+                                    swim::sim::FormatWallDuration(elapsed_ns))
           : left_ns < 0
               ? std::string("ETA -")
               : absl::StrCat("ETA ", swim::sim::FormatWallDuration(left_ns));
@@ -308,8 +307,7 @@ int RunSwarm(int swarm, std::ostream* trace_sink) {
   const uint64_t first = absl::GetFlag(FLAGS_seed).value_or(1);
   std::vector<std::string> json;
   int failures = 0;
-  const bool progress =
-      ShowProgress() && !absl::GetFlag(FLAGS_print_scenario);
+  const bool progress = ShowProgress() && !absl::GetFlag(FLAGS_print_scenario);
   const absl::Time start = absl::Now();
   for (int i = 0; i < swarm; ++i) {
     const uint64_t seed = first + static_cast<uint64_t>(i);
@@ -424,7 +422,8 @@ int Main() {
   }
   if (const std::string h = absl::GetFlag(FLAGS_report); !h.empty()) {
     if (absl::Status st = WriteFile(
-            Resolve(h), swim::sim::HtmlReport(r->summary, *r->metrics, r->faults));
+            Resolve(h),
+            swim::sim::HtmlReport(r->summary, *r->metrics, r->faults));
         !st.ok()) {
       std::cerr << st << "\n";
       return 2;

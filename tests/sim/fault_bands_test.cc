@@ -55,34 +55,34 @@ TEST(FaultBandsTest, EachFaultFromItsStartToItsEnd) {
               "at 100s crash 12\n"
               "at 110s restart 12\n"
               "at 150s liveness\n"),
-      ElementsAre(
-          Band{"partition", 25, 35, "partition {0%..50%} {50%..100%}"},
-          Band{"partition", 40, 48, "isolate 5"},
-          Band{"partition", 50, 60, "cut 6 -> 7"},
-          Band{"partition", 55, 60, "clog 8 -> 9"},
-          Band{"loss", 60, 80, "loss in 10 30%"},
-          Band{"crash", 70, 240, "crash 14"},  // never restarted
-          Band{"pause", 75, 81, "pause 15"},
-          Band{"slow", 85, 100, "slow 17 20ms"},
-          Band{"crash", 100, 110, "crash 12"},
-          Band{"liveness", 150, 240, "liveness"}));
+      ElementsAre(Band{"partition", 25, 35, "partition {0%..50%} {50%..100%}"},
+                  Band{"partition", 40, 48, "isolate 5"},
+                  Band{"partition", 50, 60, "cut 6 -> 7"},
+                  Band{"partition", 55, 60, "clog 8 -> 9"},
+                  Band{"loss", 60, 80, "loss in 10 30%"},
+                  Band{"crash", 70, 240, "crash 14"},  // never restarted
+                  Band{"pause", 75, 81, "pause 15"},
+                  Band{"slow", 85, 100, "slow 17 20ms"},
+                  Band{"crash", 100, 110, "crash 12"},
+                  Band{"liveness", 150, 240, "liveness"}));
 }
 
 TEST(FaultBandsTest, HealAndLivenessEndOpenFaults) {
-  EXPECT_THAT(BandsOf("duration 2m\n"
-                      "at 10s partition {0..9} {10..19}\n"
-                      "at 20s cut-inbound 3\n"
-                      "at 30s heal\n"
-                      "at 40s loss 10%\n"
-                      "at 50s loss out {1,2} 50%\n"
-                      "at 60s pause 4 for 30s\n"
-                      "at 70s liveness\n"),
-              ElementsAre(Band{"partition", 10, 30, "partition {0..9} {10..19}"},
-                          Band{"partition", 20, 30, "cut-inbound 3"},
-                          Band{"loss", 40, 70, "loss 10%"},
-                          Band{"loss", 50, 70, "loss out {1,2} 50%"},
-                          Band{"pause", 60, 70, "pause 4"},
-                          Band{"liveness", 70, 120, "liveness"}));
+  EXPECT_THAT(
+      BandsOf("duration 2m\n"
+              "at 10s partition {0..9} {10..19}\n"
+              "at 20s cut-inbound 3\n"
+              "at 30s heal\n"
+              "at 40s loss 10%\n"
+              "at 50s loss out {1,2} 50%\n"
+              "at 60s pause 4 for 30s\n"
+              "at 70s liveness\n"),
+      ElementsAre(Band{"partition", 10, 30, "partition {0..9} {10..19}"},
+                  Band{"partition", 20, 30, "cut-inbound 3"},
+                  Band{"loss", 40, 70, "loss 10%"},
+                  Band{"loss", 50, 70, "loss out {1,2} 50%"},
+                  Band{"pause", 60, 70, "pause 4"},
+                  Band{"liveness", 70, 120, "liveness"}));
 }
 
 TEST(FaultBandsTest, ExplicitUndosMatchTheirFault) {
@@ -104,9 +104,9 @@ TEST(FaultBandsTest, ExplicitUndosMatchTheirFault) {
 }
 
 TEST(FaultBandsTest, RepeatedFaultsGiveOneBandEach) {
-  const std::vector<Band> bands =
-      BandsOf("duration 4m\n"
-              "every 40s from 20s until 150s cut-inbound {2,3} for 20s\n");
+  const std::vector<Band> bands = BandsOf(
+      "duration 4m\n"
+      "every 40s from 20s until 150s cut-inbound {2,3} for 20s\n");
   EXPECT_THAT(bands,
               ElementsAre(Band{"partition", 20, 40, "cut-inbound {2,3}"},
                           Band{"partition", 60, 80, "cut-inbound {2,3}"},

@@ -21,16 +21,18 @@ TEST(NiceTicksTest, RoundStepsCoveringTheMaximum) {
   EXPECT_THAT(NiceTicks(1000), ElementsAre(0, 200, 400, 600, 800, 1000));
   EXPECT_THAT(NiceTicks(240, 8), ElementsAre(0, 50, 100, 150, 200, 250));
   EXPECT_THAT(NiceTicks(23), ElementsAre(0, 5, 10, 15, 20, 25));
-  EXPECT_THAT(NiceTicks(1), Pointwise(DoubleNear(1e-12),
-                                      std::vector<double>{0, .2, .4, .6, .8, 1}));
+  EXPECT_THAT(
+      NiceTicks(1),
+      Pointwise(DoubleNear(1e-12), std::vector<double>{0, .2, .4, .6, .8, 1}));
   EXPECT_THAT(NiceTicks(12), ElementsAre(0, 2.5, 5, 7.5, 10, 12.5));
-  EXPECT_THAT(NiceTicks(0.03), Pointwise(DoubleNear(1e-12),
-                                         std::vector<double>{0, .01, .02, .03}));
+  EXPECT_THAT(
+      NiceTicks(0.03),
+      Pointwise(DoubleNear(1e-12), std::vector<double>{0, .01, .02, .03}));
 }
 
 TEST(NiceTicksTest, EveryStepIsOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen) {
-  for (double max : {0.0007, 0.3, 3.3, 6.375, 17.25, 66.905, 249.8, 3317.0,
-                     1.5e6, 7.7e9}) {
+  for (double max :
+       {0.0007, 0.3, 3.3, 6.375, 17.25, 66.905, 249.8, 3317.0, 1.5e6, 7.7e9}) {
     const std::vector<double> t = NiceTicks(max);
     ASSERT_GE(t.size(), 2u) << max;
     EXPECT_EQ(t.front(), 0);
@@ -38,10 +40,9 @@ TEST(NiceTicksTest, EveryStepIsOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen) {
     EXPECT_LE(t.size(), 12u) << max;
     const double step = t[1];
     double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
-    const bool round = std::fabs(mantissa - 1) < 1e-9 ||
-                       std::fabs(mantissa - 2) < 1e-9 ||
-                       std::fabs(mantissa - 2.5) < 1e-9 ||
-                       std::fabs(mantissa - 5) < 1e-9;
+    const bool round =
+        std::fabs(mantissa - 1) < 1e-9 || std::fabs(mantissa - 2) < 1e-9 ||
+        std::fabs(mantissa - 2.5) < 1e-9 || std::fabs(mantissa - 5) < 1e-9;
     EXPECT_TRUE(round) << max << ": step " << step;
     // No float noise in the printed ticks.
     for (double v : t) {
