@@ -1,191 +1,258 @@
 #include "sim/html_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "swim/counters.h"
 
 namespace swim::sim {
 namespace {
 
-constexpr double kWidth = 760;
-constexpr double kHeight = 300;
-constexpr double kLeft = 60;
-constexpr double kBottom = 40;
-constexpr double kTop = 20;
-constexpr double kRight = 20;
+constexpr const char* kOnline = "#2a7";
+constexpr const char* kSuspect = "#e90";
+constexpr const char* kOffline = "#c33";
+constexpr const char* kTime = "simulated time (s)";
+constexpr const char* kPalette[] = {"#36c", "#c3c", "#3aa", "#963",
+                                    "#693", "#c63", "#339", "#933",
+                                    "#0a0", "#a0a", "#088", "#555"};
+constexpr size_t kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
 
-struct Series {
-  std::string label;
-  std::string color;
-  std::vector<std::pair<double, double>> points;
-  bool step = false;
-};
+double ToSeconds(SimTime t) { return static_cast<double>(t) / 1e9; }
 
-std::string Escape(absl::string_view s) {
-  return absl::StrReplaceAll(s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}});
+// One summary line as table cells: "LABEL  VALUE" (two spaces or more
+// between them), indented labels as sub-rows.
+std::string SummaryRow(absl::string_view line) {
+  const bool sub = absl::StartsWith(line, "  ");
+  absl::string_view rest = absl::StripLeadingAsciiWhitespace(line);
+  const size_t gap = rest.find("  ");
+  if (gap == absl::string_view::npos) {
+    return absl::StrCat("<tr><td colspan=\"2\">", EscapeHtml(rest),
+                        "</td></tr>\n");
+  }
+  return absl::StrCat(
+      "<tr><th", sub ? " class=\"sub\"" : "", ">",
+      EscapeHtml(rest.substr(0, gap)), "</th><td>",
+      EscapeHtml(absl::StripLeadingAsciiWhitespace(rest.substr(gap))),
+      "</td></tr>\n");
 }
 
-// A line chart with linear axes from 0 to the maxima.
-std::string Chart(absl::string_view title, absl::string_view x_label,
-                  absl::string_view y_label,
-                  const std::vector<Series>& series) {
-  double x_max = 0;
-  double y_max = 0;
-  for (const Series& s : series) {
-    for (const auto& [x, y] : s.points) {
-      x_max = std::max(x_max, x);
-      y_max = std::max(y_max, y);
-    }
+// Members seen ONLINE / SUSPECT / OFFLINE per live observer, from counts
+// summed over `live` observers.
+struct StatusSeries {
+  ChartSeries online{"ONLINE", kOnline, false, false, {}};
+  ChartSeries suspect{"SUSPECT", kSuspect, false, false, {}};
+  ChartSeries offline{"OFFLINE", kOffline, false, false, {}};
+  void Add(SimTime at, uint32_t live, uint64_t on, uint64_t sus, uint64_t off) {
+    const double t = ToSeconds(at);
+    const double n = std::max<double>(1, live);
+    online.points.emplace_back(t, static_cast<double>(on) / n);
+    suspect.points.emplace_back(t, static_cast<double>(sus) / n);
+    offline.points.emplace_back(t, static_cast<double>(off) / n);
   }
-  if (x_max <= 0) x_max = 1;
-  if (y_max <= 0) y_max = 1;
-  const double pw = kWidth - kLeft - kRight;
-  const double ph = kHeight - kTop - kBottom;
-  auto px = [&](double x) { return kLeft + x / x_max * pw; };
-  auto py = [&](double y) { return kTop + ph - y / y_max * ph; };
-  std::string svg = absl::StrFormat(
-      "<h2>%s</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
-      Escape(title), kWidth, kHeight);
-  absl::StrAppendFormat(&svg,
-                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                        "height=\"%.1f\" fill=\"#fafafa\" stroke=\"#999\"/>\n",
-                        kLeft, kTop, pw, ph);
-  for (int i = 0; i <= 4; ++i) {
-    const double xv = x_max * i / 4;
-    const double yv = y_max * i / 4;
-    absl::StrAppendFormat(&svg,
-                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
-                          "%.4g</text>\n",
-                          px(xv), kHeight - kBottom + 14, xv);
-    absl::StrAppendFormat(&svg,
-                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
-                          "%.4g</text>\n",
-                          kLeft - 4, py(yv) + 4, yv);
-    absl::StrAppendFormat(
-        &svg,
-        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
-        "stroke=\"#ddd\"/>\n",
-        kLeft, kLeft + pw, py(yv), py(yv));
-  }
-  absl::StrAppendFormat(&svg,
-                        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s"
-                        "</text>\n",
-                        kLeft + pw / 2, kHeight - 6, Escape(x_label));
-  absl::StrAppendFormat(&svg,
-                        "<text x=\"12\" y=\"%.1f\" text-anchor=\"middle\" "
-                        "transform=\"rotate(-90 12 %.1f)\">%s</text>\n",
-                        kTop + ph / 2, kTop + ph / 2, Escape(y_label));
-  double legend_y = kTop + 14;
-  for (const Series& s : series) {
-    std::string pts;
-    double last_y = 0;
-    bool first = true;
-    for (const auto& [x, y] : s.points) {
-      if (s.step && !first) {
-        absl::StrAppendFormat(&pts, "%.1f,%.1f ", px(x), py(last_y));
+};
+
+Chart TimeChart(std::string title, std::string y_label, const RunSummary& s,
+                const std::vector<ChartBand>& bands) {
+  Chart c;
+  c.title = std::move(title);
+  c.x_label = kTime;
+  c.y_label = std::move(y_label);
+  c.bands = bands;
+  c.x_max = ToSeconds(s.duration);
+  return c;
+}
+
+// Bytes per node per second by message type between samples, as steps.
+Chart TrafficChart(const RunSummary& s, const Metrics& m,
+                   const std::vector<ChartBand>& bands) {
+  Chart c = TimeChart("Traffic by message type", "bytes per node per second", s,
+                      bands);
+  c.empty_text = "Not sampled.";
+  const std::vector<Metrics::StatusSample>& samples = m.samples();
+  const double nodes = std::max(1, s.nodes);
+  for (size_t type = 0; type <= kMessageTypeCount; ++type) {
+    // type == kMessageTypeCount: all types together.
+    const bool all = type == kMessageTypeCount;
+    auto bytes = [&](const Metrics::StatusSample& x) {
+      uint64_t b = 0;
+      for (size_t i = 0; i < kMessageTypeCount; ++i) {
+        if (all || i == type) b += x.bytes_out[i];
       }
-      absl::StrAppendFormat(&pts, "%.1f,%.1f ", px(x), py(y));
-      last_y = y;
-      first = false;
+      return b;
+    };
+    if (samples.empty() || bytes(samples.back()) == 0) continue;
+    ChartSeries series{
+        all ? std::string("all messages") : std::string(MessageTypeName(type)),
+        all ? "#000" : kPalette[type % kPaletteSize],
+        true,
+        all,
+        {}};
+    for (size_t i = 1; i < samples.size(); ++i) {
+      const SimTime span = samples[i].at - samples[i - 1].at;
+      if (span <= 0) continue;
+      const double rate =
+          static_cast<double>(bytes(samples[i]) - bytes(samples[i - 1])) /
+          ToSeconds(span) / nodes;
+      series.points.emplace_back(ToSeconds(samples[i - 1].at), rate);
+      if (i + 1 == samples.size()) {
+        series.points.emplace_back(ToSeconds(samples[i].at), rate);
+      }
     }
-    absl::StrAppendFormat(&svg,
-                          "<polyline fill=\"none\" stroke=\"%s\" "
-                          "stroke-width=\"1.5\" points=\"%s\"/>\n",
-                          s.color, pts);
-    if (!s.label.empty()) {
-      absl::StrAppendFormat(
-          &svg, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s</text>\n",
-          kLeft + pw - 150, legend_y, s.color, Escape(s.label));
-      legend_y += 14;
+    c.series.push_back(std::move(series));
+  }
+  // Joins and heals send bursts many times the steady rate: the axis
+  // stops at twice the 90th percentile of the total, saying so.
+  if (!c.series.empty() && c.series.back().points.size() > 10) {
+    std::vector<double> rates;
+    for (const auto& [t, y] : c.series.back().points) rates.push_back(y);
+    std::sort(rates.begin(), rates.end());
+    const double p90 = rates[rates.size() * 9 / 10];
+    if (rates.back() > 3 * p90 && p90 > 0) {
+      c.y_max = 2 * p90;
+      absl::StrAppend(&c.title, " (axis cut at ",
+                      FormatTick(NiceTicks(c.y_max).back()), "; peaks up to ",
+                      FormatTick(std::round(rates.back())), ")");
     }
   }
-  svg += "</svg>\n";
-  return svg;
+  return c;
+}
+
+Chart InfectionChart(const Metrics& m) {
+  Chart c;
+  c.title = "Metadata infection curves";
+  c.x_label = "time since the update (ms)";
+  c.y_label = "nodes holding it";
+  c.empty_text = "No metadata updates.";
+  const std::vector<Metrics::Dissemination>& all = m.disseminations();
+  for (size_t i = 0; i < all.size() && i < 2 * kPaletteSize; ++i) {
+    const Metrics::Dissemination& d = all[i];
+    ChartSeries s{absl::StrCat("n", d.node, " metadata v", d.version),
+                  kPalette[i % kPaletteSize],
+                  true,
+                  i >= kPaletteSize,
+                  {}};
+    for (const auto& [t, count] : d.curve) {
+      s.points.emplace_back(static_cast<double>(t - d.set_at) / 1e6, count);
+    }
+    c.series.push_back(std::move(s));
+  }
+  if (all.size() > 2 * kPaletteSize) {
+    absl::StrAppend(&c.title, " (the first ", 2 * kPaletteSize, " of ",
+                    all.size(), ")");
+  }
+  return c;
+}
+
+Chart DetectionCdf(const Metrics& m) {
+  Chart c;
+  c.title = "CDF of detection times (crash to OFFLINE, per observer)";
+  c.x_label = "seconds after the crash";
+  c.y_label = "fraction of observers";
+  c.empty_text = "No crash was detected.";
+  std::vector<SimTime> latencies = m.OfflineLatencies();
+  std::sort(latencies.begin(), latencies.end());
+  if (latencies.empty()) return c;
+  ChartSeries cdf{"OFFLINE at an observer", kOffline, true, false, {{0, 0}}};
+  for (size_t i = 0; i < latencies.size(); ++i) {
+    cdf.points.emplace_back(
+        ToSeconds(latencies[i]),
+        static_cast<double>(i + 1) / static_cast<double>(latencies.size()));
+  }
+  c.series.push_back(std::move(cdf));
+  return c;
 }
 
 }  // namespace
 
-std::string HtmlReport(const RunSummary& summary, const Metrics& metrics) {
-  std::string html =
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>swim "
-      "simulation: " +
-      Escape(summary.scenario) +
-      "</title>\n<style>body{font-family:sans-serif;max-width:800px;margin:"
-      "2em auto}pre{background:#f4f4f4;padding:1em;overflow-x:auto}</style>"
-      "</head><body>\n";
-  absl::StrAppend(&html, "<h1>swim simulation: ", Escape(summary.scenario),
-                  "</h1>\n<pre>", Escape(FormatSummaryText(summary)),
-                  "</pre>\n");
+std::vector<ChartBand> ChartBands(const std::vector<FaultBand>& faults) {
+  std::vector<ChartBand> bands;
+  for (const FaultBand& f : faults) {
+    bands.push_back({ToSeconds(f.from), ToSeconds(f.until),
+                     std::string(FaultKindName(f.kind)), f.label});
+  }
+  return bands;
+}
 
-  // 1. Statuses over time, as members seen per live node.
-  Series online{"ONLINE", "#2a7", {}, false};
-  Series suspect{"SUSPECT", "#e90", {}, false};
-  Series offline{"OFFLINE", "#c33", {}, false};
-  for (const Metrics::StatusSample& s : metrics.samples()) {
-    const double t = static_cast<double>(s.at) / 1e9;
-    const double live = std::max<double>(1, s.live);
-    online.points.emplace_back(t, static_cast<double>(s.online) / live);
-    suspect.points.emplace_back(t, static_cast<double>(s.suspect) / live);
-    offline.points.emplace_back(t, static_cast<double>(s.offline) / live);
+std::string RenderReportPage(const ReportPage& page) {
+  std::string html = absl::StrCat(
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>",
+      EscapeHtml(page.title),
+      "</title>\n<style>body{font-family:sans-serif;max-width:1020px;"
+      "margin:1.5em auto;padding:0 1em}h1{font-size:1.5em}"
+      "h2{font-size:1.1em;margin:1.6em 0 .3em}"
+      "table.summary{border-collapse:collapse;font-size:13px;"
+      "background:#f6f6f6;width:100%}"
+      "table.summary th{text-align:left;vertical-align:top;white-space:"
+      "nowrap;padding:2px 1em 2px .6em;font-weight:600}"
+      "table.summary th.sub{padding-left:1.8em;font-weight:normal}"
+      "table.summary td{font-family:monospace;padding:2px .6em;"
+      "white-space:pre-wrap;overflow-wrap:anywhere}"
+      "svg{display:block}</style></head><body>\n");
+  absl::StrAppend(&html, "<h1>", EscapeHtml(page.title),
+                  "</h1>\n<table class=\"summary\">\n");
+  for (absl::string_view line :
+       absl::StrSplit(page.summary_text, '\n', absl::SkipEmpty())) {
+    absl::StrAppend(&html, SummaryRow(line));
   }
-  absl::StrAppend(
-      &html,
-      Chart("Members seen in each status, per live node (mean)",
-            "simulated time (s)", "members", {online, suspect, offline}));
-  // The same without ONLINE, whose scale hides the others.
-  absl::StrAppend(&html,
-                  Chart("Members seen SUSPECT and OFFLINE, per live node "
-                        "(mean)",
-                        "simulated time (s)", "members", {suspect, offline}));
-
-  // 2. Infection curves.
-  static const char* kColors[] = {"#36c", "#c3c", "#3cc", "#963",
-                                  "#693", "#c63", "#339", "#933"};
-  std::vector<Series> curves;
-  for (size_t i = 0; i < metrics.disseminations().size() && i < 24; ++i) {
-    const Metrics::Dissemination& d = metrics.disseminations()[i];
-    Series s{i < 8 ? absl::StrCat("n", d.node, " v", d.version) : "",
-             kColors[i % 8],
-             {},
-             true};
-    for (const auto& [t, count] : d.curve) {
-      s.points.emplace_back(static_cast<double>(t - d.set_at) / 1e6, count);
-    }
-    curves.push_back(std::move(s));
-  }
-  if (curves.empty()) {
-    html += "<h2>Metadata infection curves</h2><p>No metadata updates.</p>\n";
-  } else {
-    absl::StrAppend(
-        &html, Chart("Metadata infection curves", "time since the update (ms)",
-                     "nodes holding it", curves));
-  }
-
-  // 3. CDF of detection times.
-  std::vector<SimTime> latencies = metrics.OfflineLatencies();
-  std::sort(latencies.begin(), latencies.end());
-  if (latencies.empty()) {
-    html += "<h2>Detection times</h2><p>No crash was detected.</p>\n";
-  } else {
-    Series cdf{"OFFLINE at an observer", "#c33", {}, true};
-    cdf.points.emplace_back(0, 0);
-    for (size_t i = 0; i < latencies.size(); ++i) {
-      cdf.points.emplace_back(
-          static_cast<double>(latencies[i]) / 1e9,
-          static_cast<double>(i + 1) / static_cast<double>(latencies.size()));
-    }
-    absl::StrAppend(&html, Chart("CDF of detection times (crash to OFFLINE, "
-                                 "per observer)",
-                                 "seconds after the crash", "fraction", {cdf}));
-  }
+  html += "</table>\n";
+  for (const Chart& c : page.charts) absl::StrAppend(&html, ChartSvg(c));
   html += "</body></html>\n";
   return html;
+}
+
+ReportPage SimReportPage(const RunSummary& summary, const Metrics& metrics,
+                         const std::vector<FaultBand>& faults) {
+  ReportPage page;
+  page.title = absl::StrCat("swim simulation: ", summary.scenario);
+  page.summary_text = FormatSummaryText(summary);
+  const std::vector<ChartBand> bands = ChartBands(faults);
+
+  StatusSeries mean;
+  std::vector<StatusSeries> sides(metrics.groups().size());
+  for (const Metrics::StatusSample& s : metrics.samples()) {
+    mean.Add(s.at, s.live, s.online, s.suspect, s.offline);
+    for (size_t g = 0; g < sides.size() && g < s.groups.size(); ++g) {
+      const Metrics::StatusSample::Group& x = s.groups[g];
+      sides[g].Add(s.at, x.live, x.online, x.suspect, x.offline);
+    }
+  }
+  Chart all = TimeChart("Members seen in each status, per live node (mean)",
+                        "members", summary, bands);
+  all.series = {mean.online, mean.suspect, mean.offline};
+  page.charts.push_back(std::move(all));
+  // The same without ONLINE, whose scale hides the others.
+  Chart faulty = TimeChart(
+      "Members seen SUSPECT and OFFLINE, per live node "
+      "(mean)",
+      "members", summary, bands);
+  faulty.series = {mean.suspect, mean.offline};
+  page.charts.push_back(std::move(faulty));
+  for (size_t g = 0; g < sides.size(); ++g) {
+    const Metrics::GroupSpec& spec = metrics.groups()[g];
+    Chart side = TimeChart(
+        absl::StrCat("Partition side ", spec.name, " (", spec.nodes.size(),
+                     spec.nodes.size() == 1 ? " node" : " nodes",
+                     "): members its live nodes see in each status (mean)"),
+        "members", summary, bands);
+    side.series = {sides[g].online, sides[g].suspect, sides[g].offline};
+    page.charts.push_back(std::move(side));
+  }
+  page.charts.push_back(TrafficChart(summary, metrics, bands));
+  page.charts.push_back(InfectionChart(metrics));
+  page.charts.push_back(DetectionCdf(metrics));
+  return page;
+}
+
+std::string HtmlReport(const RunSummary& summary, const Metrics& metrics,
+                       const std::vector<FaultBand>& faults) {
+  return RenderReportPage(SimReportPage(summary, metrics, faults));
 }
 
 }  // namespace swim::sim

@@ -5,6 +5,7 @@
 
 #include "sim/simulator.h"
 #include "swim/members.h"
+#include "swim/status.h"
 
 namespace swim::sim {
 namespace {
@@ -31,12 +32,59 @@ Percentiles Summarize(std::vector<SimTime> values) {
 }
 
 Metrics::Metrics(const ViewTracker* views, int nodes)
-    : views_(views), open_detection_(nodes, -1), open_disseminations_(nodes) {}
+    : views_(views),
+      open_detection_(nodes, -1),
+      open_disseminations_(nodes),
+      live_(nodes, 0),
+      seen_online_(nodes, 0),
+      seen_suspect_(nodes, 0),
+      seen_offline_(nodes, 0) {}
+
+void Metrics::CountSeen(uint32_t observer, Status status, int delta) {
+  switch (status) {
+    case Status::kOnline:
+      seen_online_[observer] += delta;
+      break;
+    case Status::kSuspect:
+      seen_suspect_[observer] += delta;
+      break;
+    case Status::kOffline:
+      seen_offline_[observer] += delta;
+      break;
+    default:
+      break;
+  }
+}
+
+void Metrics::ClearRow(uint32_t node) {
+  live_[node] = 0;
+  seen_online_[node] = 0;
+  seen_suspect_[node] = 0;
+  seen_offline_[node] = 0;
+}
+
+void Metrics::BeforeCrash(const Simulator& sim, SimTime /*now*/,
+                          uint32_t node) {
+  ClearRow(node);
+  if (const Node* n = sim.node(node); n != nullptr) {
+    for (size_t i = 0; i < kMessageTypeCount; ++i) {
+      crashed_bytes_out_[i] += n->counters().bytes_out[i];
+    }
+  }
+}
+
+void Metrics::TrackGroups(std::vector<GroupSpec> groups) {
+  groups_ = std::move(groups);
+}
 
 void Metrics::OnMemberEvent(const Simulator& sim, SimTime now,
                             uint32_t observer, uint32_t member,
                             const MemberEvent& event) {
   if (observer == member) return;
+  if (live_[observer] != 0) {
+    CountSeen(observer, event.previous, -1);
+    CountSeen(observer, event.current, +1);
+  }
   const int d = open_detection_[member];
   if (d >= 0) {
     Detection& det = detections_[d];
@@ -98,6 +146,12 @@ void Metrics::OnSend(const Simulator& /*sim*/, SimTime now, uint32_t /*from*/,
 void Metrics::OnLife(const Simulator& /*sim*/, SimTime now, uint32_t node,
                      Life life) {
   switch (life) {
+    case Life::kStarted:
+      live_[node] = 1;
+      break;
+    case Life::kLeft:
+      ClearRow(node);
+      break;
     case Life::kCrashed: {
       Detection det;
       det.node = node;
@@ -108,12 +162,13 @@ void Metrics::OnLife(const Simulator& /*sim*/, SimTime now, uint32_t node,
       break;
     }
     case Life::kRestarted:
+      // A fresh node's view is empty; its first events fill the row.
+      ClearRow(node);
+      live_[node] = 1;
       if (open_detection_[node] >= 0) {
         detections_[open_detection_[node]].restarted_at = now;
         open_detection_[node] = -1;
       }
-      break;
-    default:
       break;
   }
   // A crash can complete detections: the last observer holding a
@@ -147,7 +202,31 @@ void Metrics::TakeSample(SimTime now) {
   s.online = views_->total_online();
   s.suspect = views_->total_suspect();
   s.offline = views_->total_offline();
-  samples_.push_back(s);
+  for (const GroupSpec& g : groups_) {
+    StatusSample::Group counts;
+    for (uint32_t n : g.nodes) {
+      if (n >= live_.size() || live_[n] == 0) continue;
+      ++counts.live;
+      counts.online += seen_online_[n];
+      counts.suspect += seen_suspect_[n];
+      counts.offline += seen_offline_[n];
+    }
+    s.groups.push_back(counts);
+  }
+  samples_.push_back(std::move(s));
+}
+
+void Metrics::TakeSample(const Simulator& sim, SimTime now) {
+  TakeSample(now);
+  Counters::PerType& bytes = samples_.back().bytes_out;
+  bytes = crashed_bytes_out_;
+  for (uint32_t i = 0; i < static_cast<uint32_t>(sim.size()); ++i) {
+    const Node* n = sim.node(i);
+    if (n == nullptr) continue;
+    for (size_t t = 0; t < kMessageTypeCount; ++t) {
+      bytes[t] += n->counters().bytes_out[t];
+    }
+  }
 }
 
 std::vector<SimTime> Metrics::OfflineLatencies() const {

@@ -14,15 +14,24 @@
 //     metrics.TakeSample(t);
 //   }
 //   Percentiles p = Summarize(metrics.OfflineLatencies());
+//
+// For the report's per-side charts, TrackGroups names sets of observers
+// (the sides of a partition) whose views each sample also counts; with
+// the cluster's protocol counters passed to TakeSample, samples also hold
+// the bytes sent so far by message type.
 #ifndef SIM_METRICS_H_
 #define SIM_METRICS_H_
 
+#include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/observer.h"
 #include "sim/sim_time.h"
 #include "sim/view_tracker.h"
+#include "swim/counters.h"
+#include "swim/status.h"
 
 namespace swim::sim {
 
@@ -64,6 +73,23 @@ class Metrics : public SimObserver {
     uint64_t online = 0;  // (observer, member) pairs, over live observers
     uint64_t suspect = 0;
     uint64_t offline = 0;
+    // Per tracked group, in TrackGroups' order: the same counts over the
+    // group's live observers.
+    struct Group {
+      uint32_t live = 0;
+      uint64_t online = 0;
+      uint64_t suspect = 0;
+      uint64_t offline = 0;
+    };
+    std::vector<Group> groups;
+    // Bytes sent so far, by message type (swim::MessageTypeName); all zero
+    // if TakeSample was not given the counters.
+    Counters::PerType bytes_out{};
+  };
+  // A named set of observers (node indexes).
+  struct GroupSpec {
+    std::string name;
+    std::vector<uint32_t> nodes;
   };
 
   Metrics(const ViewTracker* views, int nodes);
@@ -77,7 +103,16 @@ class Metrics : public SimObserver {
   void OnMetadataSet(const Simulator& sim, SimTime now, uint32_t node,
                      uint64_t version) override;
 
+  void BeforeCrash(const Simulator& sim, SimTime now, uint32_t node) override;
+
+  // Call before the run; each later sample counts these groups' views.
+  void TrackGroups(std::vector<GroupSpec> groups);
+  const std::vector<GroupSpec>& groups() const { return groups_; }
+
   void TakeSample(SimTime now);
+  // The same, with the bytes every node (crashed lives included) has sent
+  // so far, by message type.
+  void TakeSample(const Simulator& sim, SimTime now);
 
   const std::vector<Detection>& detections() const { return detections_; }
   const std::vector<Dissemination>& disseminations() const {
@@ -98,6 +133,8 @@ class Metrics : public SimObserver {
  private:
   void CheckDissemination(const Simulator& sim, SimTime now, uint32_t observer,
                           uint32_t member);
+  void CountSeen(uint32_t observer, Status status, int delta);
+  void ClearRow(uint32_t node);
 
   const ViewTracker* views_;
   std::vector<Detection> detections_;
@@ -106,6 +143,15 @@ class Metrics : public SimObserver {
   std::vector<int> open_detection_;
   std::vector<std::vector<int>> open_disseminations_;
   std::vector<StatusSample> samples_;
+  std::vector<GroupSpec> groups_;
+  // Per live observer: the members (others) it sees ONLINE, SUSPECT,
+  // OFFLINE; rows of crashed or departed nodes are zero.
+  std::vector<uint8_t> live_;
+  std::vector<uint32_t> seen_online_;
+  std::vector<uint32_t> seen_suspect_;
+  std::vector<uint32_t> seen_offline_;
+  // Bytes by message type sent by nodes since crashed (their counters go).
+  Counters::PerType crashed_bytes_out_{};
   std::vector<uint64_t> bytes_per_second_;
   std::vector<uint64_t> datagrams_per_second_;
 };

@@ -419,7 +419,7 @@ absl::Status RunPlan(Simulator& sim, const std::vector<Resolved>& plan,
       if (o->CheckTime() <= sim.now()) o->Check(sim, sim.now());
     }
     if (next_sample <= sim.now()) {
-      metrics->TakeSample(sim.now());
+      metrics->TakeSample(sim, sim.now());
       if (options.progress) options.progress(sim.now(), end);
       next_sample += sample_every;
     }
@@ -458,6 +458,8 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   RunResult result;
   result.views = std::make_unique<ViewTracker>(so.nodes);
   result.metrics = std::make_unique<Metrics>(result.views.get(), so.nodes);
+  result.metrics->TrackGroups(PartitionSides(scenario, so.nodes));
+  result.faults = FaultBands(scenario, so.nodes);
   CompletenessOracle completeness(scenario.completeness_bound);
   AccuracyOracle accuracy(scenario.accuracy_grace, scenario.accuracy_strict,
                           scenario.max_false_suspicions);

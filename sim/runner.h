@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "sim/fault_bands.h"
 #include "sim/metrics.h"
 #include "sim/scenario.h"
 #include "sim/sim_time.h"
@@ -47,6 +48,8 @@ struct RunResult {
   // For the HTML report.
   std::unique_ptr<ViewTracker> views;
   std::unique_ptr<Metrics> metrics;
+  // The scenario's fault periods, for the report's bands.
+  std::vector<FaultBand> faults;
 };
 
 absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/wording.h"
 #include "swim/counters.h"
 #include "swim/drop_reason.h"
 
@@ -43,10 +44,25 @@ std::string JsonString(absl::string_view s) {
   return out;
 }
 
-std::string PercentilesText(const Percentiles& p) {
+// Labels are padded to one column, at least two spaces before the value
+// (the HTML report splits rows there).
+constexpr size_t kLabelWidth = 24;
+
+void Row(std::string* out, absl::string_view label, absl::string_view value) {
+  absl::StrAppend(
+      out, label,
+      std::string(
+          label.size() + 2 > kLabelWidth ? 2 : kLabelWidth - label.size(), ' '),
+      value, "\n");
+}
+
+// "p50 1.2 ms, p99 3.4 ms, max 5.6 ms over 45 crash-observer pairs".
+std::string PercentilesText(const Percentiles& p, absl::string_view singular,
+                            absl::string_view plural = {}) {
   if (p.count == 0) return "-";
   return absl::StrCat("p50 ", FormatMs(p.p50), " ms, p99 ", FormatMs(p.p99),
-                      " ms, max ", FormatMs(p.max), " ms (n=", p.count, ")");
+                      " ms, max ", FormatMs(p.max), " ms over ",
+                      Count(p.count, singular, plural));
 }
 
 std::string PercentilesJson(const Percentiles& p) {
@@ -58,56 +74,67 @@ std::string PercentilesJson(const Percentiles& p) {
 
 // The traffic and protocol lines of FormatSummaryText.
 void AppendTrafficText(const RunSummary& s, std::string* out) {
-  absl::StrAppend(out, "traffic         ",
-                  Milli(s.datagrams_per_node_second_milli), " datagrams and ",
-                  Milli(s.bytes_per_node_second_milli),
-                  " bytes per node per second; largest datagram ",
-                  s.largest_datagram_bytes, " bytes; ", s.datagrams_sent,
-                  " sent, ", s.datagrams_dropped, " dropped\n");
-  absl::StrAppend(out, "  by message    ");
+  Row(out, "traffic",
+      absl::StrCat(Milli(s.datagrams_per_node_second_milli), " datagrams and ",
+                   Milli(s.bytes_per_node_second_milli),
+                   " bytes per node per second; largest datagram ",
+                   s.largest_datagram_bytes, " bytes; ",
+                   Count(s.datagrams_sent, "datagram"), " sent, ",
+                   s.datagrams_dropped, " dropped"));
+  std::string by_message;
   for (size_t i = 0; i < kMessageTypeCount; ++i) {
-    absl::StrAppend(out, i == 0 ? "" : ", ", MessageTypeName(i), " ",
+    absl::StrAppend(&by_message, i == 0 ? "" : ", ", MessageTypeName(i), " ",
                     Milli(s.bytes_by_message_milli[i]));
   }
-  absl::StrAppend(out, " bytes per node per second\n");
-  absl::StrAppend(
-      out, "protocol        ", s.counters.suspicions_raised,
-      " suspicions raised, ", s.counters.accusations_withheld,
-      " withheld (no relay answered), ", s.counters.suspicions_verified,
-      " verified by a last probe, ", s.counters.refutations, " refutations, ",
-      s.counters.members_declared_offline, " OFFLINE declarations, ",
-      s.counters.updates_refused, " updates refused (incarnation bound), ",
-      s.counters.members_refused, " members refused (max_members)\n");
-  absl::StrAppend(out, "validation      ", s.counters.challenges_sent,
-                  " challenges, ", s.counters.addresses_validated,
-                  " addresses validated, ", s.counters.replies_deferred,
-                  " requests deferred (", s.counters.deferred_released,
-                  " answered, ", s.counters.deferred_dropped, " dropped, ",
-                  s.counters.deferred_expired, " expired), ",
-                  s.counters.drops[static_cast<size_t>(DropReason::kReplayed)],
-                  " replayed and ",
-                  s.counters.drops[static_cast<size_t>(DropReason::kStale)],
-                  " stale requests refused, ", s.counters.requests_unstamped,
-                  " answered unstamped (version 1)\n");
-  const Counters::Versions& v = s.counters.versions;
+  Row(out, "  by message",
+      absl::StrCat(by_message, " bytes per node per second"));
+  const Counters& c = s.counters;
+  Row(out, "protocol",
+      absl::StrCat(
+          Count(c.suspicions_raised, "suspicion raised by nodes",
+                "suspicions raised by nodes"),
+          " (own failed probes), ",
+          Count(c.accusations_withheld, "accusation withheld",
+                "accusations withheld"),
+          " (no relay answered), ", c.suspicions_verified,
+          " verified by a last probe, ", Count(c.refutations, "refutation"),
+          ", ", Count(c.members_declared_offline, "OFFLINE declaration"), ", ",
+          Count(c.updates_refused, "update"), " refused (incarnation bound), ",
+          Count(c.members_refused, "member"), " refused (max_members)"));
+  Row(out, "validation",
+      absl::StrCat(
+          Count(c.challenges_sent, "challenge"), ", ",
+          Count(c.addresses_validated, "address validated",
+                "addresses validated"),
+          ", ",
+          Count(c.replies_deferred, "request deferred", "requests deferred"),
+          " (", c.deferred_released, " answered, ", c.deferred_dropped,
+          " dropped, ", c.deferred_expired, " expired), ",
+          c.drops[static_cast<size_t>(DropReason::kReplayed)], " replayed and ",
+          c.drops[static_cast<size_t>(DropReason::kStale)],
+          " stale requests refused, ", c.requests_unstamped,
+          " answered unstamped (version 1)"));
+  const Counters::Versions& v = c.versions;
   const uint64_t bad_version =
-      s.counters.drops[static_cast<size_t>(DropReason::kBadVersion)];
+      c.drops[static_cast<size_t>(DropReason::kBadVersion)];
   // Only where a version 2 node ran, so version 1 runs read as before.
   if (v.datagrams_out_v2 > 0 || bad_version > 0 || v.no_overlap > 0) {
-    absl::StrAppend(
-        out, "versions        ", v.datagrams_out_v2,
-        " datagrams sent in version 2 (", v.announcements, " announcements), ",
-        bad_version, " dropped as bad_version, ", v.no_overlap,
-        " not sent (no common version), ", v.messages_skipped, " messages and ",
-        v.updates_skipped, " updates of unknown types skipped\n");
+    Row(out, "versions",
+        absl::StrCat(
+            Count(v.datagrams_out_v2, "datagram"), " sent in version 2 (",
+            Count(v.announcements, "announcement"), "), ", bad_version,
+            " dropped as bad_version, ", v.no_overlap,
+            " not sent (no common version), ",
+            Count(v.messages_skipped, "message"), " and ",
+            Count(v.updates_skipped, "update"), " of unknown types skipped"));
   }
   if (s.steady_from >= 0) {
-    absl::StrAppend(
-        out, "  steady        ",
-        Milli(s.steady_datagrams_per_node_second_milli), " datagrams and ",
-        Milli(s.steady_bytes_per_node_second_milli),
-        " bytes per node per second over [", FormatSimTime(s.steady_from), ", ",
-        FormatSimTime(s.steady_until), ")\n");
+    Row(out, "  steady",
+        absl::StrCat(
+            Milli(s.steady_datagrams_per_node_second_milli), " datagrams and ",
+            Milli(s.steady_bytes_per_node_second_milli),
+            " bytes per node per second over [", FormatSimTime(s.steady_from),
+            ", ", FormatSimTime(s.steady_until), ")"));
   }
 }
 
@@ -142,77 +169,88 @@ std::string FormatMs(SimTime t) {
 
 std::string FormatSummaryText(const RunSummary& s) {
   std::string out;
-  absl::StrAppend(&out, "scenario        ", s.scenario, ": ", s.nodes,
-                  " nodes, seed ", s.seed, ", ", FormatSimTime(s.duration),
-                  " simulated");
-  if (s.liveness_at != kNever) {
-    absl::StrAppend(&out, " (liveness from ", FormatSimTime(s.liveness_at),
-                    ")");
-  }
-  absl::StrAppend(&out, "\n");
-  absl::StrAppend(&out, "crashes         ", s.crashes, " (", s.crashes_detected,
-                  " OFFLINE everywhere)\n");
-  absl::StrAppend(&out, "first suspicion ", PercentilesText(s.first_suspicion),
-                  "\n");
-  absl::StrAppend(&out, "OFFLINE at node ",
-                  PercentilesText(s.offline_at_observer), "\n");
-  absl::StrAppend(&out, "OFFLINE everywh ",
-                  PercentilesText(s.offline_everywhere), "\n");
-  absl::StrAppend(&out, "false positives ", s.false_offlines,
-                  " OFFLINE declarations of healthy nodes (",
-                  s.members_falsely_offline, " distinct), ", s.false_suspicions,
-                  " suspicions; ", s.healthy_status_changes,
-                  " status changes of healthy nodes\n");
-  absl::StrAppend(
-      &out, "convergence     ",
-      s.convergence < 0 ? std::string("not converged")
-                        : absl::StrCat(FormatMs(s.convergence), " ms"),
-      s.liveness_at != kNever ? " after liveness start" : " from time zero",
-      "\n");
-  absl::StrAppend(&out, "metadata        ", s.updates, " updates (",
-                  s.updates_everywhere, " reached every live node)\n");
-  absl::StrAppend(&out, "dissemination   ", PercentilesText(s.dissemination),
-                  "\n");
-  absl::StrAppend(&out, "  everywhere    ",
-                  PercentilesText(s.dissemination_everywhere), "\n");
+  Row(&out, "scenario",
+      absl::StrCat(s.scenario, ": ", Count(s.nodes, "node"), ", seed ", s.seed,
+                   ", ", FormatSimTime(s.duration), " simulated",
+                   s.liveness_at != kNever
+                       ? absl::StrCat(" (liveness from ",
+                                      FormatSimTime(s.liveness_at), ")")
+                       : ""));
+  Row(&out, "crashes",
+      s.crashes == 0
+          ? std::string("none")
+          : absl::StrCat(Count(s.crashes, "crash", "crashes"), ", ",
+                         s.crashes_detected, " of them seen OFFLINE by ",
+                         "every live node"));
+  Row(&out, "  first SUSPECT shown",
+      PercentilesText(s.first_suspicion, "crash", "crashes"));
+  Row(&out, "  OFFLINE per observer",
+      PercentilesText(s.offline_at_observer, "crash-observer pair"));
+  Row(&out, "  OFFLINE everywhere",
+      PercentilesText(s.offline_everywhere, "crash", "crashes"));
+  Row(&out, "false positives",
+      absl::StrCat(Count(s.false_offlines, "OFFLINE declaration"),
+                   " of healthy nodes (",
+                   Count(s.members_falsely_offline, "distinct node"),
+                   "); SUSPECT ", "shown to observers about healthy nodes: ",
+                   Count(s.false_suspicions, "time"), "; ",
+                   Count(s.healthy_status_changes, "status change"),
+                   " of healthy nodes"));
+  Row(&out, "convergence",
+      absl::StrCat(s.convergence < 0
+                       ? std::string("not converged")
+                       : absl::StrCat(FormatMs(s.convergence), " ms"),
+                   s.liveness_at != kNever ? " after liveness start"
+                                           : " from time zero"));
+  Row(&out, "metadata",
+      absl::StrCat(Count(s.updates, "update"), ", ", s.updates_everywhere,
+                   " reached every live node"));
+  Row(&out, "  dissemination",
+      PercentilesText(s.dissemination, "update-observer pair"));
+  Row(&out, "  everywhere",
+      PercentilesText(s.dissemination_everywhere, "update"));
   // Only runs with application traffic show it: the others' text stays.
   if (s.user_broadcasts > 0 || s.direct_messages > 0) {
-    absl::StrAppend(
-        &out, "user broadcasts ", s.user_broadcasts, " (",
-        s.user_broadcasts_everywhere, " of ", s.user_broadcasts_checked,
-        " judged reached every live node: ",
-        s.user_broadcasts_everywhere == s.user_broadcasts_checked ? "yes"
-                                                                  : "no",
-        "); ", s.user_deliveries, " deliveries, ", s.user_duplicate_deliveries,
-        " duplicates; ", s.direct_messages, " direct messages delivered\n");
-    absl::StrAppend(&out, "  everywhere    ",
-                    PercentilesText(s.user_broadcast_everywhere), "\n");
+    Row(&out, "user broadcasts",
+        absl::StrCat(
+            Count(s.user_broadcasts, "broadcast"), ", ",
+            s.user_broadcasts_everywhere, " of ", s.user_broadcasts_checked,
+            " judged reached every live node (",
+            s.user_broadcasts_everywhere == s.user_broadcasts_checked
+                ? "all"
+                : "not all",
+            "); ", Count(s.user_deliveries, "delivery", "deliveries"), ", ",
+            Count(s.user_duplicate_deliveries, "duplicate"), "; ",
+            Count(s.direct_messages, "direct message"), " delivered"));
+    Row(&out, "  everywhere",
+        PercentilesText(s.user_broadcast_everywhere, "broadcast"));
   }
   AppendTrafficText(s, &out);
   if (s.wall_ns > 0) {
     const double wall_s = static_cast<double>(s.wall_ns) / 1e9;
-    absl::StrAppend(
-        &out, "wall time       ", absl::StrFormat("%.2f", wall_s),
-        " s; simulated/real ",
-        absl::StrFormat("%.1f", static_cast<double>(s.duration) /
-                                    static_cast<double>(s.wall_ns)),
-        "x; ", absl::StrFormat("%.0f", static_cast<double>(s.events) / wall_s),
-        " events/s; peak memory ", s.peak_rss_bytes / (int64_t{1024} * 1024),
-        " MiB\n");
+    Row(&out, "wall time",
+        absl::StrCat(
+            FormatWallDuration(s.wall_ns), "; simulated/real ",
+            absl::StrFormat("%.1f", static_cast<double>(s.duration) /
+                                        static_cast<double>(s.wall_ns)),
+            "x; ",
+            absl::StrFormat("%.0f", static_cast<double>(s.events) / wall_s),
+            " events/s; peak memory ",
+            s.peak_rss_bytes / (int64_t{1024} * 1024), " MiB"));
   }
-  absl::StrAppend(&out, "oracles         ", absl::StrJoin(s.oracles_run, ", "),
-                  ": ",
-                  s.ok() ? std::string("all passed")
-                         : absl::StrCat(s.violation_count, " violation(s)"),
-                  "\n");
+  Row(&out, "oracles",
+      absl::StrCat(absl::StrJoin(s.oracles_run, ", "), ": ",
+                   s.ok() ? std::string("all passed")
+                          : Count(s.violation_count, "violation")));
   for (const Violation& v : s.violations) {
     absl::StrAppend(&out, "  VIOLATION [", v.oracle, "] at ",
                     FormatSimTime(v.at), ": ", v.detail, "\n");
   }
-  absl::StrAppend(&out, "digest          ", s.digest, " (", s.trace_records,
-                  " trace records, ", s.events, " events)\n");
+  Row(&out, "digest",
+      absl::StrCat(s.digest, " (", Count(s.trace_records, "trace record"), ", ",
+                   Count(s.events, "event"), ")"));
   if (!s.ok() && !s.replay_command.empty()) {
-    absl::StrAppend(&out, "replay with     ", s.replay_command, "\n");
+    Row(&out, "replay with", s.replay_command);
   }
   return out;
 }

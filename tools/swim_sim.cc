@@ -39,6 +39,7 @@
 #include "sim/scenario.h"
 #include "sim/summary.h"
 #include "sim/swarm.h"
+#include "sim/wording.h"
 #include "swim/config.h"
 #include "swim/config_knobs.h"
 #include "tools/help.h"
@@ -269,19 +270,29 @@ absl::StatusOr<RunResult> RunOne(const Scenario& sc, bool swarm, int max_nodes,
   options.extra_config = *config;
   const bool progress = ShowProgress() && !swarm;
   absl::Time last_print = absl::InfinitePast();
+  const absl::Time start = absl::Now();
   if (progress) {
     options.progress = [&](SimTime now, SimTime end) {
       const absl::Time wall = absl::Now();
       if (wall - last_print < absl::Milliseconds(200) && now < end) return;
       last_print = wall;
-      std::fprintf(stderr, "\r[swim_sim] %s / %s simulated (%d%%)   ",
+      const int64_t elapsed_ns = absl::ToInt64Nanoseconds(wall - start);
+      const int64_t left_ns = swim::sim::RemainingNs(elapsed_ns, now, end);
+      const std::string eta =
+          now >= end ? absl::StrCat("done in ",
+                                    swim::sim::FormatWallDuration(elapsed_ns))
+          : left_ns < 0
+              ? std::string("ETA -")
+              : absl::StrCat("ETA ", swim::sim::FormatWallDuration(left_ns));
+      // Padded: a shorter line must cover the last one's end.
+      std::fprintf(stderr, "\r[swim_sim] %s / %s simulated (%d%%), %s      ",
                    swim::sim::FormatSimTime(now).c_str(),
                    swim::sim::FormatSimTime(end).c_str(),
-                   static_cast<int>(end > 0 ? now * 100 / end : 100));
+                   static_cast<int>(end > 0 ? now * 100 / end : 100),
+                   eta.c_str());
       if (now >= end) std::fprintf(stderr, "\n");
     };
   }
-  const absl::Time start = absl::Now();
   absl::StatusOr<RunResult> r = swim::sim::RunScenario(sc, options);
   if (!r.ok()) return r.status();
   r->summary.wall_ns = absl::ToInt64Nanoseconds(absl::Now() - start);
@@ -296,6 +307,8 @@ int RunSwarm(int swarm, std::ostream* trace_sink) {
   const uint64_t first = absl::GetFlag(FLAGS_seed).value_or(1);
   std::vector<std::string> json;
   int failures = 0;
+  const bool progress = ShowProgress() && !absl::GetFlag(FLAGS_print_scenario);
+  const absl::Time start = absl::Now();
   for (int i = 0; i < swarm; ++i) {
     const uint64_t seed = first + static_cast<uint64_t>(i);
     const std::string text = swim::sim::SwarmScenarioText(seed, max_nodes);
@@ -315,9 +328,10 @@ int RunSwarm(int swarm, std::ostream* trace_sink) {
       return 2;
     }
     const swim::sim::RunSummary& s = r->summary;
+    if (progress) std::fprintf(stderr, "\r\033[K");  // clear the last one
     std::cout << "seed " << seed << ": " << (s.ok() ? "ok  " : "FAIL")
               << " nodes " << s.nodes << " digest " << s.digest << " wall "
-              << absl::FormatDuration(absl::Nanoseconds(s.wall_ns)) << "\n";
+              << swim::sim::FormatWallDuration(s.wall_ns) << "\n";
     if (!s.ok()) {
       ++failures;
       for (const swim::sim::Violation& v : s.violations) {
@@ -327,6 +341,13 @@ int RunSwarm(int swarm, std::ostream* trace_sink) {
       std::cout << "  replay: " << s.replay_command << "\n";
     }
     json.push_back(FormatSummaryJson(s));
+    if (progress && i + 1 < swarm) {
+      std::cout.flush();
+      const int64_t left_ns = swim::sim::RemainingNs(
+          absl::ToInt64Nanoseconds(absl::Now() - start), i + 1, swarm);
+      std::fprintf(stderr, "[swim_sim] %d of %d seeds run, ETA %s", i + 1,
+                   swarm, swim::sim::FormatWallDuration(left_ns).c_str());
+    }
   }
   if (absl::GetFlag(FLAGS_print_scenario)) return 0;
   std::cout << swarm - failures << " of " << swarm << " swarm seeds passed\n";
@@ -401,7 +422,8 @@ int Main() {
   }
   if (const std::string h = absl::GetFlag(FLAGS_report); !h.empty()) {
     if (absl::Status st = WriteFile(
-            Resolve(h), swim::sim::HtmlReport(r->summary, *r->metrics));
+            Resolve(h),
+            swim::sim::HtmlReport(r->summary, *r->metrics, r->faults));
         !st.ok()) {
       std::cerr << st << "\n";
       return 2;
