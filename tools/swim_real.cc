@@ -1,0 +1,197 @@
+// swim_real: plays a simulator scenario file (sim/scenario.h) on real
+// sockets: one swim_real_node process per node, all inside a network
+// namespace of the run's own, faults through nftables and signals, and
+// judges it with the simulator's metrics and oracles (tools/real_runner.h).
+// Exit status: 0 the oracles passed, 1 an oracle failed, 2 a bad flag or
+// scenario (a statement that cannot be done for real included), 3 network
+// namespaces are not permitted here (not root), 4 the run failed, 130
+// interrupted (cleaned up all the same).
+//
+//   bazel run //tools:swim_real -- --scenario=tools/real_scenarios/crash.txt
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "sim/scenario.h"
+#include "sim/summary.h"
+#include "tools/help.h"
+#include "tools/real_runner.h"
+#include "tools/version_flag.h"
+
+ABSL_FLAG(std::string, scenario, "", "The scenario file to play (required).");
+ABSL_FLAG(std::optional<int>, nodes, std::nullopt,
+          "Number of nodes. Default: the scenario's.");
+ABSL_FLAG(bool, check, false,
+          "Only parse the scenario and say whether it can be played for "
+          "real; starts nothing.");
+ABSL_FLAG(std::string, node_binary, "",
+          "The swim_real_node program. Default: beside this program.");
+ABSL_FLAG(std::string, work_dir, "",
+          "Where node logs go (kept). Default: a temporary directory, "
+          "removed at the end.");
+ABSL_FLAG(std::string, json, "", "Also writes the summary as JSON here.");
+ABSL_FLAG(absl::Duration, deadline_slack, absl::Seconds(30),
+          "The run is abandoned (and cleaned up) this long past the "
+          "scenario's duration.");
+
+namespace {
+
+std::string Resolve(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
+    return absl::StrCat(wd, "/", path);
+  }
+  return path;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string BesideSelf(const std::string& program) {
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n <= 0) return program;
+  std::string dir(self, static_cast<size_t>(n));
+  return absl::StrCat(dir.substr(0, dir.rfind('/') + 1), program);
+}
+
+int Main() {
+  const std::string path = absl::GetFlag(FLAGS_scenario);
+  if (path.empty()) {
+    std::cerr << "swim_real: --scenario is required (see --help)\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> text = ReadFile(Resolve(path));
+  if (!text.ok()) {
+    std::cerr << "swim_real: --scenario=" << path << ": "
+              << text.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<swim::sim::Scenario> sc = swim::sim::ParseScenario(*text);
+  if (!sc.ok()) {
+    std::cerr << "swim_real: " << path << ": " << sc.status().message() << "\n";
+    return 2;
+  }
+  if (std::optional<int> n = absl::GetFlag(FLAGS_nodes)) sc->nodes = *n;
+  if (absl::Status s = swim::tools::CheckRealScenario(*sc, *text); !s.ok()) {
+    std::cerr << "swim_real: " << path << ": " << s.message() << "\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_check)) {
+    std::cout << "swim_real: " << path << ": can be played for real ("
+              << sc->nodes << " nodes, "
+              << absl::FormatDuration(absl::Nanoseconds(sc->duration)) << ")\n";
+    return 0;
+  }
+
+  swim::tools::RealRunOptions options;
+  options.node_binary = absl::GetFlag(FLAGS_node_binary);
+  if (options.node_binary.empty()) {
+    options.node_binary = BesideSelf("swim_real_node");
+  }
+  options.deadline_slack = absl::GetFlag(FLAGS_deadline_slack);
+  std::string work_dir = Resolve(absl::GetFlag(FLAGS_work_dir));
+  const bool temporary = work_dir.empty();
+  if (temporary) {
+    char tmpl[] = "/tmp/swim_real.XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      std::cerr << "swim_real: cannot create a temporary directory\n";
+      return 4;
+    }
+    work_dir = tmpl;
+  }
+  if (!temporary) {
+    const std::string mk = absl::StrCat("mkdir -p '", work_dir, "'");
+    if (system(mk.c_str()) != 0) {
+      std::cerr << "swim_real: cannot create " << work_dir << "\n";
+      return 4;
+    }
+  }
+  options.work_dir = work_dir;
+  if (isatty(STDERR_FILENO) != 0) {
+    options.progress = [](absl::Duration elapsed, absl::Duration total) {
+      std::fprintf(
+          stderr, "\r%s / %s ",
+          absl::FormatDuration(absl::Trunc(elapsed, absl::Seconds(1))).c_str(),
+          absl::FormatDuration(total).c_str());
+    };
+  }
+  // SIGINT and SIGTERM are taken synchronously by the runner, which then
+  // cleans up; a hard backstop alarm ends a runner that hangs regardless
+  // (its nodes die with it, its namespace goes on the next start).
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stop, nullptr);
+  alarm(static_cast<unsigned>(
+      absl::ToInt64Seconds(absl::Nanoseconds(sc->duration) +
+                           options.deadline_slack) +
+      60));
+
+  const absl::Time start = absl::Now();
+  absl::StatusOr<swim::sim::RunSummary> s =
+      swim::tools::RunRealScenario(*sc, options);
+  if (options.progress) std::fprintf(stderr, "\n");
+  if (temporary) {
+    const std::string rm = absl::StrCat("rm -rf '", work_dir, "'");
+    (void)!system(rm.c_str());
+  } else {
+    std::cerr << "swim_real: node logs in " << work_dir << "\n";
+  }
+  if (!s.ok()) {
+    std::cerr << "swim_real: " << s.status().message() << "\n";
+    if (absl::IsPermissionDenied(s.status())) return 3;
+    if (absl::IsCancelled(s.status())) return 130;
+    return 4;
+  }
+  s->wall_ns = absl::ToInt64Nanoseconds(absl::Now() - start);
+  s->replay_command = absl::StrCat("swim_real --scenario=", path);
+  std::cout << swim::sim::FormatSummaryText(*s);
+  if (const std::string j = absl::GetFlag(FLAGS_json); !j.empty()) {
+    std::ofstream out(Resolve(j), std::ios::binary);
+    out << swim::sim::FormatSummaryJson(*s);
+    if (!out) {
+      std::cerr << "swim_real: cannot write " << j << "\n";
+      return 4;
+    }
+  }
+  return s->ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  swim::tools::SetVersionFlag("swim_real");
+  absl::SetProgramUsageMessage(
+      "Plays a simulator scenario on real sockets: swim_real_node processes "
+      "in a network\nnamespace of its own, faults through nftables and "
+      "signals, judged by the\nsimulator's oracles. Needs root (ip netns, "
+      "nft).\n\n"
+      "  swim_real --scenario=tools/real_scenarios/crash.txt\n"
+      "  swim_real --scenario=sim/scenarios/partition.txt --check\n");
+  swim::tools::HandleHelp(argc, argv,
+                          {{"swim_real flags", "tools/swim_real.cc"}});
+  absl::ParseCommandLine(argc, argv);
+  return Main();
+}
