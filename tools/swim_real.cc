@@ -18,6 +18,8 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -27,9 +29,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/summary.h"
 #include "tools/help.h"
+#include "tools/real_compare.h"
 #include "tools/real_runner.h"
 #include "tools/version_flag.h"
 
@@ -45,6 +49,13 @@ ABSL_FLAG(std::string, work_dir, "",
           "Where node logs go (kept). Default: a temporary directory, "
           "removed at the end.");
 ABSL_FLAG(std::string, json, "", "Also writes the summary as JSON here.");
+ABSL_FLAG(bool, compare, false,
+          "Runs the scenario --sim_seeds times on the simulator and --runs "
+          "times for real, and prints each figure side by side (sim "
+          "p10/p50/p90, real median, ratio).");
+ABSL_FLAG(int, sim_seeds, 10,
+          "--compare: simulator runs, seeds from the scenario's on.");
+ABSL_FLAG(int, runs, 3, "--compare: real runs.");
 ABSL_FLAG(absl::Duration, deadline_slack, absl::Seconds(30),
           "The run is abandoned (and cleaned up) this long past the "
           "scenario's duration.");
@@ -73,6 +84,62 @@ std::string BesideSelf(const std::string& program) {
   if (n <= 0) return program;
   std::string dir(self, static_cast<size_t>(n));
   return absl::StrCat(dir.substr(0, dir.rfind('/') + 1), program);
+}
+
+void RemoveDir(const std::string& dir) {
+  const std::string rm = absl::StrCat("rm -rf '", dir, "'");
+  (void)!system(rm.c_str());
+}
+
+// Exit status of a failed real run.
+int RunError(const absl::Status& status) {
+  std::cerr << "swim_real: " << status.message() << "\n";
+  if (absl::IsPermissionDenied(status)) return 3;
+  if (absl::IsCancelled(status)) return 130;
+  return 4;
+}
+
+// --compare: the simulator over several seeds, then several real runs,
+// then the table. 1 if any real run failed its oracles.
+int Compare(const swim::sim::Scenario& sc,
+            const swim::tools::RealRunOptions& options,
+            const std::string& path) {
+  const int seeds = absl::GetFlag(FLAGS_sim_seeds);
+  const int runs = absl::GetFlag(FLAGS_runs);
+  if (seeds < 1 || runs < 1 || runs > 20) {
+    std::cerr << "swim_real: --sim_seeds must be >= 1 and --runs 1 to 20\n";
+    return 2;
+  }
+  std::vector<swim::sim::RunSummary> simulated;
+  for (int i = 0; i < seeds; ++i) {
+    swim::sim::Scenario seeded = sc;
+    seeded.seed = sc.seed + static_cast<uint64_t>(i);
+    absl::StatusOr<swim::sim::RunResult> r =
+        swim::sim::RunScenario(seeded, swim::sim::RunOptions());
+    if (!r.ok()) {
+      std::cerr << "swim_real: simulator: " << r.status().message() << "\n";
+      return 2;
+    }
+    simulated.push_back(r->summary);
+  }
+  std::vector<swim::sim::RunSummary> real;
+  bool all_passed = true;
+  for (int i = 0; i < runs; ++i) {
+    absl::StatusOr<swim::sim::RunSummary> s =
+        swim::tools::RunRealScenario(sc, options);
+    if (options.progress) std::fprintf(stderr, "\n");
+    if (!s.ok()) return RunError(s.status());
+    std::cout << "real run " << (i + 1) << ": oracles "
+              << (s->ok() ? "passed" : "FAILED") << "\n";
+    for (const swim::sim::Violation& v : s->violations) {
+      std::cout << "  VIOLATION [" << v.oracle << "] " << v.detail << "\n";
+    }
+    all_passed = all_passed && s->ok();
+    real.push_back(*std::move(s));
+  }
+  std::cout << path << " (" << sc.nodes << " nodes)\n"
+            << swim::tools::FormatComparison(simulated, real);
+  return all_passed ? 0 : 1;
 }
 
 int Main() {
@@ -149,22 +216,21 @@ int Main() {
                            options.deadline_slack) +
       60));
 
+  if (absl::GetFlag(FLAGS_compare)) {
+    const int rc = Compare(*sc, options, path);
+    if (temporary) RemoveDir(work_dir);
+    return rc;
+  }
   const absl::Time start = absl::Now();
   absl::StatusOr<swim::sim::RunSummary> s =
       swim::tools::RunRealScenario(*sc, options);
   if (options.progress) std::fprintf(stderr, "\n");
   if (temporary) {
-    const std::string rm = absl::StrCat("rm -rf '", work_dir, "'");
-    (void)!system(rm.c_str());
+    RemoveDir(work_dir);
   } else {
     std::cerr << "swim_real: node logs in " << work_dir << "\n";
   }
-  if (!s.ok()) {
-    std::cerr << "swim_real: " << s.status().message() << "\n";
-    if (absl::IsPermissionDenied(s.status())) return 3;
-    if (absl::IsCancelled(s.status())) return 130;
-    return 4;
-  }
+  if (!s.ok()) return RunError(s.status());
   s->wall_ns = absl::ToInt64Nanoseconds(absl::Now() - start);
   s->replay_command = absl::StrCat("swim_real --scenario=", path);
   std::cout << swim::sim::FormatSummaryText(*s);
@@ -189,7 +255,9 @@ int main(int argc, char** argv) {
       "signals, judged by the\nsimulator's oracles. Needs root (ip netns, "
       "nft).\n\n"
       "  swim_real --scenario=tools/real_scenarios/crash.txt\n"
-      "  swim_real --scenario=sim/scenarios/partition.txt --check\n");
+      "  swim_real --scenario=sim/scenarios/partition.txt --check\n"
+      "  swim_real --scenario=tools/real_scenarios/fidelity/crash.txt "
+      "--compare --runs=3\n");
   swim::tools::HandleHelp(argc, argv,
                           {{"swim_real flags", "tools/swim_real.cc"}});
   absl::ParseCommandLine(argc, argv);
