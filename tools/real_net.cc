@@ -51,6 +51,7 @@ std::string RealNet::NftRuleset(const std::string& prefix, int port) const {
   auto ip = [&](uint32_t n) { return absl::StrCat(prefix, n + 1); };
   auto set_of = [&](const std::vector<uint32_t>& nodes) {
     std::vector<std::string> ips;
+    ips.reserve(nodes.size());
     for (uint32_t n : nodes) ips.push_back(ip(n));
     return absl::StrCat("{ ", absl::StrJoin(ips, ", "), " }");
   };

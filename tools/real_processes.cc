@@ -26,6 +26,7 @@ namespace {
 // In a forked child: only async-signal-safe calls until exec.
 [[noreturn]] void ExecChild(const std::vector<std::string>& argv) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

@@ -70,6 +70,45 @@ void ApplyNodeAction(const ReplayEntry& e, RealNet& net, RealCluster& cluster,
   }
 }
 
+// The run's figures, as the simulator's runner sums them up.
+void SummarizeFigures(const sim::Scenario& scenario,
+                      const sim::Metrics& metrics,
+                      const sim::ViewTracker& views,
+                      const sim::AccuracyOracle& accuracy,
+                      sim::RunSummary* out) {
+  sim::RunSummary& s = *out;
+  const SimTime liveness = scenario.liveness_at();
+  const bool liveness_ran = liveness <= scenario.duration;
+  s.scenario = scenario.name;
+  s.nodes = scenario.nodes;
+  s.seed = scenario.seed;
+  s.duration = scenario.duration;
+  s.liveness_at = liveness_ran ? liveness : sim::kNever;
+  s.digest = "real run (no digest)";
+  s.crashes = static_cast<int>(metrics.detections().size());
+  for (const sim::Metrics::Detection& d : metrics.detections()) {
+    if (d.offline_everywhere_at != sim::kNever) ++s.crashes_detected;
+  }
+  s.first_suspicion = sim::Summarize(metrics.FirstSuspicionLatencies());
+  s.offline_at_observer = sim::Summarize(metrics.OfflineLatencies());
+  s.offline_everywhere = sim::Summarize(metrics.OfflineEverywhereLatencies());
+  s.false_suspicions = accuracy.false_suspicions();
+  s.false_offlines = accuracy.false_offlines();
+  s.members_falsely_offline = accuracy.members_falsely_offline();
+  s.healthy_status_changes = accuracy.healthy_status_changes();
+  const SimTime since = views.converged_since();
+  if (since != sim::kNever) {
+    s.convergence = std::max<SimTime>(0, since - (liveness_ran ? liveness : 0));
+  }
+  s.updates = static_cast<int>(metrics.disseminations().size());
+  for (const sim::Metrics::Dissemination& d : metrics.disseminations()) {
+    if (d.everywhere_at != sim::kNever) ++s.updates_everywhere;
+  }
+  s.dissemination = sim::Summarize(metrics.DisseminationLatencies());
+  s.dissemination_everywhere =
+      sim::Summarize(metrics.DisseminationEverywhereLatencies());
+}
+
 }  // namespace
 
 bool ApplyNetworkAction(const sim::Action& a, const NodeSets& sets,
@@ -128,120 +167,124 @@ bool ApplyNetworkAction(const sim::Action& a, const NodeSets& sets,
   return true;
 }
 
+namespace {
+
+// The observers of one replay, fed in time order.
+class Replay {
+ public:
+  explicit Replay(const sim::Scenario& sc)
+      : sc_(sc),
+        net_(sc.nodes),
+        cluster_(sc.nodes, &net_),
+        views_(sc.nodes),
+        metrics_(&views_, sc.nodes),
+        completeness_(sc.completeness_bound),
+        accuracy_(sc.accuracy_grace, sc.accuracy_strict,
+                  sc.max_false_suspicions),
+        oracles_{&completeness_, &accuracy_, &convergence_, &dissemination_} {
+    net_.set_loss_ppm(sc.network.loss_ppm);
+    cluster_.AddObserver(&views_);
+    cluster_.AddObserver(&metrics_);
+    for (sim::Oracle* o : oracles_) cluster_.AddObserver(o);
+  }
+
+  // Samples and oracle checks due up to `to`, in time order.
+  void Advance(SimTime to) {
+    for (;;) {
+      SimTime next = next_sample_;
+      for (sim::Oracle* o : oracles_) next = std::min(next, o->CheckTime());
+      if (next > to) break;
+      cluster_.set_now(next);
+      for (sim::Oracle* o : oracles_) {
+        if (o->CheckTime() <= next) o->Check(cluster_, next);
+      }
+      if (next_sample_ <= next) {
+        metrics_.TakeSample(next);
+        next_sample_ += sim::Seconds(1);
+      }
+    }
+    cluster_.set_now(to);
+  }
+
+  void Apply(const ReplayEntry& e) {
+    switch (e.kind) {
+      case ReplayEntry::Kind::kBoot:
+        cluster_.Start(e.at, e.node, /*restart=*/false);
+        break;
+      case ReplayEntry::Kind::kAction:
+        if (!ApplyNetworkAction(*e.action, e.sets, net_, &cluster_)) {
+          ApplyNodeAction(e, net_, cluster_, oracles_);
+        }
+        break;
+      case ReplayEntry::Kind::kRecord:
+        cluster_.Record(e.at, e.node, e.record);
+        break;
+    }
+  }
+
+  // The oracles' verdicts and the figures, as the simulator's runner
+  // gives them.
+  void Finish(sim::RunSummary* s) {
+    const SimTime end = sc_.duration;
+    completeness_.Finish(cluster_, end);
+    accuracy_.Finish(cluster_, end);
+    s->oracles_run = {
+        completeness_.checked() ? "completeness" : "completeness (not reached)",
+        "accuracy"};
+    if (sc_.liveness_at() <= end) {
+      convergence_.Finish(cluster_, end);
+      dissemination_.Finish(cluster_, end);
+      s->oracles_run.push_back("convergence");
+      s->oracles_run.push_back("dissemination");
+    }
+    for (sim::Oracle* o : oracles_) {
+      s->violation_count += o->violation_count();
+      for (const sim::Violation& v : o->violations()) {
+        s->violations.push_back(v);
+      }
+    }
+    SummarizeFigures(sc_, metrics_, views_, accuracy_, s);
+  }
+
+ private:
+  const sim::Scenario& sc_;
+  RealNet net_;
+  RealCluster cluster_;
+  sim::ViewTracker views_;
+  sim::Metrics metrics_;
+  sim::CompletenessOracle completeness_;
+  sim::AccuracyOracle accuracy_;
+  sim::ConvergenceOracle convergence_;
+  sim::DisseminationOracle dissemination_;
+  std::vector<sim::Oracle*> oracles_;
+  SimTime next_sample_ = 0;
+};
+
+}  // namespace
+
 sim::RunSummary ReplayRun(const sim::Scenario& scenario,
                           std::vector<ReplayEntry> entries,
                           uint64_t datagrams_sent, uint64_t bytes_sent) {
   std::stable_sort(
       entries.begin(), entries.end(),
       [](const ReplayEntry& a, const ReplayEntry& b) { return a.at < b.at; });
-  const int n = scenario.nodes;
   const SimTime end = scenario.duration;
-  RealNet net(n);
-  net.set_loss_ppm(scenario.network.loss_ppm);
-  RealCluster cluster(n, &net);
-  sim::ViewTracker views(n);
-  sim::Metrics metrics(&views, n);
-  sim::CompletenessOracle completeness(scenario.completeness_bound);
-  sim::AccuracyOracle accuracy(scenario.accuracy_grace,
-                               scenario.accuracy_strict,
-                               scenario.max_false_suspicions);
-  sim::ConvergenceOracle convergence;
-  sim::DisseminationOracle dissemination;
-  const std::vector<sim::Oracle*> oracles = {&completeness, &accuracy,
-                                             &convergence, &dissemination};
-  cluster.AddObserver(&views);
-  cluster.AddObserver(&metrics);
-  for (sim::Oracle* o : oracles) cluster.AddObserver(o);
-
-  SimTime next_sample = 0;
-  // Samples and oracle checks due up to `to`, in time order.
-  auto advance = [&](SimTime to) {
-    for (;;) {
-      SimTime next = next_sample;
-      for (sim::Oracle* o : oracles) next = std::min(next, o->CheckTime());
-      if (next > to) break;
-      cluster.set_now(next);
-      for (sim::Oracle* o : oracles) {
-        if (o->CheckTime() <= next) o->Check(cluster, next);
-      }
-      if (next_sample <= next) {
-        metrics.TakeSample(next);
-        next_sample += sim::Seconds(1);
-      }
-    }
-    cluster.set_now(to);
-  };
+  Replay replay(scenario);
   for (const ReplayEntry& e : entries) {
     if (e.at > end) break;
-    advance(e.at);
-    switch (e.kind) {
-      case ReplayEntry::Kind::kBoot:
-        cluster.Start(e.at, e.node, /*restart=*/false);
-        break;
-      case ReplayEntry::Kind::kAction:
-        if (!ApplyNetworkAction(*e.action, e.sets, net, &cluster)) {
-          ApplyNodeAction(e, net, cluster, oracles);
-        }
-        break;
-      case ReplayEntry::Kind::kRecord:
-        cluster.Record(e.at, e.node, e.record);
-        break;
-    }
+    replay.Advance(e.at);
+    replay.Apply(e);
   }
-  advance(end);
-
+  replay.Advance(end);
   sim::RunSummary s;
-  const SimTime liveness = scenario.liveness_at();
-  const bool liveness_ran = liveness <= end;
-  completeness.Finish(cluster, end);
-  accuracy.Finish(cluster, end);
-  s.oracles_run = {
-      completeness.checked() ? "completeness" : "completeness (not reached)",
-      "accuracy"};
-  if (liveness_ran) {
-    convergence.Finish(cluster, end);
-    dissemination.Finish(cluster, end);
-    s.oracles_run.push_back("convergence");
-    s.oracles_run.push_back("dissemination");
-  }
-  for (sim::Oracle* o : oracles) {
-    s.violation_count += o->violation_count();
-    for (const sim::Violation& v : o->violations()) s.violations.push_back(v);
-  }
-  s.scenario = scenario.name;
-  s.nodes = n;
-  s.seed = scenario.seed;
-  s.duration = end;
-  s.liveness_at = liveness_ran ? liveness : sim::kNever;
-  s.digest = "real run (no digest)";
   s.events = entries.size();
-  s.crashes = static_cast<int>(metrics.detections().size());
-  for (const sim::Metrics::Detection& d : metrics.detections()) {
-    if (d.offline_everywhere_at != sim::kNever) ++s.crashes_detected;
-  }
-  s.first_suspicion = sim::Summarize(metrics.FirstSuspicionLatencies());
-  s.offline_at_observer = sim::Summarize(metrics.OfflineLatencies());
-  s.offline_everywhere = sim::Summarize(metrics.OfflineEverywhereLatencies());
-  s.false_suspicions = accuracy.false_suspicions();
-  s.false_offlines = accuracy.false_offlines();
-  s.members_falsely_offline = accuracy.members_falsely_offline();
-  s.healthy_status_changes = accuracy.healthy_status_changes();
-  const SimTime since = views.converged_since();
-  if (since != sim::kNever) {
-    s.convergence = std::max<SimTime>(0, since - (liveness_ran ? liveness : 0));
-  }
-  s.updates = static_cast<int>(metrics.disseminations().size());
-  for (const sim::Metrics::Dissemination& d : metrics.disseminations()) {
-    if (d.everywhere_at != sim::kNever) ++s.updates_everywhere;
-  }
-  s.dissemination = sim::Summarize(metrics.DisseminationLatencies());
-  s.dissemination_everywhere =
-      sim::Summarize(metrics.DisseminationEverywhereLatencies());
+  replay.Finish(&s);
   s.datagrams_sent = datagrams_sent;
   s.bytes_sent = bytes_sent;
   s.datagrams_per_node_second_milli =
-      PerNodeSecondMilli(datagrams_sent, n, end);
-  s.bytes_per_node_second_milli = PerNodeSecondMilli(bytes_sent, n, end);
+      PerNodeSecondMilli(datagrams_sent, scenario.nodes, end);
+  s.bytes_per_node_second_milli =
+      PerNodeSecondMilli(bytes_sent, scenario.nodes, end);
   return s;
 }
 

@@ -188,8 +188,9 @@ class Run {
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
-    timespec ts{static_cast<time_t>(wait / 1000000000),
-                static_cast<long>(wait % 1000000000)};  // NOLINT(runtime/int)
+    timespec ts{};
+    ts.tv_sec = static_cast<decltype(ts.tv_sec)>(wait / 1000000000);
+    ts.tv_nsec = static_cast<decltype(ts.tv_nsec)>(wait % 1000000000);
     const int sig = sigtimedwait(&stop, nullptr, &ts);
     if (sig == SIGINT || sig == SIGTERM) {
       return absl::CancelledError(

@@ -86,6 +86,17 @@ std::string BesideSelf(const std::string& program) {
   return absl::StrCat(dir.substr(0, dir.rfind('/') + 1), program);
 }
 
+// A backstop for one real run: a runner that hangs past its deadline is
+// ended by SIGALRM regardless (its nodes die with it, its namespace goes
+// on the next start).
+void ArmBackstop(const swim::sim::Scenario& sc,
+                 const swim::tools::RealRunOptions& options) {
+  alarm(static_cast<unsigned>(
+      absl::ToInt64Seconds(absl::Nanoseconds(sc.duration) +
+                           options.deadline_slack) +
+      60));
+}
+
 void RemoveDir(const std::string& dir) {
   const std::string rm = absl::StrCat("rm -rf '", dir, "'");
   (void)!system(rm.c_str());
@@ -125,9 +136,11 @@ int Compare(const swim::sim::Scenario& sc,
   std::vector<swim::sim::RunSummary> real;
   bool all_passed = true;
   for (int i = 0; i < runs; ++i) {
+    ArmBackstop(sc, options);
     absl::StatusOr<swim::sim::RunSummary> s =
         swim::tools::RunRealScenario(sc, options);
     if (options.progress) std::fprintf(stderr, "\n");
+    alarm(0);
     if (!s.ok()) return RunError(s.status());
     std::cout << "real run " << (i + 1) << ": oracles "
               << (s->ok() ? "passed" : "FAILED") << "\n";
@@ -142,94 +155,63 @@ int Compare(const swim::sim::Scenario& sc,
   return all_passed ? 0 : 1;
 }
 
-int Main() {
-  const std::string path = absl::GetFlag(FLAGS_scenario);
+// The --scenario file, parsed, overridden and checked for a real run; the
+// error as one line for stderr.
+absl::StatusOr<swim::sim::Scenario> LoadScenario(const std::string& path) {
   if (path.empty()) {
-    std::cerr << "swim_real: --scenario is required (see --help)\n";
-    return 2;
+    return absl::InvalidArgumentError("--scenario is required (see --help)");
   }
   absl::StatusOr<std::string> text = ReadFile(Resolve(path));
   if (!text.ok()) {
-    std::cerr << "swim_real: --scenario=" << path << ": "
-              << text.status().message() << "\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat("--scenario=", path, ": ", text.status().message()));
   }
   absl::StatusOr<swim::sim::Scenario> sc = swim::sim::ParseScenario(*text);
   if (!sc.ok()) {
-    std::cerr << "swim_real: " << path << ": " << sc.status().message() << "\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", sc.status().message()));
   }
   if (std::optional<int> n = absl::GetFlag(FLAGS_nodes)) sc->nodes = *n;
   if (absl::Status s = swim::tools::CheckRealScenario(*sc, *text); !s.ok()) {
-    std::cerr << "swim_real: " << path << ": " << s.message() << "\n";
-    return 2;
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
   }
-  if (absl::GetFlag(FLAGS_check)) {
-    std::cout << "swim_real: " << path << ": can be played for real ("
-              << sc->nodes << " nodes, "
-              << absl::FormatDuration(absl::Nanoseconds(sc->duration)) << ")\n";
-    return 0;
-  }
+  return sc;
+}
 
-  swim::tools::RealRunOptions options;
-  options.node_binary = absl::GetFlag(FLAGS_node_binary);
-  if (options.node_binary.empty()) {
-    options.node_binary = BesideSelf("swim_real_node");
-  }
-  options.deadline_slack = absl::GetFlag(FLAGS_deadline_slack);
-  std::string work_dir = Resolve(absl::GetFlag(FLAGS_work_dir));
-  const bool temporary = work_dir.empty();
-  if (temporary) {
+void PrintProgress(absl::Duration elapsed, absl::Duration total) {
+  std::fprintf(
+      stderr, "\r%s / %s ",
+      absl::FormatDuration(absl::Trunc(elapsed, absl::Seconds(1))).c_str(),
+      absl::FormatDuration(total).c_str());
+}
+
+// --work_dir (created), or a fresh temporary directory.
+absl::StatusOr<std::string> MakeWorkDir() {
+  const std::string dir = Resolve(absl::GetFlag(FLAGS_work_dir));
+  if (dir.empty()) {
     char tmpl[] = "/tmp/swim_real.XXXXXX";
     if (mkdtemp(tmpl) == nullptr) {
-      std::cerr << "swim_real: cannot create a temporary directory\n";
-      return 4;
+      return absl::InternalError("cannot create a temporary directory");
     }
-    work_dir = tmpl;
+    return std::string(tmpl);
   }
-  if (!temporary) {
-    const std::string mk = absl::StrCat("mkdir -p '", work_dir, "'");
-    if (system(mk.c_str()) != 0) {
-      std::cerr << "swim_real: cannot create " << work_dir << "\n";
-      return 4;
-    }
+  const std::string mk = absl::StrCat("mkdir -p '", dir, "'");
+  if (system(mk.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot create ", dir));
   }
-  options.work_dir = work_dir;
-  if (isatty(STDERR_FILENO) != 0) {
-    options.progress = [](absl::Duration elapsed, absl::Duration total) {
-      std::fprintf(
-          stderr, "\r%s / %s ",
-          absl::FormatDuration(absl::Trunc(elapsed, absl::Seconds(1))).c_str(),
-          absl::FormatDuration(total).c_str());
-    };
-  }
-  // SIGINT and SIGTERM are taken synchronously by the runner, which then
-  // cleans up; a hard backstop alarm ends a runner that hangs regardless
-  // (its nodes die with it, its namespace goes on the next start).
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  sigprocmask(SIG_BLOCK, &stop, nullptr);
-  alarm(static_cast<unsigned>(
-      absl::ToInt64Seconds(absl::Nanoseconds(sc->duration) +
-                           options.deadline_slack) +
-      60));
+  return dir;
+}
 
-  if (absl::GetFlag(FLAGS_compare)) {
-    const int rc = Compare(*sc, options, path);
-    if (temporary) RemoveDir(work_dir);
-    return rc;
-  }
+// One real run: its summary on stdout (and --json), 1 on a violation.
+int RunOnce(const swim::sim::Scenario& sc,
+            const swim::tools::RealRunOptions& options,
+            const std::string& path) {
   const absl::Time start = absl::Now();
+  ArmBackstop(sc, options);
   absl::StatusOr<swim::sim::RunSummary> s =
-      swim::tools::RunRealScenario(*sc, options);
+      swim::tools::RunRealScenario(sc, options);
+  alarm(0);
   if (options.progress) std::fprintf(stderr, "\n");
-  if (temporary) {
-    RemoveDir(work_dir);
-  } else {
-    std::cerr << "swim_real: node logs in " << work_dir << "\n";
-  }
   if (!s.ok()) return RunError(s.status());
   s->wall_ns = absl::ToInt64Nanoseconds(absl::Now() - start);
   s->replay_command = absl::StrCat("swim_real --scenario=", path);
@@ -245,6 +227,55 @@ int Main() {
   return s->ok() ? 0 : 1;
 }
 
+int Main() {
+  const std::string path = absl::GetFlag(FLAGS_scenario);
+  absl::StatusOr<swim::sim::Scenario> sc = LoadScenario(path);
+  if (!sc.ok()) {
+    std::cerr << "swim_real: " << sc.status().message() << "\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_check)) {
+    std::cout << "swim_real: " << path << ": can be played for real ("
+              << sc->nodes << " nodes, "
+              << absl::FormatDuration(absl::Nanoseconds(sc->duration)) << ")\n";
+    return 0;
+  }
+
+  swim::tools::RealRunOptions options;
+  options.node_binary = absl::GetFlag(FLAGS_node_binary);
+  if (options.node_binary.empty()) {
+    options.node_binary = BesideSelf("swim_real_node");
+  }
+  options.deadline_slack = absl::GetFlag(FLAGS_deadline_slack);
+  const bool temporary = absl::GetFlag(FLAGS_work_dir).empty();
+  absl::StatusOr<std::string> work_dir = MakeWorkDir();
+  if (!work_dir.ok()) {
+    std::cerr << "swim_real: " << work_dir.status().message() << "\n";
+    return 4;
+  }
+  options.work_dir = *work_dir;
+  if (isatty(STDERR_FILENO) != 0) options.progress = PrintProgress;
+  // SIGINT and SIGTERM are taken synchronously by the runner, which then
+  // cleans up.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stop, nullptr);
+
+  if (absl::GetFlag(FLAGS_compare)) {
+    const int rc = Compare(*sc, options, path);
+    if (temporary) RemoveDir(*work_dir);
+    return rc;
+  }
+  const int rc = RunOnce(*sc, options, path);
+  if (temporary) {
+    RemoveDir(*work_dir);
+  } else {
+    std::cerr << "swim_real: node logs in " << *work_dir << "\n";
+  }
+  return rc;
+}
 }  // namespace
 
 int main(int argc, char** argv) {

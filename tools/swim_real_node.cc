@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -100,6 +101,35 @@ absl::Status ApplyKnobs(swim::Config& config) {
   return absl::OkStatus();
 }
 
+// Opens --event_log for appending; -1 without one; an error if it cannot.
+absl::StatusOr<int> OpenLog() {
+  const std::string path = absl::GetFlag(FLAGS_event_log);
+  if (path.empty()) return -1;
+  const int fd =
+      open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--event_log=", path, ": cannot open"));
+  }
+  return fd;
+}
+
+// SIGUSR2: new metadata, logged with the version it got.
+void UpdateMetadata(swim::net::UdpNode& node, int update, LogFile& log) {
+  const uint64_t before = node.Members()->local().metadata_version;
+  absl::Status s = node.SetMetadata({{"sim", absl::StrCat("update-", update)}});
+  if (!s.ok()) return;
+  // The snapshot follows the loop's next publication.
+  uint64_t version = node.Members()->local().metadata_version;
+  for (int i = 0; i < 100 && version == before; ++i) {
+    absl::SleepFor(absl::Milliseconds(2));
+    version = node.Members()->local().metadata_version;
+  }
+  swim::tools::RealRecord r = Record(swim::tools::RealRecord::Kind::kMetadata);
+  r.metadata_version = version;
+  log.Write(r);
+}
+
 void LogStats(const swim::net::UdpNode& node, LogFile& log) {
   const swim::net::UdpNodeStats stats = node.Stats();
   swim::tools::RealRecord r = Record(swim::tools::RealRecord::Kind::kStats);
@@ -124,17 +154,9 @@ int main(int argc, char** argv) {
   if (absl::Status s = ApplyKnobs(options->config); !s.ok()) {
     return swim::net::ExitWithError(argv[0], s);
   }
-  const std::string log_path = absl::GetFlag(FLAGS_event_log);
-  const int fd = log_path.empty()
-                     ? -1
-                     : open(log_path.c_str(),
-                            O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (!log_path.empty() && fd < 0) {
-    return swim::net::ExitWithError(
-        argv[0], absl::InvalidArgumentError(
-                     absl::StrCat("--event_log=", log_path, ": cannot open")));
-  }
-  LogFile log(fd);
+  absl::StatusOr<int> fd = OpenLog();
+  if (!fd.ok()) return swim::net::ExitWithError(argv[0], fd.status());
+  LogFile log(*fd);
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -176,22 +198,7 @@ int main(int argc, char** argv) {
       node.Leave();
       log.Write(Record(swim::tools::RealRecord::Kind::kLeft));
     } else if (signal == SIGUSR2) {
-      ++updates;
-      const uint64_t before = node.Members()->local().metadata_version;
-      absl::Status s =
-          node.SetMetadata({{"sim", absl::StrCat("update-", updates)}});
-      if (s.ok()) {
-        // The snapshot follows the loop's next publication.
-        uint64_t version = node.Members()->local().metadata_version;
-        for (int i = 0; i < 100 && version == before; ++i) {
-          absl::SleepFor(absl::Milliseconds(2));
-          version = node.Members()->local().metadata_version;
-        }
-        swim::tools::RealRecord r =
-            Record(swim::tools::RealRecord::Kind::kMetadata);
-        r.metadata_version = version;
-        log.Write(r);
-      }
+      UpdateMetadata(node, ++updates, log);
     }
     if (absl::Now() >= stats_at) {
       LogStats(node, log);
@@ -201,6 +208,6 @@ int main(int argc, char** argv) {
   subscription.Cancel();
   LogStats(node, log);
   node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
-  if (fd >= 0) close(fd);
+  if (*fd >= 0) close(*fd);
   return 0;
 }
