@@ -1,6 +1,7 @@
 #include "tools/real_runner.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <deque>
@@ -217,6 +218,9 @@ class Run {
   }
 
   absl::Status Spawn(uint32_t node, bool restart) {
+    // A first boot starts a fresh log (a --work_dir may be reused); a
+    // restart appends its new life.
+    if (!restart) unlink(procs_.LogPath(static_cast<int>(node)).c_str());
     std::vector<std::string> args = {
         absl::StrCat("--name=n", node),
         absl::StrCat("--address=", Address(node)),
@@ -305,6 +309,7 @@ class Run {
           ++bad_lines;  // a line cut by SIGKILL mid-write, say
           continue;
         }
+        if (r->mono_ns < t0_ns_) continue;  // not of this run
         if (r->kind == RealRecord::Kind::kStart) {
           datagrams += life_datagrams;
           bytes += life_bytes;

@@ -10,8 +10,10 @@
 //   bazel run //tools:swim_real -- --scenario=tools/real_scenarios/crash.txt
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -136,9 +138,15 @@ int Compare(const swim::sim::Scenario& sc,
   std::vector<swim::sim::RunSummary> real;
   bool all_passed = true;
   for (int i = 0; i < runs; ++i) {
-    ArmBackstop(sc, options);
+    swim::tools::RealRunOptions run_options = options;
+    run_options.work_dir = absl::StrCat(options.work_dir, "/run", i + 1);
+    if (mkdir(run_options.work_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      std::cerr << "swim_real: cannot create " << run_options.work_dir << "\n";
+      return 4;
+    }
+    ArmBackstop(sc, run_options);
     absl::StatusOr<swim::sim::RunSummary> s =
-        swim::tools::RunRealScenario(sc, options);
+        swim::tools::RunRealScenario(sc, run_options);
     if (options.progress) std::fprintf(stderr, "\n");
     alarm(0);
     if (!s.ok()) return RunError(s.status());
