@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "sim/simulator.h"
+#include "sim/cluster.h"
 
 namespace swim::sim {
 
-void AccuracyOracle::OnMemberEvent(const Simulator& sim, SimTime now,
+void AccuracyOracle::OnMemberEvent(const Cluster& sim, SimTime now,
                                    uint32_t observer, uint32_t member,
                                    const MemberEvent& event) {
   if (observer == member || event.previous == event.current) return;
@@ -44,7 +44,7 @@ void AccuracyOracle::OnMemberEvent(const Simulator& sim, SimTime now,
   }
 }
 
-void AccuracyOracle::Finish(const Simulator& /*sim*/, SimTime now) {
+void AccuracyOracle::Finish(const Cluster& /*sim*/, SimTime now) {
   if (false_suspicions_ > max_false_suspicions_) {
     Report(now, absl::StrCat(false_suspicions_,
                              " suspicions of healthy nodes (limit ",

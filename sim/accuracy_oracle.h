@@ -39,9 +39,9 @@ class AccuracyOracle : public Oracle {
         max_false_suspicions_(max_false_suspicions) {}
 
   absl::string_view name() const override { return "accuracy"; }
-  void OnMemberEvent(const Simulator& sim, SimTime now, uint32_t observer,
+  void OnMemberEvent(const Cluster& sim, SimTime now, uint32_t observer,
                      uint32_t member, const MemberEvent& event) override;
-  void Finish(const Simulator& sim, SimTime now) override;
+  void Finish(const Cluster& sim, SimTime now) override;
 
   uint64_t false_suspicions() const { return false_suspicions_; }
   uint64_t false_offlines() const { return false_offlines_; }

@@ -20,12 +20,12 @@ class CompletenessOracle : public Oracle {
   explicit CompletenessOracle(SimTime bound) : bound_(bound) {}
 
   absl::string_view name() const override { return "completeness"; }
-  void OnLivenessStart(const Simulator& /*sim*/, SimTime now) override {
+  void OnLivenessStart(const Cluster& /*sim*/, SimTime now) override {
     check_at_ = now + bound_;
   }
   SimTime CheckTime() const override { return checked_ ? kNever : check_at_; }
-  void Check(const Simulator& sim, SimTime now) override;
-  void Finish(const Simulator& sim, SimTime now) override;
+  void Check(const Cluster& sim, SimTime now) override;
+  void Finish(const Cluster& sim, SimTime now) override;
 
   bool checked() const { return checked_; }
 

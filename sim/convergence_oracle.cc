@@ -4,12 +4,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "sim/simulator.h"
+#include "sim/cluster.h"
 #include "swim/members.h"
 
 namespace swim::sim {
 
-void ConvergenceOracle::Finish(const Simulator& sim, SimTime now) {
+void ConvergenceOracle::Finish(const Cluster& sim, SimTime now) {
   const uint32_t n = static_cast<uint32_t>(sim.size());
   std::vector<uint32_t> live;
   for (uint32_t i = 0; i < n; ++i) {
@@ -21,14 +21,14 @@ void ConvergenceOracle::Finish(const Simulator& sim, SimTime now) {
                           : (live.size() + kMaxObservers - 1) / kMaxObservers;
   std::vector<uint64_t> owner_version(n, 0);
   for (uint32_t m : live) {
-    owner_version[m] = sim.node(m)->members().local().metadata_version;
+    owner_version[m] = sim.members(m)->local().metadata_version;
   }
   uint64_t wrong_status = 0;
   uint64_t wrong_metadata = 0;
   std::vector<std::string> examples;
   for (size_t k = 0; k < live.size(); k += step) {
     const uint32_t o = live[k];
-    const Members& members = sim.node(o)->members();
+    const Members& members = *sim.members(o);
     // Every live member ONLINE with its owner's metadata version.
     for (uint32_t m : live) {
       if (m == o) continue;

@@ -23,7 +23,7 @@ class ConvergenceOracle : public Oracle {
   static constexpr int kMaxObservers = 2000;
 
   absl::string_view name() const override { return "convergence"; }
-  void Finish(const Simulator& sim, SimTime now) override;
+  void Finish(const Cluster& sim, SimTime now) override;
 };
 
 }  // namespace swim::sim

@@ -20,7 +20,7 @@ class DatagramSizeOracle : public Oracle {
   explicit DatagramSizeOracle(size_t limit_bytes) : limit_bytes_(limit_bytes) {}
 
   absl::string_view name() const override { return "datagram_size"; }
-  void OnSend(const Simulator& sim, SimTime now, uint32_t from, uint32_t to,
+  void OnSend(const Cluster& sim, SimTime now, uint32_t from, uint32_t to,
               size_t bytes) override;
 
   size_t largest_bytes() const { return largest_bytes_; }

@@ -4,24 +4,23 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "sim/simulator.h"
+#include "sim/cluster.h"
 #include "swim/members.h"
 
 namespace swim::sim {
 
-void DisseminationOracle::OnMetadataSet(const Simulator& /*sim*/, SimTime now,
+void DisseminationOracle::OnMetadataSet(const Cluster& /*sim*/, SimTime now,
                                         uint32_t node, uint64_t version) {
   updates_.push_back(Update{node, version, now});
 }
 
-void DisseminationOracle::Finish(const Simulator& sim, SimTime now) {
+void DisseminationOracle::Finish(const Cluster& sim, SimTime now) {
   for (const Update& u : updates_) {
     if (!sim.IsLive(u.node)) continue;
     std::vector<std::string> missing;
     for (uint32_t o = 0; o < static_cast<uint32_t>(sim.size()); ++o) {
       if (o == u.node || !sim.IsLive(o)) continue;
-      std::optional<MemberView> v =
-          sim.node(o)->members().Find(sim.name(u.node));
+      std::optional<MemberView> v = sim.members(o)->Find(sim.name(u.node));
       if (!v.has_value() || v->metadata_version < u.version) {
         missing.push_back(sim.name(o));
       }
@@ -35,8 +34,8 @@ void DisseminationOracle::Finish(const Simulator& sim, SimTime now) {
   }
 }
 
-void DisseminationOracle::OnLife(const Simulator& sim, SimTime now,
-                                 uint32_t node, Life life) {
+void DisseminationOracle::OnLife(const Cluster& sim, SimTime now, uint32_t node,
+                                 Life life) {
   if (life != Life::kStarted && life != Life::kRestarted) return;
   if (started_at_.size() < static_cast<size_t>(sim.size())) {
     started_at_.resize(static_cast<size_t>(sim.size()), kNever);
@@ -44,7 +43,7 @@ void DisseminationOracle::OnLife(const Simulator& sim, SimTime now,
   started_at_[node] = now;
 }
 
-void DisseminationOracle::OnUserBroadcast(const Simulator& sim, SimTime now,
+void DisseminationOracle::OnUserBroadcast(const Cluster& sim, SimTime now,
                                           uint32_t node,
                                           absl::string_view key) {
   UserBroadcastRecord record;
@@ -57,7 +56,7 @@ void DisseminationOracle::OnUserBroadcast(const Simulator& sim, SimTime now,
   broadcasts_.push_back(std::move(record));
 }
 
-void DisseminationOracle::OnDelivery(const Simulator& sim, SimTime now,
+void DisseminationOracle::OnDelivery(const Cluster& sim, SimTime now,
                                      uint32_t node, const Delivery& delivery) {
   if (delivery.kind == Delivery::Kind::kDirect) {
     ++direct_messages_;
@@ -80,7 +79,7 @@ void DisseminationOracle::OnDelivery(const Simulator& sim, SimTime now,
   record.delivered_at[node] = now;
 }
 
-void DisseminationOracle::FinishUserBroadcasts(const Simulator& sim,
+void DisseminationOracle::FinishUserBroadcasts(const Cluster& sim,
                                                SimTime now) {
   for (UserBroadcastRecord& b : broadcasts_) {
     if (now - b.at < kUserBroadcastSettle || !sim.IsLive(b.origin)) continue;

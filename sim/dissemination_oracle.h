@@ -50,16 +50,16 @@ class DisseminationOracle : public Oracle {
   };
 
   absl::string_view name() const override { return "dissemination"; }
-  void OnMetadataSet(const Simulator& sim, SimTime now, uint32_t node,
+  void OnMetadataSet(const Cluster& sim, SimTime now, uint32_t node,
                      uint64_t version) override;
-  void OnUserBroadcast(const Simulator& sim, SimTime now, uint32_t node,
+  void OnUserBroadcast(const Cluster& sim, SimTime now, uint32_t node,
                        absl::string_view key) override;
-  void OnDelivery(const Simulator& sim, SimTime now, uint32_t node,
+  void OnDelivery(const Cluster& sim, SimTime now, uint32_t node,
                   const Delivery& delivery) override;
-  void OnLife(const Simulator& sim, SimTime now, uint32_t node,
+  void OnLife(const Cluster& sim, SimTime now, uint32_t node,
               Life life) override;
-  void Finish(const Simulator& sim, SimTime now) override;
-  void FinishUserBroadcasts(const Simulator& sim, SimTime now);
+  void Finish(const Cluster& sim, SimTime now) override;
+  void FinishUserBroadcasts(const Cluster& sim, SimTime now);
 
   const std::vector<UserBroadcastRecord>& user_broadcasts() const {
     return broadcasts_;

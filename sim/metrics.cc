@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "sim/simulator.h"
+#include "sim/cluster.h"
 #include "swim/members.h"
 #include "swim/status.h"
 
@@ -77,9 +77,8 @@ void Metrics::TrackGroups(std::vector<GroupSpec> groups) {
   groups_ = std::move(groups);
 }
 
-void Metrics::OnMemberEvent(const Simulator& sim, SimTime now,
-                            uint32_t observer, uint32_t member,
-                            const MemberEvent& event) {
+void Metrics::OnMemberEvent(const Cluster& sim, SimTime now, uint32_t observer,
+                            uint32_t member, const MemberEvent& event) {
   if (observer == member) return;
   if (live_[observer] != 0) {
     CountSeen(observer, event.previous, -1);
@@ -108,11 +107,11 @@ void Metrics::OnMemberEvent(const Simulator& sim, SimTime now,
   }
 }
 
-void Metrics::CheckDissemination(const Simulator& sim, SimTime now,
+void Metrics::CheckDissemination(const Cluster& sim, SimTime now,
                                  uint32_t observer, uint32_t member) {
-  const Node* o = sim.node(observer);
+  const Members* o = sim.members(observer);
   if (o == nullptr || !sim.IsLive(observer)) return;
-  std::optional<MemberView> view = o->members().Find(sim.name(member));
+  std::optional<MemberView> view = o->Find(sim.name(member));
   if (!view.has_value()) return;
   std::vector<int>& open = open_disseminations_[member];
   for (size_t i = 0; i < open.size();) {
@@ -132,7 +131,7 @@ void Metrics::CheckDissemination(const Simulator& sim, SimTime now,
   }
 }
 
-void Metrics::OnSend(const Simulator& /*sim*/, SimTime now, uint32_t /*from*/,
+void Metrics::OnSend(const Cluster& /*sim*/, SimTime now, uint32_t /*from*/,
                      uint32_t /*to*/, size_t bytes) {
   const size_t second = static_cast<size_t>(now / Seconds(1));
   if (second >= bytes_per_second_.size()) {
@@ -143,7 +142,7 @@ void Metrics::OnSend(const Simulator& /*sim*/, SimTime now, uint32_t /*from*/,
   ++datagrams_per_second_[second];
 }
 
-void Metrics::OnLife(const Simulator& /*sim*/, SimTime now, uint32_t node,
+void Metrics::OnLife(const Cluster& /*sim*/, SimTime now, uint32_t node,
                      Life life) {
   switch (life) {
     case Life::kStarted:
@@ -182,8 +181,8 @@ void Metrics::OnLife(const Simulator& /*sim*/, SimTime now, uint32_t node,
   }
 }
 
-void Metrics::OnMetadataSet(const Simulator& /*sim*/, SimTime now,
-                            uint32_t node, uint64_t version) {
+void Metrics::OnMetadataSet(const Cluster& /*sim*/, SimTime now, uint32_t node,
+                            uint64_t version) {
   Dissemination dis;
   dis.node = node;
   dis.version = version;

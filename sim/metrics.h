@@ -94,13 +94,13 @@ class Metrics : public SimObserver {
 
   Metrics(const ViewTracker* views, int nodes);
 
-  void OnMemberEvent(const Simulator& sim, SimTime now, uint32_t observer,
+  void OnMemberEvent(const Cluster& sim, SimTime now, uint32_t observer,
                      uint32_t member, const MemberEvent& event) override;
-  void OnSend(const Simulator& sim, SimTime now, uint32_t from, uint32_t to,
+  void OnSend(const Cluster& sim, SimTime now, uint32_t from, uint32_t to,
               size_t bytes) override;
-  void OnLife(const Simulator& sim, SimTime now, uint32_t node,
+  void OnLife(const Cluster& sim, SimTime now, uint32_t node,
               Life life) override;
-  void OnMetadataSet(const Simulator& sim, SimTime now, uint32_t node,
+  void OnMetadataSet(const Cluster& sim, SimTime now, uint32_t node,
                      uint64_t version) override;
 
   void BeforeCrash(const Simulator& sim, SimTime now, uint32_t node) override;
@@ -131,7 +131,7 @@ class Metrics : public SimObserver {
   uint64_t DatagramsSent(SimTime from, SimTime to) const;
 
  private:
-  void CheckDissemination(const Simulator& sim, SimTime now, uint32_t observer,
+  void CheckDissemination(const Cluster& sim, SimTime now, uint32_t observer,
                           uint32_t member);
   void CountSeen(uint32_t observer, Status status, int delta);
   void ClearRow(uint32_t node);

@@ -1,9 +1,9 @@
 // Hooks through which metrics and oracles watch a simulation.
 //
-// The simulator calls every registered observer, in registration order,
-// for each datagram sent, each membership event a node reports, and each
-// change of a node's life (start, crash, restart, leave). Observers only
-// read; they must not change the simulation.
+// The simulator (or tools/swim_real's real cluster) calls every registered
+// observer, in registration order, for each datagram sent, each membership
+// event a node reports, and each change of a node's life (start, crash,
+// restart, leave). Observers only read; they must not change the simulation.
 //
 //   class CountSends : public SimObserver {
 //     void OnSend(SimTime, uint32_t, uint32_t, size_t) override { ++n; }
@@ -17,13 +17,14 @@
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
+#include "sim/cluster.h"
 #include "sim/sim_time.h"
 #include "swim/delivery.h"
 #include "swim/node.h"
 
 namespace swim::sim {
 
-class Simulator;
+class Cluster;
 
 enum class Life : uint8_t {
   kStarted,    // first boot
@@ -36,27 +37,27 @@ class SimObserver {
  public:
   virtual ~SimObserver() = default;
   // `member` is the node index of event.member (every member is a node).
-  virtual void OnMemberEvent(const Simulator& /*sim*/, SimTime /*now*/,
+  virtual void OnMemberEvent(const Cluster& /*sim*/, SimTime /*now*/,
                              uint32_t /*observer*/, uint32_t /*member*/,
                              const MemberEvent& /*event*/) {}
   // A datagram left `from`, whatever the network then does with it.
-  virtual void OnSend(const Simulator& /*sim*/, SimTime /*now*/,
+  virtual void OnSend(const Cluster& /*sim*/, SimTime /*now*/,
                       uint32_t /*from*/, uint32_t /*to*/, size_t /*bytes*/) {}
   // Called after the change took effect.
-  virtual void OnLife(const Simulator& /*sim*/, SimTime /*now*/,
+  virtual void OnLife(const Cluster& /*sim*/, SimTime /*now*/,
                       uint32_t /*node*/, Life /*life*/) {}
   // Called before the change takes effect (the node's state is still
   // there to read).
-  virtual void BeforeCrash(const Simulator& /*sim*/, SimTime /*now*/,
+  virtual void BeforeCrash(const Cluster& /*sim*/, SimTime /*now*/,
                            uint32_t /*node*/) {}
   // The node replaced its metadata; `version` is the one it now announces.
-  virtual void OnMetadataSet(const Simulator& /*sim*/, SimTime /*now*/,
+  virtual void OnMetadataSet(const Cluster& /*sim*/, SimTime /*now*/,
                              uint32_t /*node*/, uint64_t /*version*/) {}
   // The node broadcast under `key` (Node::Broadcast accepted it).
-  virtual void OnUserBroadcast(const Simulator& /*sim*/, SimTime /*now*/,
+  virtual void OnUserBroadcast(const Cluster& /*sim*/, SimTime /*now*/,
                                uint32_t /*node*/, absl::string_view /*key*/) {}
   // The node delivered a broadcast or a direct message to its application.
-  virtual void OnDelivery(const Simulator& /*sim*/, SimTime /*now*/,
+  virtual void OnDelivery(const Cluster& /*sim*/, SimTime /*now*/,
                           uint32_t /*node*/, const Delivery& /*delivery*/) {}
 };
 

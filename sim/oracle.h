@@ -36,11 +36,11 @@ class Oracle : public SimObserver {
   static constexpr size_t kMaxKept = 20;
 
   virtual absl::string_view name() const = 0;
-  virtual void OnLivenessStart(const Simulator& /*sim*/, SimTime /*now*/) {}
+  virtual void OnLivenessStart(const Cluster& /*sim*/, SimTime /*now*/) {}
   // When the runner should call Check(); kNever for never.
   virtual SimTime CheckTime() const { return kNever; }
-  virtual void Check(const Simulator& /*sim*/, SimTime /*now*/) {}
-  virtual void Finish(const Simulator& /*sim*/, SimTime /*now*/) {}
+  virtual void Check(const Cluster& /*sim*/, SimTime /*now*/) {}
+  virtual void Finish(const Cluster& /*sim*/, SimTime /*now*/) {}
 
   const std::vector<Violation>& violations() const { return violations_; }
   uint64_t violation_count() const { return violation_count_; }

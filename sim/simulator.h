@@ -39,6 +39,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "sim/cluster.h"
 #include "sim/event_queue.h"
 #include "sim/network.h"
 #include "sim/observer.h"
@@ -103,7 +104,7 @@ struct SimStats {
   uint64_t member_events = 0;
 };
 
-class Simulator {
+class Simulator final : public Cluster {
  public:
   static absl::StatusOr<std::unique_ptr<Simulator>> Create(SimOptions options);
   Simulator(const Simulator&) = delete;
@@ -164,22 +165,32 @@ class Simulator {
   const NetworkModel& network() const { return network_; }
 
   // ---- Queries. ----
-  int size() const { return static_cast<int>(slots_.size()); }
-  // Started and not crashed.
-  bool IsUp(uint32_t node) const { return slots_[node].node != nullptr; }
-  // Up and not left: a member that everyone should see ONLINE.
-  bool IsLive(uint32_t node) const { return IsUp(node) && !slots_[node].left; }
+  // (Cluster's queries; see sim/cluster.h.)
+  int size() const override { return static_cast<int>(slots_.size()); }
+  bool IsUp(uint32_t node) const override {
+    return slots_[node].node != nullptr;
+  }
+  bool IsLive(uint32_t node) const override {
+    return IsUp(node) && !slots_[node].left;
+  }
   bool IsPaused(uint32_t node) const { return slots_[node].paused; }
-  bool WasEverCrashed(uint32_t node) const { return slots_[node].crashes > 0; }
+  bool WasEverCrashed(uint32_t node) const override {
+    return slots_[node].crashes > 0;
+  }
   // nullptr while the node is down.
   const Node* node(uint32_t node) const { return slots_[node].node.get(); }
-  const std::string& name(uint32_t node) const { return slots_[node].name; }
+  const Members* members(uint32_t node) const override {
+    const Node* n = slots_[node].node.get();
+    return n == nullptr ? nullptr : &n->members();
+  }
+  const std::string& name(uint32_t node) const override {
+    return slots_[node].name;
+  }
   const std::string& address(uint32_t node) const {
     return slots_[node].address;
   }
-  std::optional<uint32_t> IndexOfName(absl::string_view name) const;
-  // Whether the node is under a fault now, or was within `grace` before.
-  bool Disturbed(uint32_t node, SimTime grace) const;
+  std::optional<uint32_t> IndexOfName(absl::string_view name) const override;
+  bool Disturbed(uint32_t node, SimTime grace) const override;
   // The node's local clock at simulated time `t`.
   SimTime LocalTime(uint32_t node, SimTime t) const;
   const Config& base_config() const { return options_.base_config; }

@@ -1,6 +1,6 @@
 #include "sim/view_tracker.h"
 
-#include "sim/simulator.h"
+#include "sim/cluster.h"
 #include "swim/members.h"
 
 namespace swim::sim {
@@ -55,7 +55,7 @@ void ViewTracker::AfterChange(SimTime now) {
   was_converged_ = c;
 }
 
-void ViewTracker::OnMemberEvent(const Simulator& /*sim*/, SimTime now,
+void ViewTracker::OnMemberEvent(const Cluster& /*sim*/, SimTime now,
                                 uint32_t observer, uint32_t member,
                                 const MemberEvent& event) {
   if (live_[observer] == 0 || observer == member) return;
@@ -65,17 +65,17 @@ void ViewTracker::OnMemberEvent(const Simulator& /*sim*/, SimTime now,
   AfterChange(now);
 }
 
-void ViewTracker::RemoveRow(const Simulator& sim, uint32_t node) {
-  const Node* n = sim.node(node);
+void ViewTracker::RemoveRow(const Cluster& sim, uint32_t node) {
+  const Members* n = sim.members(node);
   if (n == nullptr) return;
-  for (const MemberView& v : n->members().Others()) {
+  for (const MemberView& v : n->Others()) {
     if (std::optional<uint32_t> m = sim.IndexOfName(v.name)) {
       Count(*m, v.status, -1);
     }
   }
 }
 
-void ViewTracker::BeforeCrash(const Simulator& sim, SimTime /*now*/,
+void ViewTracker::BeforeCrash(const Cluster& sim, SimTime /*now*/,
                               uint32_t node) {
   if (live_[node] == 0) return;
   RemoveRow(sim, node);
@@ -83,7 +83,7 @@ void ViewTracker::BeforeCrash(const Simulator& sim, SimTime /*now*/,
   --live_count_;
 }
 
-void ViewTracker::OnLife(const Simulator& sim, SimTime now, uint32_t node,
+void ViewTracker::OnLife(const Cluster& sim, SimTime now, uint32_t node,
                          Life life) {
   switch (life) {
     case Life::kStarted:

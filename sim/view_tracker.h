@@ -29,11 +29,11 @@ class ViewTracker : public SimObserver {
  public:
   explicit ViewTracker(int nodes);
 
-  void OnMemberEvent(const Simulator& sim, SimTime now, uint32_t observer,
+  void OnMemberEvent(const Cluster& sim, SimTime now, uint32_t observer,
                      uint32_t member, const MemberEvent& event) override;
-  void OnLife(const Simulator& sim, SimTime now, uint32_t node,
+  void OnLife(const Cluster& sim, SimTime now, uint32_t node,
               Life life) override;
-  void BeforeCrash(const Simulator& sim, SimTime now, uint32_t node) override;
+  void BeforeCrash(const Cluster& sim, SimTime now, uint32_t node) override;
 
   // Live observers (other than m) that see m ONLINE / SUSPECT / OFFLINE.
   uint32_t online_seen(uint32_t m) const { return online_[m]; }
@@ -55,7 +55,7 @@ class ViewTracker : public SimObserver {
  private:
   void Count(uint32_t member, Status status, int delta);
   // Removes a live observer's whole row.
-  void RemoveRow(const Simulator& sim, uint32_t node);
+  void RemoveRow(const Cluster& sim, uint32_t node);
   void UpdateBad(uint32_t member);
   void RecomputeAllBad();
   void AfterChange(SimTime now);
