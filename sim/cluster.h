@@ -16,6 +16,7 @@
 
 #include "absl/strings/string_view.h"
 #include "sim/sim_time.h"
+#include "swim/counters.h"
 #include "swim/members.h"
 
 namespace swim::sim {
@@ -35,6 +36,9 @@ class Cluster {
   virtual bool Disturbed(uint32_t node, SimTime grace) const = 0;
   // The node's member list; nullptr while the node is down.
   virtual const Members* members(uint32_t node) const = 0;
+  // The node's protocol counters; nullptr while it is down, or where they
+  // are not known (real processes log events, not datagrams).
+  virtual const Counters* counters(uint32_t /*node*/) const { return nullptr; }
 };
 
 }  // namespace swim::sim

@@ -82,6 +82,7 @@ bool Starts(const Action& a, FaultKind* kind) {
       *kind = FaultKind::kSlow;
       return a.signed_ppm != 0;
     case ActionKind::kCrash:
+    case ActionKind::kRestartWave:
       *kind = FaultKind::kCrash;
       return true;
     default:
@@ -182,6 +183,10 @@ std::vector<FaultBand> FaultBands(const Scenario& scenario, int nodes) {
     if (a.kind == ActionKind::kPause || a.kind == ActionKind::kClog) {
       f.fixed = true;
       f.band.until = std::min(end, a.at + a.duration);
+    }
+    if (a.kind == ActionKind::kRestartWave) {  // its last restart
+      f.fixed = true;
+      f.band.until = std::min(end, a.at + a.value + a.duration);
     }
     open.push_back(std::move(f));
   }

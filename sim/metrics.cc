@@ -63,12 +63,11 @@ void Metrics::ClearRow(uint32_t node) {
   seen_offline_[node] = 0;
 }
 
-void Metrics::BeforeCrash(const Simulator& sim, SimTime /*now*/,
-                          uint32_t node) {
+void Metrics::BeforeCrash(const Cluster& sim, SimTime /*now*/, uint32_t node) {
   ClearRow(node);
-  if (const Node* n = sim.node(node); n != nullptr) {
+  if (const Counters* c = sim.counters(node); c != nullptr) {
     for (size_t i = 0; i < kMessageTypeCount; ++i) {
-      crashed_bytes_out_[i] += n->counters().bytes_out[i];
+      crashed_bytes_out_[i] += c->bytes_out[i];
     }
   }
 }
@@ -215,15 +214,15 @@ void Metrics::TakeSample(SimTime now) {
   samples_.push_back(std::move(s));
 }
 
-void Metrics::TakeSample(const Simulator& sim, SimTime now) {
+void Metrics::TakeSample(const Cluster& sim, SimTime now) {
   TakeSample(now);
   Counters::PerType& bytes = samples_.back().bytes_out;
   bytes = crashed_bytes_out_;
   for (uint32_t i = 0; i < static_cast<uint32_t>(sim.size()); ++i) {
-    const Node* n = sim.node(i);
-    if (n == nullptr) continue;
+    const Counters* c = sim.counters(i);
+    if (c == nullptr) continue;
     for (size_t t = 0; t < kMessageTypeCount; ++t) {
-      bytes[t] += n->counters().bytes_out[t];
+      bytes[t] += c->bytes_out[t];
     }
   }
 }

@@ -103,7 +103,7 @@ class Metrics : public SimObserver {
   void OnMetadataSet(const Cluster& sim, SimTime now, uint32_t node,
                      uint64_t version) override;
 
-  void BeforeCrash(const Simulator& sim, SimTime now, uint32_t node) override;
+  void BeforeCrash(const Cluster& sim, SimTime now, uint32_t node) override;
 
   // Call before the run; each later sample counts these groups' views.
   void TrackGroups(std::vector<GroupSpec> groups);
@@ -112,7 +112,7 @@ class Metrics : public SimObserver {
   void TakeSample(SimTime now);
   // The same, with the bytes every node (crashed lives included) has sent
   // so far, by message type.
-  void TakeSample(const Simulator& sim, SimTime now);
+  void TakeSample(const Cluster& sim, SimTime now);
 
   const std::vector<Detection>& detections() const { return detections_; }
   const std::vector<Dissemination>& disseminations() const {

@@ -183,6 +183,10 @@ class Simulator final : public Cluster {
     const Node* n = slots_[node].node.get();
     return n == nullptr ? nullptr : &n->members();
   }
+  const Counters* counters(uint32_t node) const override {
+    const Node* n = slots_[node].node.get();
+    return n == nullptr ? nullptr : &n->counters();
+  }
   const std::string& name(uint32_t node) const override {
     return slots_[node].name;
   }

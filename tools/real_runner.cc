@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "sim/restart_wave.h"
 #include "tools/real_log.h"
 #include "tools/real_net.h"
 #include "tools/real_processes.h"
@@ -117,7 +118,11 @@ class Run {
       boot.node = static_cast<uint32_t>(i);
       steps_.push_back(std::move(boot));
     }
-    for (const Action& a : sc_.actions) {
+    absl::StatusOr<std::vector<Action>> actions =
+        sim::ExpandRestartWaves(sc_, sc_.nodes);
+    if (!actions.ok()) return actions.status();
+    actions_ = *std::move(actions);
+    for (const Action& a : actions_) {
       if (a.at > sc_.duration) continue;
       Step step;
       step.at = a.at;
@@ -340,6 +345,7 @@ class Run {
   RealProcesses& procs_;
   RealNet net_;
   std::vector<std::vector<std::string>> knobs_;
+  std::vector<Action> actions_;  // the scenario's, restart waves expanded
   std::deque<Action> resumes_;
   std::vector<Step> steps_;
   std::vector<ReplayEntry> entries_;
