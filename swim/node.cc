@@ -130,6 +130,8 @@ StateSizes Node::state_sizes() const {
   sizes.offline = offline_.size();
   sizes.gossip_queue = outbox_.queued();
   sizes.gossip_backlog = outbox_.backlog_size();
+  sizes.state_fetches = app_state_.fetches();
+  sizes.state_merges = app_state_.pending_merges();
   return sizes;
 }
 

@@ -151,6 +151,7 @@ class Node {
   // FailedPrecondition after Leave.
   absl::Status SetLocalState(absl::Time now, std::string state);
   const std::string& local_state() const { return app_state_.local(); }
+  uint64_t local_state_version() const { return app_state_.local_version(); }
 
   // The Alive a node created from `config` announces itself with, which
   // every member holds of it until it changes. The config's errors, as

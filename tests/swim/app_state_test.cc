@@ -225,7 +225,7 @@ TEST(AppStateTest, HostileOffersAreRefusedAndFetchesBounded) {
   // Silent sources: asked again, then given up on.
   h.Advance(absl::Seconds(10));
   EXPECT_EQ(c.state_fetches_failed, AppState::kMaxFetches);
-  EXPECT_EQ(h.node().state_sizes().fetches, 0u);
+  EXPECT_EQ(h.node().state_sizes().state_fetches, 0u);
 }
 
 TEST(AppStateTest, NoOffersToVersionOnePeers) {
