@@ -24,6 +24,7 @@
 //   at 60s broadcast {3,50} bytes 100   # a user broadcast from each
 //   every 10ms broadcast one {0%..100%}  # from one node in turn
 //   at 70s send 3 -> {4..9}              # direct messages
+//   at 5s state {0..9} bytes 4000        # application states (anti-entropy)
 //
 // See sim/README.md for every statement and action. ParseScenario is in
 // scenario_parser.cc, the actions' grammar in scenario_actions.h.
@@ -83,6 +84,7 @@ enum class ActionKind {
   kLiveness,    // -
   kBroadcast,   // sets[0], value = payload bytes, flag = one node in turn
   kSendTo,      // sets[0] -> sets[1], value = payload bytes
+  kState,       // sets[0], value = application state bytes
 };
 
 struct Action {

@@ -205,6 +205,12 @@ absl::Status SendTo(TokenCursor& in, ParsedAction& out) {
   return OptionalBytes(in, out.action.value);
 }
 
+// "state SET [bytes N]".
+absl::Status State(TokenCursor& in, ParsedAction& out) {
+  SIM_RETURN_IF_ERROR(OneSet(in, out));
+  return OptionalBytes(in, out.action.value);
+}
+
 struct ActionVerb {
   absl::string_view verb;
   ActionKind kind;
@@ -234,6 +240,7 @@ constexpr ActionVerb kActionVerbs[] = {
     {"liveness", ActionKind::kLiveness, NoArguments},
     {"broadcast", ActionKind::kBroadcast, Broadcast},
     {"send", ActionKind::kSendTo, SendTo},
+    {"state", ActionKind::kState, State},
 };
 
 const ActionVerb* FindActionVerb(absl::string_view verb) {

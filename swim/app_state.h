@@ -75,7 +75,7 @@ class AppState {
   static constexpr absl::Duration kOfferQuiet = absl::Seconds(1);
   // An offer from an address we sent a join exchange to this recently is
   // the join's answer.
-  static constexpr absl::Duration kJoinAnswerWithin = absl::Seconds(30);
+  static constexpr absl::Duration kJoinAnswerWithin = absl::Seconds(5);
   // A fetch gives up after this many silent attempts.
   static constexpr int kMaxFetchAttempts = 8;
 
