@@ -61,7 +61,7 @@ void Simulator::PumpStateMerges(uint32_t node) {
   Node* n = slots_[node].node.get();
   while (std::optional<StateMerge> m = n->PollStateMerge()) {
     const std::optional<uint32_t> from = IndexOfName(m->from);
-    trace_.Record(TraceKind::kStateMerge, now_,
+    trace_.Record(TraceKind::kMerge, now_,
                   {node, from.has_value() ? *from : ~uint64_t{0},
                    m->join ? 1u : 0u, m->version, PayloadHash(m->state)});
     if (from.has_value()) app_states_.OnMerge(node, *from, m->version, m->join);

@@ -33,7 +33,7 @@ absl::string_view TraceKindName(TraceKind kind) {
       return "lost";
     case TraceKind::kDelivery:
       return "delivery";
-    case TraceKind::kStateMerge:
+    case TraceKind::kMerge:
       return "state_merge";
   }
   return "?";

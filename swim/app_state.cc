@@ -12,10 +12,10 @@ namespace swim {
 
 absl::Status AppState::Set(absl::Time now, std::string state) {
   if (state.size() > ctx_.config.max_app_state_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "SetLocalState: the state is ", state.size(),
-        " bytes; the limit (config.max_app_state_bytes) is ",
-        ctx_.config.max_app_state_bytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("SetLocalState: the state is ", state.size(),
+                     " bytes; the limit (config.max_app_state_bytes) is ",
+                     ctx_.config.max_app_state_bytes));
   }
   // Versions follow the clock (microseconds), so that a restarted node's
   // first state is newer than its previous life's last.
@@ -74,13 +74,12 @@ void AppState::OnOffer(absl::Time now, absl::string_view sender,
                        absl::string_view from_address) {
   UserCounters& counters = ctx_.counters.user;
   const std::optional<uint32_t> id = ctx_.members.IdOf(sender);
-  if (!id.has_value() ||
-      ctx_.members.record(*id).status == Status::kOffline) {
+  if (!id.has_value() || ctx_.members.record(*id).status == Status::kOffline) {
     ++counters.states_refused;  // not a member we know
     return;
   }
-  const bool join = offer.join || Recent(joining_, from_address, now,
-                                         kJoinAnswerWithin);
+  const bool join =
+      offer.join || Recent(joining_, from_address, now, kJoinAnswerWithin);
   joining_.erase(std::string(from_address));
   if (offer.reply_wanted && !state_.empty() &&
       !Recent(offered_, from_address, now, kOfferQuiet)) {

@@ -31,7 +31,8 @@
 //   AppState state(ctx, outbox);
 //   SWIM_RETURN_IF_ERROR(state.Set(now, "ring v7 ..."));
 //   state.OnExchange(now, peer_address, /*join=*/true);  // from anti-entropy
-//   while (std::optional<StateMerge> m = state.Poll()) Merge(m->from, m->state);
+//   while (std::optional<StateMerge> m = state.Poll()) Merge(m->from,
+//   m->state);
 #ifndef SWIM_APP_STATE_H_
 #define SWIM_APP_STATE_H_
 

@@ -27,15 +27,15 @@ using wire::kNackType;
 using wire::kOfflineType;
 using wire::kPingReqType;
 using wire::kPingType;
-using wire::kSuspectType;
-using wire::kSyncDigestType;
-using wire::kSyncReplyWanted;
-using wire::kSyncType;
 using wire::kStateChunkType;
 using wire::kStateOfferJoin;
 using wire::kStateOfferReplyWanted;
 using wire::kStateOfferType;
 using wire::kStateRequestType;
+using wire::kSuspectType;
+using wire::kSyncDigestType;
+using wire::kSyncReplyWanted;
+using wire::kSyncType;
 using wire::kUserMessageType;
 using wire::MessageType;
 using wire::PutBytes;
@@ -289,9 +289,9 @@ struct MessageEncoder {
     if (chunk.total_size > kMaxAppStateBytes ||
         chunk.offset > chunk.total_size ||
         chunk.data.size() > chunk.total_size - chunk.offset) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "state chunk [", chunk.offset, ", +", chunk.data.size(),
-          ") does not fit total_size ", chunk.total_size));
+      return absl::InvalidArgumentError(
+          absl::StrCat("state chunk [", chunk.offset, ", +", chunk.data.size(),
+                       ") does not fit total_size ", chunk.total_size));
     }
     PutType(kStateChunkType);
     PutVarint(out, chunk.version);

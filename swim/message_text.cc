@@ -65,9 +65,8 @@ struct MessageText {
                         " offset=", m.offset, " stamp=", m.stamp);
   }
   std::string operator()(const StateChunk& m) const {
-    return absl::StrCat("state_chunk version=", m.version, " bytes=[",
-                        m.offset, ", ", m.offset + m.data.size(), ") of ",
-                        m.total_size);
+    return absl::StrCat("state_chunk version=", m.version, " bytes=[", m.offset,
+                        ", ", m.offset + m.data.size(), ") of ", m.total_size);
   }
   std::string operator()(const SyncDigest& m) const {
     return absl::StrCat(

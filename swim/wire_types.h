@@ -23,10 +23,10 @@ enum MessageType : uint8_t {
   kMetaChunkType = 7,
   kGossipType = 8,
   kSyncDigestType = 9,
-  kUserMessageType = 10,  // version 2
-  kStateOfferType = 11,   // version 2
+  kUserMessageType = 10,   // version 2
+  kStateOfferType = 11,    // version 2
   kStateRequestType = 12,  // version 2
-  kStateChunkType = 13,   // version 2
+  kStateChunkType = 13,    // version 2
 };
 
 enum UpdateType : uint8_t {

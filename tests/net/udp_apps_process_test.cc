@@ -94,10 +94,10 @@ TEST(UdpAppsProcessTest, BroadcastMessageStateJoinAndAddressChange) {
     EXPECT_EQ(nodes[i]->Ask(absl::StrCat("join ", names[0], " 20s"), kTimeout),
               "OK 1");
   }
-  EXPECT_EQ(nodes[3]->Ask(
-                absl::StrCat("join ", names[0], ",", names[1], " 20s"),
-                kTimeout),
-            "OK 2");
+  EXPECT_EQ(
+      nodes[3]->Ask(absl::StrCat("join ", names[0], ",", names[1], " 20s"),
+                    kTimeout),
+      "OK 2");
   for (const std::string& name : names) {
     ASSERT_TRUE(AllSee(nodes, name, "online"));
   }
@@ -108,18 +108,17 @@ TEST(UdpAppsProcessTest, BroadcastMessageStateJoinAndAddressChange) {
     EXPECT_TRUE(nodes[0]->WaitForLine(
         absl::StrCat("MERGE ", names[i], " join from-", i), kTimeout))
         << i;
-    EXPECT_TRUE(
-        nodes[i]->WaitForLine(absl::StrCat("MERGE ", names[0], " join from-0"),
-                              kTimeout))
+    EXPECT_TRUE(nodes[i]->WaitForLine(
+        absl::StrCat("MERGE ", names[0], " join from-0"), kTimeout))
         << i;
   }
 
   // A broadcast reaches every other process once; a direct message its
   // member.
   EXPECT_EQ(nodes[2]->Ask("broadcast greeting hello everyone", kTimeout), "OK");
-  EXPECT_EQ(nodes[1]->Ask(absl::StrCat("send ", names[0], " just for you"),
-                          kTimeout),
-            "OK");
+  EXPECT_EQ(
+      nodes[1]->Ask(absl::StrCat("send ", names[0], " just for you"), kTimeout),
+      "OK");
   const std::string broadcast =
       absl::StrCat("DELIVERY broadcast ", names[2], " greeting hello everyone");
   for (int i = 0; i < kNodes; ++i) {
@@ -155,18 +154,18 @@ TEST(UdpAppsProcessTest, BroadcastMessageStateJoinAndAddressChange) {
                                           "--address=127.0.0.1:0"};
   nodes.push_back(StartNode(mover_flags));
   ASSERT_EQ(nodes.back()->Name(kTimeout), "mover");
-  EXPECT_EQ(nodes.back()->Ask(absl::StrCat("join ", names[0], " 20s"),
-                              kTimeout),
-            "OK 1");
+  EXPECT_EQ(
+      nodes.back()->Ask(absl::StrCat("join ", names[0], " 20s"), kTimeout),
+      "OK 1");
   ASSERT_TRUE(AllSee(nodes, "mover", "online"));
   nodes.back()->Kill();
   NodeProcess* gone = nodes.back().get();
   ASSERT_TRUE(AllSee(nodes, "mover", "offline", gone));
   nodes.back() = StartNode(mover_flags);
   ASSERT_EQ(nodes.back()->Name(kTimeout), "mover");
-  EXPECT_EQ(nodes.back()->Ask(absl::StrCat("join ", names[0], " 20s"),
-                              kTimeout),
-            "OK 1");
+  EXPECT_EQ(
+      nodes.back()->Ask(absl::StrCat("join ", names[0], " 20s"), kTimeout),
+      "OK 1");
   for (int i = 0; i < kNodes; ++i) {
     EXPECT_TRUE(nodes[i]->WaitForLine("ADDRESS mover ", kTimeout)) << i;
   }

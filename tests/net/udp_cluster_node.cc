@@ -41,8 +41,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "net/node_flags.h"
 #include "net/operator_endpoints.h"
 #include "net/secret.h"
@@ -114,7 +114,8 @@ std::string AppCommand(swim::net::UdpNode& node, absl::string_view line) {
     }
     absl::StatusOr<size_t> answers =
         node.Join(absl::StrSplit(words[1], ','), timeout);
-    if (!answers.ok()) return absl::StrCat("ERROR ", answers.status().message());
+    if (!answers.ok())
+      return absl::StrCat("ERROR ", answers.status().message());
     return absl::StrCat("OK ", *answers);
   } else if (words[0] == "broadcast") {
     status = node.Broadcast(words[1], words[2]);

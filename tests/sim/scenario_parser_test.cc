@@ -134,8 +134,8 @@ TEST(ScenarioParserTest, StateAction) {
   EXPECT_EQ(sc->actions[0].sets[0].ToString(), "{0..9}");
   EXPECT_EQ(sc->actions[1].kind, ActionKind::kState);
   EXPECT_EQ(sc->actions[1].value, 32);
-  EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s state 1 bytes -3"),
-                                "bad byte count"));
+  EXPECT_TRUE(
+      absl::StrContains(ErrorOf("at 1s state 1 bytes -3"), "bad byte count"));
   EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s state"), "line 1"));
 }
 

@@ -1,6 +1,8 @@
 // The application's state in anti-entropy (swim/app_state.h): exchanged at
 // the join and periodically over the deterministic FakeNetwork, chunked
 // when large, and bounded against hostile offers and chunks.
+#include "swim/app_state.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "swim/app_state.h"
 #include "swim/message.h"
 #include "swim/node.h"
 #include "tests/testing/fake_network.h"

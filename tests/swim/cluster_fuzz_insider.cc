@@ -112,18 +112,18 @@ Message Insider::MakeMessage(FuzzScript& s, const Node& victim) {
       // so that fetches start, sizes past the victim's limit now and then.
       StateOffer offer;
       offer.version = 1 + s.Small() % 4;
-      offer.size = s.Byte() % 8 == 0
-                       ? static_cast<uint32_t>(
-                             victim.config().max_app_state_bytes + 1)
-                       : 1 + s.Small() * 200;
+      offer.size =
+          s.Byte() % 8 == 0
+              ? static_cast<uint32_t>(victim.config().max_app_state_bytes + 1)
+              : 1 + s.Small() * 200;
       offer.join = s.Byte() % 2 == 0;
       offer.reply_wanted = s.Byte() % 2 == 0;
       return offer;
     }
     case 10:
-      return StateRequest{s.Small() % 4 == 0 ? victim.local_state_version()
-                                             : s.Small(),
-                          s.Small() * 100u, 0};
+      return StateRequest{
+          s.Small() % 4 == 0 ? victim.local_state_version() : s.Small(),
+          s.Small() * 100u, 0};
     case 11: {
       StateChunk chunk;
       chunk.version = 1 + s.Small() % 4;

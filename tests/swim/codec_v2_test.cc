@@ -327,9 +327,14 @@ TEST(CodecV2Test, StateExchangeMessagesAreVersion2s) {
   EXPECT_FALSE(EncodePacket(packet, kV2).ok());
   EXPECT_EQ(ReasonFor(Unhex("0b016101020601818080080000"), 2),
             DropReason::kBadLength);  // offer of 2^24 + 1 bytes
-  EXPECT_EQ(ReasonFor(Unhex("0b01610102030102" "0400"), 2),
+  EXPECT_EQ(ReasonFor(Unhex("0b01610102030102"
+                            "0400"),
+                      2),
             DropReason::kBadValue);  // offer flags 0x04
-  EXPECT_EQ(ReasonFor(Unhex("0d01610102050105" "0701" "6100"), 2),
+  EXPECT_EQ(ReasonFor(Unhex("0d01610102050105"
+                            "0701"
+                            "6100"),
+                      2),
             DropReason::kBadValue);  // chunk offset 7 beyond total 5
   EXPECT_EQ(ReasonFor(Unhex("0b016101000100"), 1), DropReason::kUnknownType);
 }

@@ -34,12 +34,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/app_state.h"
 #include "swim/codec.h"
 #include "swim/config.h"
 #include "swim/envelope.h"
 #include "swim/incarnation_bound.h"
 #include "swim/keyring.h"
-#include "swim/app_state.h"
 #include "swim/message.h"
 #include "swim/node.h"
 #include "swim/prng.h"
@@ -162,8 +162,9 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
       // Versions from a small pool, sizes near the limits.
       swim::StateOffer offer;
       offer.version = 1 + s.Small() % 4;
-      offer.size = s.Byte() % 8 == 0 ? static_cast<uint32_t>(swim::kMaxAppStateBytes)
-                                    : s.Small() * 200;
+      offer.size = s.Byte() % 8 == 0
+                       ? static_cast<uint32_t>(swim::kMaxAppStateBytes)
+                       : s.Small() * 200;
       offer.join = s.Byte() % 2 == 0;
       offer.reply_wanted = s.Byte() % 2 == 0;
       return offer;

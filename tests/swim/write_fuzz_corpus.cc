@@ -106,8 +106,7 @@ int main(int argc, char** argv) {
       packet.sender = "node-0001";
       packet.message = message;
       absl::StatusOr<std::string> body = swim::EncodePacket(packet, framing);
-      if (!body.ok() ||
-          !Write(absl::StrCat(dir, "/v2-state-", n++), *body)) {
+      if (!body.ok() || !Write(absl::StrCat(dir, "/v2-state-", n++), *body)) {
         return 1;
       }
       ++files;

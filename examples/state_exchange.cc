@@ -73,9 +73,9 @@ absl::Status Run() {
 int main() {
   absl::Status status = Run();
   if (!status.ok()) {
-    std::cerr << "app_state: " << status << "\n";
+    std::cerr << "state_exchange: " << status << "\n";
     return 1;
   }
-  std::cout << "app_state: ok\n";
+  std::cout << "state_exchange: ok\n";
   return 0;
 }
