@@ -126,9 +126,9 @@ TEST(ScenarioParserTest, UserTrafficActions) {
 TEST(ScenarioParserTest, StateAction) {
   absl::StatusOr<Scenario> sc = ParseScenario(
       "at 5s state {0..9} bytes 4000\n"
-      "every 10s state 3\n");
+      "at 20s state 3\n");
   ASSERT_TRUE(sc.ok()) << sc.status();
-  ASSERT_GE(sc->actions.size(), 2u);
+  ASSERT_EQ(sc->actions.size(), 2u);
   EXPECT_EQ(sc->actions[0].kind, ActionKind::kState);
   EXPECT_EQ(sc->actions[0].value, 4000);
   EXPECT_EQ(sc->actions[0].sets[0].ToString(), "{0..9}");
