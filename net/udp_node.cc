@@ -323,6 +323,7 @@ void UdpNode::Loop() {
     FlushTransmits();
     PublishEvents();
     PublishDeliveries();
+    PublishStateMerges();
     if (stop_at.has_value() && now >= *stop_at) break;
 
     absl::Time deadline = node_->NextDeadline();

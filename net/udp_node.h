@@ -53,6 +53,7 @@
 #include "net/resolver.h"
 #include "net/socket_address.h"
 #include "net/socket_counters.h"
+#include "net/state_merge_listeners.h"
 #include "net/subscription.h"
 #include "net/udp_socket.h"
 #include "swim/admission.h"
@@ -178,6 +179,14 @@ class UdpNode {
   // Calls `callback` on the loop thread for every broadcast and direct
   // message received, until the Subscription goes away.
   Subscription SubscribeDeliveries(DeliveryCallback callback);
+  // swim::Node::SetLocalState: `state` is offered at every state exchange
+  // from now on (InvalidArgument over config.max_app_state_bytes);
+  // FailedPrecondition once stopped.
+  absl::Status SetLocalState(std::string state);
+  // Calls `callback` on the loop thread for every remote application state
+  // fetched in a state exchange (with its sender and whether it was a
+  // join), until the Subscription goes away.
+  Subscription SubscribeStateMerges(StateMergeCallback callback);
 
   // Leaves the cluster gracefully and keeps running (answering pings with
   // the news) until stopped.
@@ -210,6 +219,7 @@ class UdpNode {
   void CollectEvents();
   void PublishEvents();
   void PublishDeliveries();
+  void PublishStateMerges();
   void ArmTimer(absl::Time deadline);
   bool OnLoopThread() const;
 
@@ -242,6 +252,8 @@ class UdpNode {
       std::make_shared<ChangeListeners>();
   const std::shared_ptr<DeliveryListeners> delivery_listeners_ =
       std::make_shared<DeliveryListeners>();
+  const std::shared_ptr<StateMergeListeners> state_merge_listeners_ =
+      std::make_shared<StateMergeListeners>();
 
   mutable absl::Mutex mu_;
   mutable std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);

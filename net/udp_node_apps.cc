@@ -96,6 +96,26 @@ Subscription UdpNode::SubscribeDeliveries(DeliveryCallback callback) {
   return delivery_listeners_->Add(std::move(callback));
 }
 
+absl::Status UdpNode::SetLocalState(std::string state) {
+  absl::Status status;
+  if (!RunOnLoop([&](absl::Time now) {
+        status = node_->SetLocalState(now, std::move(state));
+      })) {
+    return absl::FailedPreconditionError("the node is stopped");
+  }
+  return status;
+}
+
+Subscription UdpNode::SubscribeStateMerges(StateMergeCallback callback) {
+  return state_merge_listeners_->Add(std::move(callback));
+}
+
+void UdpNode::PublishStateMerges() {
+  while (std::optional<StateMerge> m = node_->PollStateMerge()) {
+    state_merge_listeners_->Notify(*m);
+  }
+}
+
 void UdpNode::PublishDeliveries() {
   while (std::optional<Delivery> d = node_->PollDelivery()) {
     delivery_listeners_->Notify(*d);

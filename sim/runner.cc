@@ -161,6 +161,13 @@ class Applier {
         return ApplyBroadcast(r);
       case ActionKind::kSendTo:
         return ApplySendTo(r);
+      case ActionKind::kState:
+        for (uint32_t n : r.sets[0]) {
+          if (!sim_.IsLive(n)) continue;
+          absl::Status s = sim_.SetLocalState(n, static_cast<size_t>(a.value));
+          if (!s.ok()) return s;  // over max_app_state_bytes
+        }
+        break;
       case ActionKind::kLiveness:
         MarkNetworkDisturbed();
         sim_.network().ClearFaults();
@@ -505,6 +512,7 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
 
   SummarizeRun(scenario, so, sim, accuracy, &result);
   SummarizeUserBroadcasts(dissemination, &s);
+  sim.app_states().Summarize(sim, &s);
   return result;
 }
 

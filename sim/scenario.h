@@ -25,6 +25,7 @@
 //   every 10ms broadcast one {0%..100%}  # from one node in turn
 //   at 70s send 3 -> {4..9}              # direct messages
 //   at 60s restart-wave {0%..100%} over 20s down 3s..8s  # mass restart
+//   at 5s state {0..9} bytes 4000        # application states (anti-entropy)
 //
 // See sim/README.md for every statement and action. ParseScenario is in
 // scenario_parser.cc, the actions' grammar in scenario_actions.h.
@@ -86,6 +87,7 @@ enum class ActionKind {
   kSendTo,       // sets[0] -> sets[1], value = payload bytes
   kRestartWave,  // sets[0], value = over, value2 = down min, duration =
                  // down max; expanded by ExpandRestartWaves before a run
+  kState,        // sets[0], value = application state bytes
 };
 
 struct Action {

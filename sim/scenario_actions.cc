@@ -230,6 +230,12 @@ absl::Status RestartWave(TokenCursor& in, ParsedAction& out) {
   return absl::OkStatus();
 }
 
+// "state SET [bytes N]".
+absl::Status State(TokenCursor& in, ParsedAction& out) {
+  SIM_RETURN_IF_ERROR(OneSet(in, out));
+  return OptionalBytes(in, out.action.value);
+}
+
 struct ActionVerb {
   absl::string_view verb;
   ActionKind kind;
@@ -260,6 +266,7 @@ constexpr ActionVerb kActionVerbs[] = {
     {"broadcast", ActionKind::kBroadcast, Broadcast},
     {"send", ActionKind::kSendTo, SendTo},
     {"restart-wave", ActionKind::kRestartWave, RestartWave},
+    {"state", ActionKind::kState, State},
 };
 
 const ActionVerb* FindActionVerb(absl::string_view verb) {

@@ -48,6 +48,7 @@ Simulator::Simulator(SimOptions options)
     : options_(std::move(options)),
       network_(options_.nodes, options_.seed, options_.network),
       slots_(static_cast<size_t>(options_.nodes)) {
+  app_states_.Resize(slots_.size());
   by_address_.reserve(slots_.size());
   for (uint32_t i = 0; i < slots_.size(); ++i) {
     Slot& s = slots_[i];
@@ -263,6 +264,7 @@ void Simulator::Pump(uint32_t node, bool after_tick) {
     }
   }
   PumpDeliveries(node);
+  PumpStateMerges(node);
   Reschedule(node, after_tick);
 }
 
@@ -389,6 +391,7 @@ void Simulator::Crash(uint32_t node) {
   for (SimObserver* o : observers_) o->BeforeCrash(*this, now_, node);
   crashed_counters_ += s.node->counters();
   s.node.reset();
+  app_states_.OnCrash(node);
   s.left = false;
   s.paused = false;
   ++s.crashes;

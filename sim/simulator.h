@@ -39,6 +39,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "sim/app_state_tracker.h"
 #include "sim/cluster.h"
 #include "sim/event_queue.h"
 #include "sim/network.h"
@@ -92,6 +93,7 @@ enum class FaultCode : uint64_t {
   kRestartAs = 10,
   kBroadcast = 11,  // node, payload bytes
   kSendTo = 12,     // from, to, payload bytes
+  kState = 13,      // node, application state bytes
 };
 
 struct SimStats {
@@ -152,6 +154,10 @@ class Simulator final : public Cluster {
                          absl::string_view payload);
   // Node `from` sends `payload` to node `to` (Node::SendTo's errors).
   absl::Status SendTo(uint32_t from, uint32_t to, absl::string_view payload);
+  // The node sets a new application state of `bytes` bytes, distinct from
+  // any set before (Node::SetLocalState's errors).
+  absl::Status SetLocalState(uint32_t node, size_t bytes);
+  const AppStateTracker& app_states() const { return app_states_; }
   // Node::Leave; the node keeps running but is no longer a member.
   void Leave(uint32_t node);
   // Resumes paused nodes, ends slowness and drift. Crashes stay.
@@ -246,6 +252,8 @@ class Simulator final : public Cluster {
   void Pump(uint32_t node, bool after_tick);
   // Hands the node's deliveries to the observers (simulator_user.cc).
   void PumpDeliveries(uint32_t node);
+  // Records the node's merged application states (simulator_user.cc).
+  void PumpStateMerges(uint32_t node);
   void Send(uint32_t from, Transmit& transmit);
   void Reschedule(uint32_t node, bool after_tick);
   SimTime GlobalTime(uint32_t node, SimTime local) const;
@@ -273,6 +281,8 @@ class Simulator final : public Cluster {
   // Looked up only, never iterated: no hash order reaches the output.
   absl::flat_hash_map<std::string, uint32_t> by_address_;
   std::vector<Datagram> datagrams_;
+  AppStateTracker app_states_;
+  uint64_t states_set_ = 0;  // makes each state set distinct
   std::vector<uint32_t> free_datagrams_;
   std::vector<SimObserver*> observers_;
 };

@@ -225,6 +225,13 @@ std::string FormatSummaryText(const RunSummary& s) {
     Row(&out, "  everywhere",
         PercentilesText(s.user_broadcast_everywhere, "broadcast"));
   }
+  if (s.app_states_set > 0) {
+    absl::StrAppend(&out, "app states      ", s.app_states_set, " set; ",
+                    s.app_state_merges, " merges delivered (",
+                    s.app_state_join_merges, " at joins); ",
+                    s.app_states_everywhere, " of ", s.app_states_checked,
+                    " latest states held by every live node\n");
+  }
   AppendTrafficText(s, &out);
   if (s.wall_ns > 0) {
     const double wall_s = static_cast<double>(s.wall_ns) / 1e9;
@@ -291,6 +298,11 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("user_deliveries", absl::StrCat(s.user_deliveries));
   field("user_duplicate_deliveries", absl::StrCat(s.user_duplicate_deliveries));
   field("direct_messages", absl::StrCat(s.direct_messages));
+  field("app_states_set", absl::StrCat(s.app_states_set));
+  field("app_state_merges", absl::StrCat(s.app_state_merges));
+  field("app_state_join_merges", absl::StrCat(s.app_state_join_merges));
+  field("app_states_checked", absl::StrCat(s.app_states_checked));
+  field("app_states_everywhere", absl::StrCat(s.app_states_everywhere));
   field("datagrams_sent", absl::StrCat(s.datagrams_sent));
   field("bytes_sent", absl::StrCat(s.bytes_sent));
   field("datagrams_dropped", absl::StrCat(s.datagrams_dropped));

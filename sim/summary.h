@@ -63,6 +63,14 @@ struct RunSummary {
   uint64_t user_deliveries = 0;
   uint64_t user_duplicate_deliveries = 0;
   uint64_t direct_messages = 0;
+  // Application states (sim/app_state_tracker.h): set by the scenario,
+  // merged by the nodes (at joins among them); of the latest states of the
+  // live nodes at the end, how many every other live node merged.
+  uint64_t app_states_set = 0;
+  uint64_t app_state_merges = 0;
+  uint64_t app_state_join_merges = 0;
+  uint64_t app_states_checked = 0;
+  uint64_t app_states_everywhere = 0;
   // Traffic, over the whole run and over the steady window (if any).
   uint64_t datagrams_sent = 0;
   uint64_t bytes_sent = 0;

@@ -33,6 +33,8 @@ absl::string_view TraceKindName(TraceKind kind) {
       return "lost";
     case TraceKind::kDelivery:
       return "delivery";
+    case TraceKind::kMerge:
+      return "state_merge";
   }
   return "?";
 }

@@ -31,6 +31,7 @@ enum class TraceKind : uint8_t {
   kFault = 5,     // fault code, arguments
   kLost = 6,      // to, from: arrived at a crashed or paused (dropping) node
   kDelivery = 7,  // node, from, kind, version, payload hash (user traffic)
+  kMerge = 8,     // node, from, join, version, state hash (app state)
 };
 
 absl::string_view TraceKindName(TraceKind kind);

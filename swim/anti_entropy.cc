@@ -113,11 +113,16 @@ void AntiEntropy::OnSync(absl::Time now, const Sync& sync,
     auto it = awaited_.find(std::string(from_address));
     if (it != awaited_.end()) answered_.insert(*it);
   }
-  if (sync.reply_wanted) SendState(now, from_address, /*reply_wanted=*/false);
+  if (sync.reply_wanted) {
+    SendState(now, from_address, /*reply_wanted=*/false);
+    OfferAppState(now, from_address, /*join=*/false);
+  }
 }
 
 void AntiEntropy::OnSyncDigest(absl::Time now, const SyncDigest& digest,
                                absl::string_view from_address) {
+  // A periodic exchange's first digest: our state's offer goes back.
+  if (digest.reply_wanted) OfferAppState(now, from_address, /*join=*/false);
   // Compare at the sender's bucket count, so that nodes configured
   // differently still understand each other.
   const std::vector<uint64_t> mine =
@@ -160,6 +165,7 @@ absl::Status AntiEntropy::Join(absl::Time now,
     }
     if (peer == ctx_.config.address || !awaited_.insert(peer).second) continue;
     SendState(now, peer, /*reply_wanted=*/true);
+    OfferAppState(now, peer, /*join=*/true);
   }
   // Retries (while alone) from the first backoff again.
   join_backoff_ = ctx_.config.join_retry_initial;
@@ -184,6 +190,7 @@ void AntiEntropy::RunJoin(absl::Time now) {
   for (const std::string& peer : join_peers_) {
     if (peer == config.address) continue;
     SendState(now, peer, /*reply_wanted=*/true);
+    OfferAppState(now, peer, /*join=*/true);
   }
   next_join_at_ = now + join_backoff_;
   join_backoff_ = std::min(join_backoff_ * 2, config.join_retry_max);
@@ -195,6 +202,7 @@ void AntiEntropy::RunSync(absl::Time now) {
   std::vector<uint32_t> peer = sampler_.Draw(1, Status::kOnline, std::nullopt);
   if (peer.empty()) return;
   SendDigest(now, ctx_.members.AddressOf(peer[0]), /*reply_wanted=*/true);
+  OfferAppState(now, ctx_.members.AddressOf(peer[0]), /*join=*/false);
 }
 
 void AntiEntropy::RunChurnSync(absl::Time now) {
@@ -216,6 +224,7 @@ void AntiEntropy::RunChurnSync(absl::Time now) {
       churning ? now + config.churn_settle_delay : absl::InfiniteFuture();
   ++ctx_.counters.churn_syncs;
   const absl::string_view address = ctx_.members.AddressOf(peer[0]);
+  OfferAppState(now, address, /*join=*/false);
   if (!churning) {
     // Settling: gossip has carried most of the storm, so compare digests
     // and exchange only the buckets that differ.

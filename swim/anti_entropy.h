@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "swim/app_state.h"
 #include "swim/message.h"
 #include "swim/node_context.h"
 #include "swim/outbox.h"
@@ -42,6 +43,10 @@ class AntiEntropy {
 
   AntiEntropy(const AntiEntropy&) = delete;
   AntiEntropy& operator=(const AntiEntropy&) = delete;
+
+  // The application's state (swim/app_state.h) offered at each exchange
+  // started or answered here; none if null.
+  void set_app_state(AppState* app_state) { app_state_ = app_state; }
 
   // The interval between periodic exchanges at the current size.
   absl::Duration CurrentSyncInterval() const;
@@ -88,9 +93,15 @@ class AntiEntropy {
   void SendDigest(absl::Time now, absl::string_view to_address,
                   bool reply_wanted);
 
+  // The application state's hook, at each exchange with `address`.
+  void OfferAppState(absl::Time now, absl::string_view address, bool join) {
+    if (app_state_ != nullptr) app_state_->OnExchange(now, address, join);
+  }
+
   NodeContext& ctx_;
   Outbox& outbox_;
   PeerSampler& sampler_;
+  AppState* app_state_ = nullptr;
   absl::Time next_sync_at_;
   int new_members_since_sync_ = 0;  // learnt through gossip
   absl::Time last_churn_sync_;

@@ -27,6 +27,11 @@ using wire::kNackType;
 using wire::kOfflineType;
 using wire::kPingReqType;
 using wire::kPingType;
+using wire::kStateChunkType;
+using wire::kStateOfferJoin;
+using wire::kStateOfferReplyWanted;
+using wire::kStateOfferType;
+using wire::kStateRequestType;
 using wire::kSuspectType;
 using wire::kSyncDigestType;
 using wire::kSyncReplyWanted;
@@ -258,6 +263,44 @@ struct MessageEncoder {
     return absl::OkStatus();
   }
 
+  absl::Status operator()(const StateOffer& offer) {
+    if (offer.size > kMaxAppStateBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("an application state of ", offer.size, " bytes"));
+    }
+    PutType(kStateOfferType);
+    PutVarint(out, offer.version);
+    PutVarint(out, offer.size);
+    PutU8(out, static_cast<uint8_t>(
+                   (offer.reply_wanted ? kStateOfferReplyWanted : 0) |
+                   (offer.join ? kStateOfferJoin : 0)));
+    return absl::OkStatus();
+  }
+
+  absl::Status operator()(const StateRequest& req) {
+    PutType(kStateRequestType);
+    PutVarint(out, req.version);
+    PutVarint(out, req.offset);
+    PutStamp(req.stamp);
+    return absl::OkStatus();
+  }
+
+  absl::Status operator()(const StateChunk& chunk) {
+    if (chunk.total_size > kMaxAppStateBytes ||
+        chunk.offset > chunk.total_size ||
+        chunk.data.size() > chunk.total_size - chunk.offset) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("state chunk [", chunk.offset, ", +", chunk.data.size(),
+                       ") does not fit total_size ", chunk.total_size));
+    }
+    PutType(kStateChunkType);
+    PutVarint(out, chunk.version);
+    PutVarint(out, chunk.total_size);
+    PutVarint(out, chunk.offset);
+    PutBytes(out, chunk.data);
+    return absl::OkStatus();
+  }
+
   absl::Status operator()(const SyncDigest& digest) {
     if (digest.buckets.empty() || digest.buckets.size() > kMaxDigestBuckets) {
       return absl::InvalidArgumentError(
@@ -326,6 +369,12 @@ absl::Status PutHead(std::string& out, absl::string_view sender,
   if (absl::Status s = CheckName("sender", sender); !s.ok()) return s;
   if (framing.version < 2 && std::holds_alternative<UserMessage>(message)) {
     return absl::InvalidArgumentError("a UserMessage needs protocol version 2");
+  }
+  if (framing.version < 2 && (std::holds_alternative<StateOffer>(message) ||
+                              std::holds_alternative<StateRequest>(message) ||
+                              std::holds_alternative<StateChunk>(message))) {
+    return absl::InvalidArgumentError(
+        "the application state exchange needs protocol version 2");
   }
   if (absl::Status s =
           std::visit(MessageEncoder{out, sender, framing.version}, message);

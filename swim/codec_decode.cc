@@ -31,6 +31,11 @@ using wire::kNackType;
 using wire::kOfflineType;
 using wire::kPingReqType;
 using wire::kPingType;
+using wire::kStateChunkType;
+using wire::kStateOfferJoin;
+using wire::kStateOfferReplyWanted;
+using wire::kStateOfferType;
+using wire::kStateRequestType;
 using wire::kSuspectType;
 using wire::kSyncDigestType;
 using wire::kSyncReplyWanted;
@@ -343,10 +348,58 @@ absl::Status ReadBroadcasts(WireReader& in,
   return absl::OkStatus();
 }
 
-// UserMessage came with version 2.
+// UserMessage and the state exchange came with version 2.
 bool IsKnownMessageType(uint8_t type, uint8_t version) {
   return type >= kPingType &&
-         type <= (version >= 2 ? kUserMessageType : kSyncDigestType);
+         type <= (version >= 2 ? kStateChunkType : kSyncDigestType);
+}
+
+absl::Status ReadStateOffer(WireReader& in, StateOffer& offer) {
+  if (absl::Status s = in.ReadVarint("version", &offer.version); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = in.ReadVarint32("size", &offer.size); !s.ok()) {
+    return s;
+  }
+  if (offer.size > kMaxAppStateBytes) {
+    return DropError(DropReason::kBadLength,
+                     absl::StrCat("state size ", offer.size,
+                                  " exceeds the limit of ", kMaxAppStateBytes));
+  }
+  uint8_t flags = 0;
+  if (absl::Status s = in.ReadU8("offer flags", &flags); !s.ok()) return s;
+  if ((flags & ~(kStateOfferReplyWanted | kStateOfferJoin)) != 0) {
+    return DropError(DropReason::kBadValue,
+                     absl::StrCat("unknown offer flags 0x",
+                                  absl::Hex(flags, absl::kZeroPad2)));
+  }
+  offer.reply_wanted = (flags & kStateOfferReplyWanted) != 0;
+  offer.join = (flags & kStateOfferJoin) != 0;
+  return absl::OkStatus();
+}
+
+absl::Status ReadStateChunk(WireReader& in, StateChunkView& chunk) {
+  if (absl::Status s = in.ReadVarint("version", &chunk.version); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = in.ReadVarint32("total_size", &chunk.total_size);
+      !s.ok()) {
+    return s;
+  }
+  if (chunk.total_size > kMaxAppStateBytes) {
+    return DropError(DropReason::kBadLength,
+                     absl::StrCat("total_size ", chunk.total_size,
+                                  " exceeds the limit of ", kMaxAppStateBytes));
+  }
+  if (absl::Status s = in.ReadVarint32("offset", &chunk.offset); !s.ok()) {
+    return s;
+  }
+  if (chunk.offset > chunk.total_size) {
+    return DropError(DropReason::kBadValue,
+                     absl::StrCat("offset ", chunk.offset,
+                                  " beyond total_size ", chunk.total_size));
+  }
+  return in.ReadBytesView("data", chunk.total_size - chunk.offset, &chunk.data);
 }
 
 // The fields of a message of known `type`.
@@ -405,6 +458,20 @@ absl::Status ReadMessageFields(WireReader& in, uint8_t type, uint8_t version,
     case kUserMessageType:
       return in.ReadBytesView("payload", kMaxDatagramBytes,
                               &message->emplace<UserMessageView>().payload);
+    case kStateOfferType:
+      return ReadStateOffer(in, message->emplace<StateOffer>());
+    case kStateRequestType: {
+      StateRequest& req = message->emplace<StateRequest>();
+      if (absl::Status s = in.ReadVarint("version", &req.version); !s.ok()) {
+        return s;
+      }
+      if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
+        return s;
+      }
+      return in.ReadVarint("stamp", &req.stamp);
+    }
+    case kStateChunkType:
+      return ReadStateChunk(in, message->emplace<StateChunkView>());
     default:
       message->emplace<Gossip>();
       return absl::OkStatus();

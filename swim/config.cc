@@ -191,6 +191,10 @@ absl::Status ValidateMetadata(const Config& c) {
     return Bad("max_metadata_bytes",
                absl::StrCat("must be at most ", kMaxMetadataBytes));
   }
+  if (c.max_app_state_bytes > kMaxAppStateBytes) {
+    return Bad("max_app_state_bytes",
+               absl::StrCat("must be at most ", kMaxAppStateBytes));
+  }
   if (c.metadata_inline_max_bytes > c.max_datagram_bytes / 2) {
     return Bad("metadata_inline_max_bytes",
                "must be at most half of max_datagram_bytes");

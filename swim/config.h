@@ -212,6 +212,14 @@ struct Config {
   // A fetch that makes no progress this long asks again (another member).
   absl::Duration metadata_fetch_timeout = absl::Milliseconds(250);
 
+  // ---- Application state (swim/app_state.h). ----
+
+  // Largest application state (Node::SetLocalState) this node sets or
+  // fetches from others; at most kMaxAppStateBytes. States travel in
+  // StateChunk parts (metadata_chunks_per_request per window, the same
+  // metadata_fetch_timeout).
+  size_t max_app_state_bytes = size_t{1} << 20;
+
   // ---- Switches for tests and simulations only. ----
   struct Testing {
     // Never refute suspicions or offline declarations about this node.

@@ -201,6 +201,9 @@ constexpr ConfigKnob kKnobs[] = {
     DurationKnob<&C::metadata_fetch_timeout>(
         "metadata_fetch_timeout",
         "A metadata fetch without progress this long asks again."),
+    BytesKnob<&C::max_app_state_bytes>(
+        "max_app_state_bytes",
+        "Largest application state a node sets or fetches."),
     TestingKnob<&C::Testing::disable_refutation>(
         "disable_refutation",
         "Test only: never refute suspicions or declarations of this node."),

@@ -4,8 +4,10 @@ namespace swim {
 
 absl::string_view MessageTypeName(size_t index) {
   static constexpr absl::string_view kNames[] = {
-      "ping",         "ack",        "nack",   "ping_req",    "sync",
-      "meta_request", "meta_chunk", "gossip", "sync_digest", "user_message"};
+      "ping",        "ack",          "nack",        "ping_req",
+      "sync",        "meta_request", "meta_chunk",  "gossip",
+      "sync_digest", "user_message", "state_offer", "state_request",
+      "state_chunk"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == kMessageTypeCount);
   return index < kMessageTypeCount ? kNames[index] : "?";
 }

@@ -62,6 +62,21 @@ bool UserMessage::operator==(const UserMessage& o) const {
   return payload == o.payload;
 }
 
+bool StateOffer::operator==(const StateOffer& o) const {
+  return std::tie(version, size, join, reply_wanted) ==
+         std::tie(o.version, o.size, o.join, o.reply_wanted);
+}
+
+bool StateRequest::operator==(const StateRequest& o) const {
+  return std::tie(version, offset, stamp) ==
+         std::tie(o.version, o.offset, o.stamp);
+}
+
+bool StateChunk::operator==(const StateChunk& o) const {
+  return std::tie(version, total_size, offset, data) ==
+         std::tie(o.version, o.total_size, o.offset, o.data);
+}
+
 bool UserBroadcast::operator==(const UserBroadcast& o) const {
   return std::tie(origin, key, version, payload) ==
          std::tie(o.origin, o.key, o.version, o.payload);

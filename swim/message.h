@@ -32,6 +32,7 @@ inline constexpr size_t kMaxMetadataBytes = 1 << 20;  // one encoded map
 inline constexpr size_t kMaxDatagramBytes = 65507;    // largest UDP payload
 inline constexpr size_t kMaxDigestBuckets = 128;      // SyncDigest buckets
 inline constexpr size_t kMaxUserKeyBytes = 255;       // a user broadcast key
+inline constexpr size_t kMaxAppStateBytes = 1 << 24;  // an application state
 
 // A member's metadata: string keys to byte values, replaced whole by its
 // owner. Ordered, so its encoding is canonical.
@@ -181,9 +182,45 @@ struct UserMessage {
   bool operator==(const UserMessage& o) const;
 };
 
+// ---- Application state exchange (swim/app_state.h), version 2. ----
+
+// The sender's application state is at `version` and `size` bytes long;
+// fetch it with StateRequest if it is news. Sent at each anti-entropy
+// exchange; `join` when it is part of a join; with `reply_wanted` the
+// receiver offers its own in return.
+struct StateOffer {
+  uint64_t version = 0;
+  uint32_t size = 0;
+  bool join = false;
+  bool reply_wanted = false;
+
+  bool operator==(const StateOffer& o) const;
+};
+
+// Send me bytes of your application state at `version`, from `offset`.
+struct StateRequest {
+  uint64_t version = 0;
+  uint32_t offset = 0;
+  uint64_t stamp = 0;  // request stamp (swim/replay_guard.h)
+
+  bool operator==(const StateRequest& o) const;
+};
+
+// Bytes [offset, offset + data.size()) of the sender's application state
+// at `version`, which is `total_size` bytes long.
+struct StateChunk {
+  uint64_t version = 0;
+  uint32_t total_size = 0;
+  uint32_t offset = 0;
+  std::string data;
+
+  bool operator==(const StateChunk& o) const;
+};
+
 // Append new messages at the end: counters index messages by position.
-using Message = std::variant<Ping, Ack, Nack, PingReq, Sync, MetaRequest,
-                             MetaChunk, Gossip, SyncDigest, UserMessage>;
+using Message =
+    std::variant<Ping, Ack, Nack, PingReq, Sync, MetaRequest, MetaChunk, Gossip,
+                 SyncDigest, UserMessage, StateOffer, StateRequest, StateChunk>;
 
 // ---- Application broadcasts (Node::Broadcast), piggybacked like updates.
 

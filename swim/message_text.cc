@@ -55,6 +55,19 @@ struct MessageText {
   std::string operator()(const UserMessage& m) const {
     return absl::StrCat("user_message bytes=", m.payload.size());
   }
+  std::string operator()(const StateOffer& m) const {
+    return absl::StrCat("state_offer version=", m.version, " size=", m.size,
+                        " join=", m.join ? "yes" : "no",
+                        " reply_wanted=", m.reply_wanted ? "yes" : "no");
+  }
+  std::string operator()(const StateRequest& m) const {
+    return absl::StrCat("state_request version=", m.version,
+                        " offset=", m.offset, " stamp=", m.stamp);
+  }
+  std::string operator()(const StateChunk& m) const {
+    return absl::StrCat("state_chunk version=", m.version, " bytes=[", m.offset,
+                        ", ", m.offset + m.data.size(), ") of ", m.total_size);
+  }
   std::string operator()(const SyncDigest& m) const {
     return absl::StrCat(
         "sync_digest reply_wanted=", m.reply_wanted ? "yes" : "no",

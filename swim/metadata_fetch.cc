@@ -83,23 +83,8 @@ void MetadataFetcher::OnRequest(const MetaRequest& req,
   chunk.version = entry->version;
   chunk.total_size = static_cast<uint32_t>(entry->encoded.size());
   chunk.offset = req.offset;
-  // Room for data: the budget less the chunk's own fields and a generous
-  // allowance for the data's length prefix.
-  const size_t budget = outbox_.body_budget();
-  absl::StatusOr<PacketWriter> empty = outbox_.StartPacket(from_address, chunk);
-  if (!empty.ok() || empty->size() + 8 >= budget) return;
-  const size_t room = budget - empty->size() - 8;
-  for (int i = 0; i < ctx_.config.metadata_chunks_per_request; ++i) {
-    if (chunk.offset >= entry->encoded.size()) break;
-    const size_t take = std::min(room, entry->encoded.size() - chunk.offset);
-    chunk.data = entry->encoded.substr(chunk.offset, take);
-    absl::StatusOr<PacketWriter> writer =
-        outbox_.StartPacket(from_address, chunk);
-    if (!writer.ok()) return;
-    outbox_.Send(from_address, std::move(*writer),
-                 MessageTypeIndex<MetaChunk>());
-    chunk.offset += static_cast<uint32_t>(take);
-  }
+  SendChunks(outbox_, from_address, std::move(chunk), entry->encoded,
+             ctx_.config.metadata_chunks_per_request);
 }
 
 void MetadataFetcher::OnChunk(absl::Time now, const MetaChunk& chunk) {
@@ -108,26 +93,18 @@ void MetadataFetcher::OnChunk(absl::Time now, const MetaChunk& chunk) {
   auto it = fetches_.find(*id);
   if (it == fetches_.end()) return;
   Fetch& fetch = it->second;
-  if (chunk.version != fetch.version || chunk.data.empty() ||
-      chunk.offset != fetch.data.size() ||
-      chunk.total_size > ctx_.config.max_metadata_bytes ||
-      uint64_t{chunk.offset} + chunk.data.size() > chunk.total_size) {
-    return;  // duplicate, out of order or inconsistent
-  }
-  fetch.total_size = chunk.total_size;
-  fetch.data += chunk.data;
-  fetch.deadline = now + ctx_.config.metadata_fetch_timeout;
-  fetch.attempts = 0;
-  if (fetch.chunk_bytes == 0) {
-    fetch.chunk_bytes = static_cast<uint32_t>(chunk.data.size());
-  }
-  if (fetch.data.size() < fetch.total_size) {
-    const uint64_t window_end =
-        uint64_t{fetch.window_start} +
-        uint64_t{fetch.chunk_bytes} *
-            static_cast<uint64_t>(ctx_.config.metadata_chunks_per_request);
-    if (fetch.data.size() >= window_end) Request(now, *id, fetch);
-    return;
+  switch (fetch.Take(chunk.version, chunk.total_size, chunk.offset, chunk.data,
+                     ctx_.config.max_metadata_bytes,
+                     ctx_.config.metadata_chunks_per_request,
+                     now + ctx_.config.metadata_fetch_timeout)) {
+    case Fetch::Step::kRejected:  // duplicate, out of order or inconsistent
+    case Fetch::Step::kWait:
+      return;
+    case Fetch::Step::kAskMore:
+      Request(now, *id, fetch);
+      return;
+    case Fetch::Step::kComplete:
+      break;
   }
   Fetch done = std::move(fetch);
   fetches_.erase(it);

@@ -17,6 +17,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/chunked_download.h"
 #include "swim/message.h"
 #include "swim/node_context.h"
 #include "swim/outbox.h"
@@ -57,16 +58,7 @@ class MetadataFetcher {
 
  private:
   // A metadata map being fetched in MetaChunk parts.
-  struct Fetch {
-    uint64_t version = 0;
-    uint32_t total_size = 0;
-    std::string data;           // the encoded map's first bytes
-    std::string source;         // address asked last
-    uint32_t window_start = 0;  // offset of the last MetaRequest
-    uint32_t chunk_bytes = 0;   // data per chunk from the source; 0 unknown
-    int attempts = 0;
-    absl::Time deadline;
-  };
+  using Fetch = ChunkedDownload;
 
   void Request(absl::Time now, uint32_t id, Fetch& fetch);
   // Installs the whole map of a finished fetch.

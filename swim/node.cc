@@ -52,6 +52,9 @@ std::optional<uint64_t> RequestStampOf(const MessageView& message) {
   if (const auto* req = std::get_if<MetaRequestView>(&message)) {
     return req->stamp;
   }
+  if (const auto* req = std::get_if<StateRequest>(&message)) {
+    return req->stamp;
+  }
   return std::nullopt;
 }
 
@@ -95,6 +98,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       prober_(ctx_, outbox_, sampler_, suspicions_, now),
       relays_(ctx_, outbox_),
       fetcher_(ctx_, outbox_, sampler_),
+      app_state_(ctx_, outbox_),
       anti_entropy_(ctx_, outbox_, sampler_, now),
       offline_(ctx_, outbox_, now),
       local_(ctx_, outbox_),
@@ -105,6 +109,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       user_(ctx_, outbox_),
       last_active_(now) {
   outbox_.set_validation(&validation_);
+  anti_entropy_.set_app_state(&app_state_);
   Metadata metadata = std::move(ctx_.config.metadata);
   ctx_.config.metadata.clear();
   local_.Start(std::move(metadata));
@@ -125,6 +130,8 @@ StateSizes Node::state_sizes() const {
   sizes.offline = offline_.size();
   sizes.gossip_queue = outbox_.queued();
   sizes.gossip_backlog = outbox_.backlog_size();
+  sizes.state_fetches = app_state_.fetches();
+  sizes.state_merges = app_state_.pending_merges();
   return sizes;
 }
 
@@ -263,11 +270,16 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
                             ReplyLimit(from_address, datagram_bytes));
         } else if constexpr (std::is_same_v<T, Sync> ||
                              std::is_same_v<T, SyncDigest> ||
-                             std::is_same_v<T, MetaRequest>) {
+                             std::is_same_v<T, MetaRequest> ||
+                             std::is_same_v<T, StateRequest>) {
           OnLargeRequest(now, from_address, packet.sender, message,
                          datagram_bytes);
         } else if constexpr (std::is_same_v<T, MetaChunk>) {
           fetcher_.OnChunk(now, message);
+        } else if constexpr (std::is_same_v<T, StateOffer>) {
+          app_state_.OnOffer(now, packet.sender, message, from_address);
+        } else if constexpr (std::is_same_v<T, StateChunk>) {
+          app_state_.OnChunk(now, packet.sender, message);
         } else if constexpr (std::is_same_v<T, UserMessage>) {
           user_.OnMessage(packet.sender, message);
         }
@@ -328,6 +340,8 @@ void Node::AnswerRequest(absl::Time now, absl::string_view from_address,
     anti_entropy_.OnSyncDigest(now, *digest, from_address);
   } else if (const MetaRequest* req = std::get_if<MetaRequest>(&request)) {
     fetcher_.OnRequest(*req, from_address);
+  } else if (const auto* state = std::get_if<StateRequest>(&request)) {
+    app_state_.OnRequest(*state, from_address);
   }
 }
 
@@ -412,6 +426,13 @@ absl::Status Node::SetMetadata(absl::Time now, Metadata metadata) {
   return local_.SetMetadata(std::move(metadata));
 }
 
+absl::Status Node::SetLocalState(absl::Time now, std::string state) {
+  if (ctx_.left) {
+    return absl::FailedPreconditionError("SetLocalState: the node has left");
+  }
+  return app_state_.Set(now, std::move(state));
+}
+
 absl::Status Node::Join(absl::Time now, absl::Span<const std::string> peers) {
   if (ctx_.left)
     return absl::FailedPreconditionError("Join: the node has left");
@@ -454,6 +475,7 @@ void Node::Leave(absl::Time now) {
   prober_.Stop();
   relays_.Clear();
   fetcher_.Clear();
+  app_state_.Clear();
 }
 
 // ---------------------------------------------------------------- timers
@@ -477,6 +499,7 @@ void Node::Tick(absl::Time now) {
   membership_.ExpireSuspicions(now);
   outbox_.RunGossip(now);
   fetcher_.RunTimers(now);
+  app_state_.RunTimers(now);
   anti_entropy_.RunJoin(now);
   anti_entropy_.RunSync(now);
   anti_entropy_.RunChurnSync(now);
@@ -490,8 +513,8 @@ absl::Time Node::NextDeadline() const {
   if (ctx_.left) return absl::InfiniteFuture();
   return std::min({prober_.NextDeadline(), relays_.NextDeadline(),
                    suspicions_.NextDeadline(), outbox_.NextDeadline(),
-                   fetcher_.NextDeadline(), anti_entropy_.NextDeadline(),
-                   offline_.NextDeadline()});
+                   fetcher_.NextDeadline(), app_state_.NextDeadline(),
+                   anti_entropy_.NextDeadline(), offline_.NextDeadline()});
 }
 
 // --------------------------------------------------------------- outputs

@@ -37,6 +37,7 @@
 #include "swim/address_validation.h"
 #include "swim/admission.h"
 #include "swim/anti_entropy.h"
+#include "swim/app_state.h"
 #include "swim/config.h"
 #include "swim/counters.h"
 #include "swim/deferred_requests.h"
@@ -141,6 +142,17 @@ class Node {
                       absl::string_view payload);
   size_t MaxMessageBytes() const { return user_.MaxMessageBytes(); }
 
+  // The application's state in anti-entropy (swim/app_state.h): `state`
+  // is offered at every state exchange from now on (the join, periodic
+  // and churn exchanges, with members speaking protocol version 2), and
+  // each member to whom it is news fetches it and hands it to its
+  // application (PollStateMerge). Set it again whenever it changes; empty
+  // offers nothing. InvalidArgument over config.max_app_state_bytes;
+  // FailedPrecondition after Leave.
+  absl::Status SetLocalState(absl::Time now, std::string state);
+  const std::string& local_state() const { return app_state_.local(); }
+  uint64_t local_state_version() const { return app_state_.local_version(); }
+
   // The Alive a node created from `config` announces itself with, which
   // every member holds of it until it changes. The config's errors, as
   // Create's.
@@ -182,6 +194,8 @@ class Node {
   std::optional<MemberEvent> PollEvent();
   // The next broadcast or direct message received, oldest first.
   std::optional<Delivery> PollDelivery() { return user_.Poll(); }
+  // The next remote application state received, oldest first, to merge.
+  std::optional<StateMerge> PollStateMerge() { return app_state_.Poll(); }
   // When Tick must next be called; absl::InfiniteFuture() if never.
   absl::Time NextDeadline() const;
 
@@ -254,6 +268,7 @@ class Node {
   Prober prober_;
   Relays relays_;
   MetadataFetcher fetcher_;
+  AppState app_state_;
   AntiEntropy anti_entropy_;
   OfflineMembers offline_;
   LocalMember local_;

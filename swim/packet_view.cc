@@ -68,7 +68,11 @@ struct ToOwnedMessage {
   Message operator()(const UserMessageView& v) const {
     return UserMessage{Own(v.payload)};
   }
-  // Ack, Nack, Sync and Gossip are their own views.
+  Message operator()(const StateChunkView& v) const {
+    return StateChunk{v.version, v.total_size, v.offset, Own(v.data)};
+  }
+  // Ack, Nack, Sync, Gossip, StateOffer and StateRequest are their own
+  // views.
   template <typename Plain>
   Message operator()(const Plain& v) const {
     return v;

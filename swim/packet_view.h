@@ -95,10 +95,18 @@ struct UserMessageView {
   absl::string_view payload;
 };
 
+struct StateChunkView {
+  uint64_t version = 0;
+  uint32_t total_size = 0;
+  uint32_t offset = 0;
+  absl::string_view data;
+};
+
 // Messages without strings are their own views.
 using MessageView =
     std::variant<PingView, Ack, Nack, PingReqView, Sync, MetaRequestView,
-                 MetaChunkView, Gossip, SyncDigestView, UserMessageView>;
+                 MetaChunkView, Gossip, SyncDigestView, UserMessageView,
+                 StateOffer, StateRequest, StateChunkView>;
 
 struct UserBroadcastView {
   absl::string_view origin;

@@ -1,5 +1,6 @@
 #include "swim/state_sizes.h"
 
+#include "swim/app_state.h"
 #include "swim/metadata_fetch.h"
 #include "swim/relays.h"
 
@@ -16,6 +17,8 @@ StateSizes StateBounds(const Config& config) {
   bounds.offline = members;
   bounds.gossip_queue = members;
   bounds.gossip_backlog = 2 * members;
+  bounds.state_fetches = AppState::kMaxFetches;
+  bounds.state_merges = AppState::kMaxPendingMerges;
   return bounds;
 }
 

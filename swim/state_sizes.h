@@ -23,11 +23,14 @@ struct StateSizes {
   size_t offline = 0;         // members held OFFLINE, with their timestamps
   size_t gossip_queue = 0;    // the broadcast queue proper
   size_t gossip_backlog = 0;  // the backlog (swim/broadcast_queue.h)
+  size_t state_fetches = 0;   // application states fetched (app_state.h)
+  size_t state_merges = 0;    // application states waiting to be polled
 };
 
 // The bound of each table under `config`: max_members for members and
-// everything kept per member, kMaxRelays, kMaxMetadataFetches, and
-// 2 × max_members for the backlog.
+// everything kept per member, kMaxRelays, kMaxMetadataFetches,
+// 2 × max_members for the backlog, and AppState's kMaxFetches and
+// kMaxPendingMerges.
 StateSizes StateBounds(const Config& config);
 
 }  // namespace swim

@@ -32,6 +32,20 @@ struct UserCounters {
   // Deliveries lost because the application did not poll them
   // (kMaxPendingDeliveries were waiting).
   uint64_t deliveries_dropped = 0;
+  // Application state exchange (swim/app_state.h): offers sent; remote
+  // states fetched whole and queued for the application; offers of a
+  // version already merged (not fetched again); offers refused (an unknown
+  // or offline sender, empty or over max_app_state_bytes, AppState::
+  // kMaxFetches under way); chunks that continued no fetch (duplicate, out
+  // of order, inconsistent, unasked); fetches given up; merges lost because
+  // the application did not poll them (AppState::kMaxPendingMerges).
+  uint64_t states_offered = 0;
+  uint64_t states_merged = 0;
+  uint64_t states_unchanged = 0;
+  uint64_t states_refused = 0;
+  uint64_t state_chunks_ignored = 0;
+  uint64_t state_fetches_failed = 0;
+  uint64_t state_merges_dropped = 0;
 
   UserCounters& operator+=(const UserCounters& other);
 };

@@ -23,7 +23,10 @@ enum MessageType : uint8_t {
   kMetaChunkType = 7,
   kGossipType = 8,
   kSyncDigestType = 9,
-  kUserMessageType = 10,  // version 2
+  kUserMessageType = 10,   // version 2
+  kStateOfferType = 11,    // version 2
+  kStateRequestType = 12,  // version 2
+  kStateChunkType = 13,    // version 2
 };
 
 enum UpdateType : uint8_t {
@@ -34,6 +37,8 @@ enum UpdateType : uint8_t {
 };
 
 constexpr uint8_t kSyncReplyWanted = 0x01;
+constexpr uint8_t kStateOfferReplyWanted = 0x01;
+constexpr uint8_t kStateOfferJoin = 0x02;
 constexpr size_t kDigestBucketBytes = 8;
 constexpr uint8_t kAliveMetadataInline = 0x01;
 

@@ -55,6 +55,8 @@ std::string Unsupported(const Action& a) {
     case ActionKind::kBroadcast:
     case ActionKind::kSendTo:
       return "swim_real_node sends no user messages";
+    case ActionKind::kState:
+      return "swim_real_node sets no application state";
     case ActionKind::kPause:
       return a.flag ? "pause ... drop is not supported (a stopped process's "
                       "socket queues its input)"

@@ -31,7 +31,7 @@ namespace {
 
 // A new field in these structs must get its sample in net/node_metrics.cc
 // (and then the size here): `swim stats` promises every counter.
-static_assert(sizeof(UserCounters) == sizeof(uint64_t) * 11,
+static_assert(sizeof(UserCounters) == sizeof(uint64_t) * 18,
               "a counter was added to swim::UserCounters: export it in "
               "net/node_metrics.cc, then update this size");
 static_assert(sizeof(Counters) ==

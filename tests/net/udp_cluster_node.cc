@@ -4,6 +4,9 @@
 //
 //   out: READY <name>
 //        CHANGE <member> <status> <offline_reason> <incarnation> <k=v;...>
+//        ADDRESS <member> <previous address> <address>   (it moved)
+//        DELIVERY broadcast|direct <from> <key or -> <payload>
+//        MERGE <from> join|exchange <state>   (a remote application state)
 //        STATS <reason>=<drops> ... received=<datagrams>
 //              updates_refused=<n> kernel_drops=<n> unresolved=<n>
 //              loop_stall_us_max=<n> resolve_failures=<n>
@@ -16,6 +19,10 @@
 //        key remove <secret> stop accepting it
 //        keys              list the key ids held, the primary first
 //   The key commands answer "OK [<key ids>]" or "ERROR <message>".
+//        join <peer>[,<peer>...] <timeout>   UdpNode::Join: "OK <answers>"
+//        broadcast <key> <payload>           "OK" or "ERROR <message>"
+//        send <member> <payload>             "OK" or "ERROR <message>"
+//        state <text>                        SetLocalState: "OK" or "ERROR"
 //        quit              stop (leaving gracefully) and exit 0
 //   End of input stops without leaving and exits, so a dying test never
 //   leaves nodes behind.
@@ -35,11 +42,14 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "net/node_flags.h"
 #include "net/operator_endpoints.h"
 #include "net/secret.h"
 #include "net/tsan_mutex_lock.h"
 #include "net/udp_node.h"
+#include "swim/app_state.h"
+#include "swim/delivery.h"
 #include "swim/drop_reason.h"
 #include "swim/keyring.h"
 #include "swim/status.h"
@@ -88,6 +98,34 @@ std::string KeyCommand(swim::net::UdpNode& node, absl::string_view line) {
   return absl::StrCat("OK ", absl::StrJoin(texts, ","));
 }
 
+// Runs an application command (join, broadcast, send, state); its answer.
+std::string AppCommand(swim::net::UdpNode& node, absl::string_view line) {
+  std::vector<std::string> words =
+      absl::StrSplit(line, absl::MaxSplits(' ', 2));
+  absl::Status status;
+  if (words[0] == "state" && words.size() == 2) {
+    status = node.SetLocalState(words[1]);
+  } else if (words.size() != 3) {
+    status = absl::InvalidArgumentError(absl::StrCat("bad command: ", line));
+  } else if (words[0] == "join") {
+    absl::Duration timeout;
+    if (!absl::ParseDuration(words[2], &timeout)) {
+      return absl::StrCat("ERROR bad timeout: ", words[2]);
+    }
+    absl::StatusOr<size_t> answers =
+        node.Join(absl::StrSplit(words[1], ','), timeout);
+    if (!answers.ok())
+      return absl::StrCat("ERROR ", answers.status().message());
+    return absl::StrCat("OK ", *answers);
+  } else if (words[0] == "broadcast") {
+    status = node.Broadcast(words[1], words[2]);
+  } else {
+    status = node.SendTo(words[1], words[2]);
+  }
+  if (!status.ok()) return absl::StrCat("ERROR ", status.message());
+  return "OK";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,12 +147,29 @@ int main(int argc, char** argv) {
   swim::net::Subscription subscription = node.Subscribe(
       [](const swim::net::MemberChange& change) {
         const swim::net::MemberInfo& m = change.member;
+        if (change.address_changed) {
+          PrintLine(absl::StrCat("ADDRESS ", m.name, " ",
+                                 change.event.previous_address, " ",
+                                 m.address));
+        }
         PrintLine(absl::StrCat("CHANGE ", m.name, " ",
                                swim::StatusName(m.status), " ",
                                swim::OfflineReasonName(m.offline_reason), " ",
                                m.incarnation, " ", MetadataText(m.metadata)));
       },
       /*replay_members=*/true);
+  swim::net::Subscription deliveries =
+      node.SubscribeDeliveries([](const swim::Delivery& d) {
+        const bool broadcast = d.kind == swim::Delivery::Kind::kBroadcast;
+        PrintLine(absl::StrCat("DELIVERY ", broadcast ? "broadcast" : "direct",
+                               " ", d.from, " ", broadcast ? d.key : "-", " ",
+                               d.payload));
+      });
+  swim::net::Subscription merges =
+      node.SubscribeStateMerges([](const swim::StateMerge& m) {
+        PrintLine(absl::StrCat("MERGE ", m.from, " ",
+                               m.join ? "join" : "exchange", " ", m.state));
+      });
   PrintLine(absl::StrCat("READY ", node.name()));
 
   std::string line;
@@ -131,6 +186,11 @@ int main(int argc, char** argv) {
       if (!s.ok()) PrintLine(absl::StrCat("ERROR ", s.message()));
     } else if (absl::StartsWith(line, "key ") || line == "keys") {
       PrintLine(KeyCommand(node, line));
+    } else if (absl::StartsWith(line, "join ") ||
+               absl::StartsWith(line, "broadcast ") ||
+               absl::StartsWith(line, "send ") ||
+               absl::StartsWith(line, "state ")) {
+      PrintLine(AppCommand(node, line));
     } else if (line == "leave") {
       node.Leave();
     } else if (line == "stats") {
@@ -151,6 +211,8 @@ int main(int argc, char** argv) {
       PrintLine(text);
     } else if (line == "quit") {
       subscription.Cancel();
+      deliveries.Cancel();
+      merges.Cancel();
       endpoints->reset();
       node.Stop();
       PrintLine("STOPPED");
@@ -158,6 +220,8 @@ int main(int argc, char** argv) {
     }
   }
   subscription.Cancel();
+  deliveries.Cancel();
+  merges.Cancel();
   endpoints->reset();
   node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
   return 0;

@@ -123,6 +123,22 @@ TEST(ScenarioParserTest, UserTrafficActions) {
   EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s send 1 {2}"), "line 1"));
 }
 
+TEST(ScenarioParserTest, StateAction) {
+  absl::StatusOr<Scenario> sc = ParseScenario(
+      "at 5s state {0..9} bytes 4000\n"
+      "at 20s state 3\n");
+  ASSERT_TRUE(sc.ok()) << sc.status();
+  ASSERT_EQ(sc->actions.size(), 2u);
+  EXPECT_EQ(sc->actions[0].kind, ActionKind::kState);
+  EXPECT_EQ(sc->actions[0].value, 4000);
+  EXPECT_EQ(sc->actions[0].sets[0].ToString(), "{0..9}");
+  EXPECT_EQ(sc->actions[1].kind, ActionKind::kState);
+  EXPECT_EQ(sc->actions[1].value, 32);
+  EXPECT_TRUE(
+      absl::StrContains(ErrorOf("at 1s state 1 bytes -3"), "bad byte count"));
+  EXPECT_TRUE(absl::StrContains(ErrorOf("at 1s state"), "line 1"));
+}
+
 TEST(ScenarioParserTest, ErrorsNameTheLineAndTheMistake) {
   struct Case {
     const char* line;

@@ -143,6 +143,12 @@ class Cluster {
       for (size_t n = queued_.size(); n > 0 && !queued_.empty(); --n) {
         DeliverFront();
       }
+    } else if (s.Byte() % 4 == 0) {
+      // Sometimes several datagrams' worth, to be fetched in chunks.
+      (void)node.SetLocalState(now_, s.Bytes(size_t{s.Small()} * 400));
+      while (node.PollStateMerge().has_value()) {
+      }
+      Collect(node);
     } else {
       (void)node.SetMetadata(now_, {{"k", s.Bytes(s.Small())}});
       Collect(node);

@@ -83,6 +83,10 @@ absl::Status CheckStateBounds(absl::string_view node, const StateSizes& sizes,
                       bounds.gossip_queue),
            CheckTable(node, "gossip backlog", sizes.gossip_backlog,
                       bounds.gossip_backlog),
+           CheckTable(node, "state fetches", sizes.state_fetches,
+                      bounds.state_fetches),
+           CheckTable(node, "state merges", sizes.state_merges,
+                      bounds.state_merges),
        }) {
     if (!s.ok()) return s;
   }

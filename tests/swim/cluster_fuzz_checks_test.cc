@@ -71,7 +71,8 @@ TEST(ClusterFuzzChecksTest, EveryTableOverItsBoundFails) {
   for (size_t StateSizes::*table :
        {&StateSizes::members, &StateSizes::suspicions, &StateSizes::out_of_turn,
         &StateSizes::relays, &StateSizes::fetches, &StateSizes::offline,
-        &StateSizes::gossip_queue, &StateSizes::gossip_backlog}) {
+        &StateSizes::gossip_queue, &StateSizes::gossip_backlog,
+        &StateSizes::state_fetches, &StateSizes::state_merges}) {
     StateSizes sizes = bounds;
     ++(sizes.*table);
     EXPECT_FALSE(CheckStateBounds("n0", sizes, bounds).ok());

@@ -1,7 +1,9 @@
 #include "tests/swim/cluster_fuzz_insider.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
+#include <variant>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -102,9 +104,37 @@ Message Insider::MakeMessage(FuzzScript& s, const Node& victim) {
   const uint32_t seq = seqs_.empty() || s.Byte() % 4 == 0
                            ? s.Small()
                            : seqs_[s.Byte() % seqs_.size()];
-  switch (s.Byte() % 9) {
+  switch (s.Byte() % 12) {
     case 0:
       return Ping{seq, Name(s)};
+    case 9: {
+      // The application state exchange (version 2): small version pools
+      // so that fetches start, sizes past the victim's limit now and then.
+      StateOffer offer;
+      offer.version = 1 + s.Small() % 4;
+      offer.size =
+          s.Byte() % 8 == 0
+              ? static_cast<uint32_t>(victim.config().max_app_state_bytes + 1)
+              : 1 + s.Small() * 200;
+      offer.join = s.Byte() % 2 == 0;
+      offer.reply_wanted = s.Byte() % 2 == 0;
+      return offer;
+    }
+    case 10:
+      return StateRequest{
+          s.Small() % 4 == 0 ? victim.local_state_version() : s.Small(),
+          s.Small() * 100u, 0};
+    case 11: {
+      StateChunk chunk;
+      chunk.version = 1 + s.Small() % 4;
+      chunk.total_size = 1 + 200 * s.Small();
+      chunk.offset = std::min<uint32_t>(chunk.total_size - 1, s.Small() * 100);
+      chunk.data = s.Bytes(1 + s.Small() * 20);
+      if (chunk.data.size() > chunk.total_size - chunk.offset) {
+        chunk.data.resize(chunk.total_size - chunk.offset);
+      }
+      return chunk;
+    }
     case 1:
       return Ack{seq};
     case 2:
@@ -142,10 +172,11 @@ Message Insider::MakeMessage(FuzzScript& s, const Node& victim) {
   }
 }
 
-std::string Insider::Seal(absl::string_view body) {
+std::string Insider::Seal(absl::string_view body, uint8_t version) {
   std::string datagram;
-  if (!SealDatagram(keyring_, EnvelopeOptions(), body, nonces_, &datagram)
-           .ok()) {
+  EnvelopeOptions options;
+  options.version = version;
+  if (!SealDatagram(keyring_, options, body, nonces_, &datagram).ok()) {
     return "";  // too large to send
   }
   return datagram;
@@ -162,8 +193,13 @@ std::string Insider::Hostile(FuzzScript& s, const Node& victim,
   for (uint32_t n = s.Byte() % 5; n > 0; --n) {
     packet.updates.push_back(MakeUpdate(s, victim));
   }
-  absl::StatusOr<std::string> body = EncodePacket(packet);
-  return body.ok() ? Seal(*body) : "";
+  // The state exchange exists in version 2 only.
+  const bool v2 = std::holds_alternative<StateOffer>(packet.message) ||
+                  std::holds_alternative<StateRequest>(packet.message) ||
+                  std::holds_alternative<StateChunk>(packet.message);
+  absl::StatusOr<std::string> body =
+      v2 ? EncodePacket(packet, Framing{2, {1, 2}}) : EncodePacket(packet);
+  return body.ok() ? Seal(*body, v2 ? 2 : 1) : "";
 }
 
 std::string Insider::Random(FuzzScript& s, std::string* from) {

@@ -57,7 +57,7 @@ class Insider {
                        absl::string_view member);
   Update MakeUpdate(FuzzScript& s, const Node& victim);
   Message MakeMessage(FuzzScript& s, const Node& victim);
-  std::string Seal(absl::string_view body);
+  std::string Seal(absl::string_view body, uint8_t version = 1);
 
   Keyring keyring_;
   Prng nonces_{7};

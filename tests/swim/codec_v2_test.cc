@@ -291,3 +291,53 @@ TEST(CodecV2Test, WriterRefusesFramingsItCannotWrite) {
 
 }  // namespace
 }  // namespace swim
+
+namespace swim {
+namespace {
+
+// The application state exchange (swim/app_state.h): types 11 to 13, in
+// version 2 only.
+TEST(CodecV2Test, StateExchangeMessagesAreVersion2s) {
+  Packet packet;
+  packet.sender = "a";
+  packet.message = StateOffer{300, 5000, true, true};
+  EXPECT_EQ(Hex(EncodePacket(packet, kV2).value()),
+            "0b01610102"  // StateOffer a, speaks 1..2
+            "05"          // 5 bytes of fields
+            "ac02"        // version 300
+            "8827"        // size 5000
+            "03"          // reply wanted, join
+            "00");
+  for (const Message& message :
+       {Message(StateOffer{1, 2, false, true}),
+        Message(StateRequest{9, 1200, 77}),
+        Message(StateChunk{9, 5000, 1200, std::string(300, 's')})}) {
+    packet.message = message;
+    absl::StatusOr<Packet> back =
+        DecodePacket(EncodePacket(packet, kV2).value(), 1400, 2);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(*back, packet);
+    EXPECT_FALSE(EncodePacket(packet).ok());  // no such thing in version 1
+  }
+  // Over the hard limit, inconsistent, unknown flags; version 1 has no
+  // type 11.
+  packet.message = StateOffer{1, kMaxAppStateBytes + 1, false, false};
+  EXPECT_FALSE(EncodePacket(packet, kV2).ok());
+  packet.message = StateChunk{1, 10, 8, "abc"};
+  EXPECT_FALSE(EncodePacket(packet, kV2).ok());
+  EXPECT_EQ(ReasonFor(Unhex("0b016101020601818080080000"), 2),
+            DropReason::kBadLength);  // offer of 2^24 + 1 bytes
+  EXPECT_EQ(ReasonFor(Unhex("0b01610102030102"
+                            "0400"),
+                      2),
+            DropReason::kBadValue);  // offer flags 0x04
+  EXPECT_EQ(ReasonFor(Unhex("0d01610102050105"
+                            "0701"
+                            "6100"),
+                      2),
+            DropReason::kBadValue);  // chunk offset 7 beyond total 5
+  EXPECT_EQ(ReasonFor(Unhex("0b016101000100"), 1), DropReason::kUnknownType);
+}
+
+}  // namespace
+}  // namespace swim

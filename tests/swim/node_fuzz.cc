@@ -34,6 +34,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "swim/app_state.h"
 #include "swim/codec.h"
 #include "swim/config.h"
 #include "swim/envelope.h"
@@ -154,9 +155,31 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
   const uint32_t seq = seqs.empty() || s.Byte() % 4 == 0
                            ? s.Small()
                            : seqs[s.Byte() % seqs.size()];
-  switch (s.Byte() % 10) {
+  switch (s.Byte() % 13) {
     case 0:
       return swim::Ping{seq, Name(s)};
+    case 10: {
+      // Versions from a small pool, sizes near the limits.
+      swim::StateOffer offer;
+      offer.version = 1 + s.Small() % 4;
+      offer.size = s.Byte() % 8 == 0
+                       ? static_cast<uint32_t>(swim::kMaxAppStateBytes)
+                       : s.Small() * 200;
+      offer.join = s.Byte() % 2 == 0;
+      offer.reply_wanted = s.Byte() % 2 == 0;
+      return offer;
+    }
+    case 11:
+      return swim::StateRequest{s.Small() % 4 == 0 ? ~uint64_t{0} : s.Small(),
+                                s.Small() * 100u, Stamp(s)};
+    case 12: {
+      swim::StateChunk chunk;
+      chunk.version = 1 + s.Small() % 4;
+      chunk.total_size = 300 + 100 * s.Small();
+      chunk.offset = s.Small() * 100;
+      chunk.data = s.Bytes(1 + s.Small() * 20);
+      return chunk;
+    }
     case 8:
       return swim::UserMessage{s.Bytes(size_t{s.Small()} * 8)};
     case 1:
@@ -255,6 +278,15 @@ void DrainAndCheck(swim::Node& node, std::vector<uint32_t>& seqs) {
   size_t deliveries = 0;
   while (node.PollDelivery().has_value()) ++deliveries;
   NODE_FUZZ_CHECK(deliveries <= swim::UserBroadcasts::kMaxPendingDeliveries);
+  NODE_FUZZ_CHECK(node.state_sizes().state_fetches <=
+                  swim::AppState::kMaxFetches);
+  size_t merges = 0;
+  while (std::optional<swim::StateMerge> m = node.PollStateMerge()) {
+    NODE_FUZZ_CHECK(!m->state.empty() &&
+                    m->state.size() <= node.config().max_app_state_bytes);
+    ++merges;
+  }
+  NODE_FUZZ_CHECK(merges <= swim::AppState::kMaxPendingMerges);
 }
 
 // One scripted input: a packet, time passing, raw sealed bytes, a leave
@@ -301,6 +333,8 @@ void Step(Script& s, swim::Node& node, absl::Time& now,
     const uint8_t what = s.Byte();
     if (what == 255) {
       node.Leave(now);
+    } else if (what % 7 == 6) {
+      (void)node.SetLocalState(now, s.Bytes(size_t{s.Small()} * 300));
     } else if (what % 3 == 0) {
       (void)node.Broadcast(now, absl::StrCat("k", s.Small() % 4),
                            s.Bytes(size_t{s.Small()} * 64));

@@ -33,7 +33,10 @@ std::string Harness::Seal(const Packet& packet, Framing framing) {
   // User traffic exists in protocol version 2 only (swim/wire_format.md).
   if (framing.version < 2 &&
       (!packet.broadcasts.empty() ||
-       std::holds_alternative<UserMessage>(packet.message))) {
+       std::holds_alternative<UserMessage>(packet.message) ||
+       std::holds_alternative<StateOffer>(packet.message) ||
+       std::holds_alternative<StateRequest>(packet.message) ||
+       std::holds_alternative<StateChunk>(packet.message))) {
     framing = Framing{2, {1, 2}};
   }
   std::string body = EncodePacket(packet, framing).value();
@@ -51,7 +54,8 @@ void Harness::Deliver(const Packet& packet) {
         using T = std::decay_t<decltype(message)>;
         if constexpr (std::is_same_v<T, Sync> ||
                       std::is_same_v<T, SyncDigest> ||
-                      std::is_same_v<T, MetaRequest>) {
+                      std::is_same_v<T, MetaRequest> ||
+                      std::is_same_v<T, StateRequest>) {
           if (message.stamp == 0) {
             message.stamp = NextRequestStamp(last_stamp_, now_);
           }

@@ -151,6 +151,23 @@ bool NodeProcess::RequestStats(absl::Duration timeout) {
       timeout);
 }
 
+std::vector<std::string> NodeProcess::AppLines() {
+  TsanMutexLock lock(&mu_);
+  return app_lines_;
+}
+
+bool NodeProcess::WaitForLine(absl::string_view prefix,
+                              absl::Duration timeout) {
+  return Poll(
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        for (const std::string& line : app_lines_) {
+          if (absl::StartsWith(line, prefix)) return true;
+        }
+        return false;
+      },
+      timeout);
+}
+
 bool NodeProcess::Poll(const std::function<bool()>& done,
                        absl::Duration timeout) {
   absl::Time give_up = absl::Now() + timeout;
@@ -192,6 +209,10 @@ void NodeProcess::Parse(const std::string& line) {
     metadata_[f[1]] = f[5];
   }
   if (!f.empty() && f[0] == "STATS") stats_ = line;
+  if (!f.empty() &&
+      (f[0] == "DELIVERY" || f[0] == "MERGE" || f[0] == "ADDRESS")) {
+    app_lines_.push_back(line);
+  }
   if (!f.empty() && (f[0] == "OK" || f[0] == "ERROR")) answers_.push_back(line);
 }
 

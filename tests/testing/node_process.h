@@ -70,6 +70,12 @@ class NodeProcess {
   std::string LastStats();
   // Asks for a STATS line and waits for it.
   bool RequestStats(absl::Duration timeout);
+  // The application's lines (DELIVERY, MERGE, ADDRESS) so far, oldest
+  // first.
+  std::vector<std::string> AppLines();
+  // Waits until an application line starts with `prefix`; false after
+  // `timeout`.
+  bool WaitForLine(absl::string_view prefix, absl::Duration timeout);
 
  private:
   // Polls `done` under the lock (the reader thread updates the state).
@@ -88,6 +94,7 @@ class NodeProcess {
   std::vector<Change> history_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> answers_ ABSL_GUARDED_BY(mu_);
   std::string stats_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> app_lines_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace swim::testing

@@ -92,7 +92,7 @@ body_hex="${hex:36:$((${#hex} - 36 - 32))}"
 # shellcheck disable=SC2001,SC2059 # sed pairs hex digits; the format is the bytes
 printf "$(sed 's/../\\x&/g' <<<"$body_hex")" >"$tmp/body.bin"
 expect 0 'message: ping seq=42' -- --body --file="$tmp/body.bin"
-printf '\x0b\x01a\x00' >"$tmp/bad-body.bin"  # 11: no such type
+printf '\x0e\x01a\x00' >"$tmp/bad-body.bin"  # 14: no such type
 expect 2 'drop reason: unknown_type' -- --body --file="$tmp/bad-body.bin"
 
 # Capture mode, against real swim_demo processes that take the inspector
