@@ -47,6 +47,8 @@ enum StreamPurpose : uint64_t {
   kStartStream = 3,     // index: node; start offsets
   kSwarmStream = 4,     // index: 0; the swarm plan
   kMetadataStream = 5,  // index: node
+  kPlaneStream = 6,     // index: 0; nodes' places (sim/network.h)
+  kPairStream = 7,      // index: 0; pairs sampled for coordinate accuracy
 };
 
 // An independent generator for (seed, purpose, index); the same triple

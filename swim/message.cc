@@ -1,5 +1,6 @@
 #include "swim/message.h"
 
+#include <cstring>
 #include <tuple>
 
 namespace swim {
@@ -26,11 +27,25 @@ bool Left::operator==(const Left& o) const {
   return std::tie(member, incarnation) == std::tie(o.member, o.incarnation);
 }
 
-bool Ping::operator==(const Ping& o) const {
-  return std::tie(seq, target) == std::tie(o.seq, o.target);
+bool Coordinate::operator==(const Coordinate& o) const {
+  const auto same = [](double a, double b) {
+    return std::memcmp(&a, &b, sizeof(double)) == 0;
+  };
+  for (size_t i = 0; i < kCoordinateDimensions; ++i) {
+    if (!same(vec[i], o.vec[i])) return false;
+  }
+  return same(height, o.height) && same(adjustment, o.adjustment) &&
+         same(error, o.error);
 }
 
-bool Ack::operator==(const Ack& o) const { return seq == o.seq; }
+bool Ping::operator==(const Ping& o) const {
+  return std::tie(seq, target, coordinate) ==
+         std::tie(o.seq, o.target, o.coordinate);
+}
+
+bool Ack::operator==(const Ack& o) const {
+  return seq == o.seq && coordinate == o.coordinate;
+}
 
 bool Nack::operator==(const Nack& o) const { return seq == o.seq; }
 
