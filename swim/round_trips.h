@@ -87,7 +87,7 @@ class RoundTrips {
   static double Filtered(Peer& peer, double seconds);
 
   NodeContext& ctx_;
-  std::vector<Timing> timings_;  // by member id, grown as probes are timed
+  std::vector<Timing> timings_;  // by member id (16 bytes), grown as timed
   std::vector<Peer> peers_;      // by member id; only with coordinates
   std::optional<Vivaldi> vivaldi_;
 };

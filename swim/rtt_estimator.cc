@@ -6,31 +6,29 @@
 namespace swim {
 namespace {
 
-// Round trips are far below this; it keeps the sums below overflow.
-constexpr int64_t kMaxSampleNs = int64_t{1} << 50;  // 13 days
+// Round trips are far below this; sums of two stay within 32 bits.
+constexpr int32_t kMaxSampleUs = 30 * 60 * 1000 * 1000;
 
 }  // namespace
 
 void RttEstimator::Observe(absl::Duration rtt) {
-  int64_t r = absl::ToInt64Nanoseconds(rtt);
-  r = std::clamp<int64_t>(r, 0, kMaxSampleNs);
-  last_ns_ = r;
+  const auto r = static_cast<int32_t>(std::clamp<int64_t>(
+      absl::ToInt64Microseconds(rtt), 0, kMaxSampleUs));
   if (samples_ == 0) {
-    srtt_ns_ = r;
-    rttvar_ns_ = r / 2;
+    srtt_us_ = r;
+    rttvar_us_ = r / 2;
   } else {
-    const int64_t deviation = srtt_ns_ > r ? srtt_ns_ - r : r - srtt_ns_;
-    rttvar_ns_ = rttvar_ns_ - rttvar_ns_ / 4 + deviation / 4;  // beta = 1/4
-    srtt_ns_ = srtt_ns_ - srtt_ns_ / 8 + r / 8;                // alpha = 1/8
+    const int32_t deviation = srtt_us_ > r ? srtt_us_ - r : r - srtt_us_;
+    rttvar_us_ = rttvar_us_ - rttvar_us_ / 4 + deviation / 4;  // beta = 1/4
+    srtt_us_ = srtt_us_ - srtt_us_ / 8 + r / 8;                // alpha = 1/8
   }
   if (samples_ < std::numeric_limits<uint32_t>::max()) ++samples_;
 }
 
 RttEstimate RttEstimator::estimate() const {
   RttEstimate e;
-  e.srtt = absl::Nanoseconds(srtt_ns_);
-  e.rttvar = absl::Nanoseconds(rttvar_ns_);
-  e.last = absl::Nanoseconds(last_ns_);
+  e.srtt = absl::Microseconds(srtt_us_);
+  e.rttvar = absl::Microseconds(rttvar_us_);
   e.samples = samples_;
   return e;
 }

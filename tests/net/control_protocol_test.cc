@@ -134,8 +134,7 @@ TEST(ControlViews, MembersTable) {
 TEST(ControlViews, MembersWithRoundTrips) {
   MemberRoundTrip b;
   b.member = "127.0.0.1:2";
-  b.rtt = RttEstimate{absl::Microseconds(1500), absl::Microseconds(250),
-                      absl::Microseconds(1400), 3};
+  b.rtt = RttEstimate{absl::Microseconds(1500), absl::Microseconds(250), 3};
   b.estimated = absl::Microseconds(1750);
   const std::vector<MemberRoundTrip> rtts = {b};
   EXPECT_EQ(MembersTable(TwoMembers(), rtts),
