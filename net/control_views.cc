@@ -73,8 +73,7 @@ std::string RoundTripText(const MemberRoundTrip* r) {
   }
   std::string out;
   if (r->rtt.has_value()) {
-    absl::StrAppend(&out, Ms(r->rtt->srtt), "ms +/-", Ms(r->rtt->rttvar),
-                    "ms");
+    absl::StrAppend(&out, Ms(r->rtt->srtt), "ms +/-", Ms(r->rtt->rttvar), "ms");
   }
   if (r->estimated.has_value()) {
     absl::StrAppend(&out, out.empty() ? "" : " ", "~", Ms(*r->estimated), "ms");
@@ -115,8 +114,9 @@ std::string MembersTable(const MembersSnapshot& members,
                      MemberStatusText(m), absl::StrCat(m.incarnation),
                      MetadataText(m.metadata)}});
     if (with_rtt) {
-      rows.back().cells.insert(rows.back().cells.begin() + 4,
-                               RoundTripText(FindRoundTrip(round_trips, m.name)));
+      rows.back().cells.insert(
+          rows.back().cells.begin() + 4,
+          RoundTripText(FindRoundTrip(round_trips, m.name)));
     }
   }
   const size_t columns = rows.front().cells.size();

@@ -39,8 +39,8 @@ CoordinateAccuracy MeasureCoordinateAccuracy(const Simulator& sim,
   std::vector<uint64_t> errors;
   const auto judge = [&](size_t a, size_t b) {
     const SimTime model = sim.network().ModelledRtt(nodes[a], nodes[b]);
-    const uint64_t error =
-        ErrorPermille(EstimateRttSeconds(coordinates[a], coordinates[b]), model);
+    const uint64_t error = ErrorPermille(
+        EstimateRttSeconds(coordinates[a], coordinates[b]), model);
     errors.push_back(error);
     if (error <= 250) ++accuracy.within_25pct;
   };

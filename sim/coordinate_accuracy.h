@@ -22,8 +22,8 @@ namespace swim::sim {
 inline constexpr uint64_t kMaxCoordinatePairs = 20000;
 
 struct CoordinateAccuracy {
-  uint64_t pairs = 0;          // 0: no coordinates in this run
-  uint64_t within_25pct = 0;   // |estimate - model| <= model / 4
+  uint64_t pairs = 0;               // 0: no coordinates in this run
+  uint64_t within_25pct = 0;        // |estimate - model| <= model / 4
   uint64_t p50_error_permille = 0;  // relative error, thousandths
   uint64_t p90_error_permille = 0;
 };

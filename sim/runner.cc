@@ -500,7 +500,8 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
 
   SummarizeRun(scenario, so, sim, accuracy, &result);
   SummarizeUserBroadcasts(dissemination, &s);
-  const CoordinateAccuracy coordinates = MeasureCoordinateAccuracy(sim, so.seed);
+  const CoordinateAccuracy coordinates =
+      MeasureCoordinateAccuracy(sim, so.seed);
   s.coordinate_pairs = coordinates.pairs;
   s.coordinate_pairs_within_25pct = coordinates.within_25pct;
   s.coordinate_error_p50_permille = coordinates.p50_error_permille;

@@ -21,9 +21,9 @@ inline constexpr size_t kCoordinateDimensions = 8;
 
 struct Coordinate {
   std::array<double, kCoordinateDimensions> vec = {};
-  double height = 10e-6;   // Serf's HeightMin: 10 us
-  double adjustment = 0;   // seconds
-  double error = 1.5;      // Serf's VivaldiErrorMax: no confidence yet
+  double height = 10e-6;  // Serf's HeightMin: 10 us
+  double adjustment = 0;  // seconds
+  double error = 1.5;     // Serf's VivaldiErrorMax: no confidence yet
 
   // Bit for bit (so that a NaN equals itself: codec round trips compare).
   bool operator==(const Coordinate& o) const;

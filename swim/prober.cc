@@ -73,7 +73,8 @@ void Prober::SendPing() {
   Ping ping;
   ping.seq = probe_->seq;
   ping.target = probe_->target_name;
-  if (round_trips_ != nullptr) ping.coordinate = round_trips_->LocalCoordinate();
+  if (round_trips_ != nullptr)
+    ping.coordinate = round_trips_->LocalCoordinate();
   // Buddy system: a suspect learns of the suspicion from the probe itself.
   std::optional<uint32_t> buddy;
   if (ctx_.members.record(probe_->target).status == Status::kSuspect) {

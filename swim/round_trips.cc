@@ -52,8 +52,8 @@ void RoundTrips::OnProbeAcked(uint32_t id, absl::string_view name,
   Peer& peer = PeerFor(id, hash);
   peer.known = true;
   peer.coordinate = *coordinate;
-  const double seconds = Filtered(
-      peer, static_cast<double>(absl::ToInt64Nanoseconds(rtt)) / 1e9);
+  const double seconds =
+      Filtered(peer, static_cast<double>(absl::ToInt64Nanoseconds(rtt)) / 1e9);
   const size_t resets = vivaldi_->resets();
   vivaldi_->Update(*coordinate, seconds);
   ctx_.counters.coordinate_resets += vivaldi_->resets() - resets;
@@ -71,10 +71,9 @@ void RoundTrips::OnPing(absl::string_view sender,
   peer.coordinate = *coordinate;
   if (*id < timings_.size() && timings_[*id].name_hash == hash &&
       !timings_[*id].rtt.empty()) {
-    const double seconds =
-        static_cast<double>(
-            absl::ToInt64Nanoseconds(timings_[*id].rtt.estimate().srtt)) /
-        1e9;
+    const double seconds = static_cast<double>(absl::ToInt64Nanoseconds(
+                               timings_[*id].rtt.estimate().srtt)) /
+                           1e9;
     vivaldi_->Update(*coordinate, seconds);
   }
 }
@@ -124,8 +123,8 @@ double RoundTrips::Filtered(Peer& peer, double seconds) {
   // A median of the last three drops a single delayed ack (a queue, a
   // pause) that would otherwise pull the coordinate away.
   peer.recent_seconds[peer.recent_next] = seconds;
-  peer.recent_next = static_cast<uint8_t>((peer.recent_next + 1) %
-                                          peer.recent_seconds.size());
+  peer.recent_next =
+      static_cast<uint8_t>((peer.recent_next + 1) % peer.recent_seconds.size());
   if (peer.recent_count < peer.recent_seconds.size()) ++peer.recent_count;
   const std::array<double, 3>& r = peer.recent_seconds;
   if (peer.recent_count < 3) return seconds;  // too few for a median

@@ -12,8 +12,8 @@ constexpr int32_t kMaxSampleUs = 30 * 60 * 1000 * 1000;
 }  // namespace
 
 void RttEstimator::Observe(absl::Duration rtt) {
-  const auto r = static_cast<int32_t>(std::clamp<int64_t>(
-      absl::ToInt64Microseconds(rtt), 0, kMaxSampleUs));
+  const auto r = static_cast<int32_t>(
+      std::clamp<int64_t>(absl::ToInt64Microseconds(rtt), 0, kMaxSampleUs));
   if (samples_ == 0) {
     srtt_us_ = r;
     rttvar_us_ = r / 2;

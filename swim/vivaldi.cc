@@ -124,8 +124,8 @@ void Vivaldi::ApplyForce(double force, const Coordinate& other) {
     local_.vec[i] += unit[i] * force;
   }
   if (magnitude > kZero) {
-    local_.height = (local_.height + other.height) * force / magnitude +
-                    local_.height;
+    local_.height =
+        (local_.height + other.height) * force / magnitude + local_.height;
     local_.height = std::max(local_.height, kVivaldiHeightMin);
   }
 }

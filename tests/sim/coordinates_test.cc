@@ -61,8 +61,7 @@ TEST(CoordinatesTest, WithoutCoordinatesThereIsNothingToJudge) {
 TEST(CoordinatesTest, TooFewUpdatesAreNotEnough) {
   // Ten seconds (about ten probes per node) do not fit the plane: the
   // accuracy check has teeth.
-  const std::string text =
-      absl::StrCat(kPlane, "\nduration 10s\n");
+  const std::string text = absl::StrCat(kPlane, "\nduration 10s\n");
   const RunSummary s = RunPlane(text, true);
   ASSERT_GT(s.coordinate_pairs, 0u);
   EXPECT_LT(s.coordinate_pairs_within_25pct * 10, s.coordinate_pairs * 9);
@@ -89,8 +88,7 @@ TEST(CoordinatesTest, ThePlaneModelIsNotUniform) {
     }
   }
   EXPECT_GT(hi - lo, Milliseconds(50));
-  EXPECT_EQ(net.ModelledRtt(0, 1),
-            2 * net.BaseLatency(0, 1) + Milliseconds(1));
+  EXPECT_EQ(net.ModelledRtt(0, 1), 2 * net.BaseLatency(0, 1) + Milliseconds(1));
   params.plane_spread = 0;
   const NetworkModel uniform(20, 1, params);
   EXPECT_EQ(uniform.BaseLatency(0, 1), Milliseconds(5));

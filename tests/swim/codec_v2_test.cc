@@ -313,11 +313,12 @@ TEST(CodecV2Test, CoordinatesOnPingAndAckInVersion2Only) {
   packet.message = ack;
   EXPECT_EQ(Hex(EncodePacket(packet).value()), "0201610700");
   const std::string zero(16, '0');
-  std::string expected = "0201610102"  // Ack a, speaks 1..2
-                         "5a"          // 90 bytes of fields
-                         "07"          // seq 7
-                         "08"          // 8 dimensions
-                         "000000000000f03f";
+  std::string expected =
+      "0201610102"  // Ack a, speaks 1..2
+      "5a"          // 90 bytes of fields
+      "07"          // seq 7
+      "08"          // 8 dimensions
+      "000000000000f03f";
   for (int i = 1; i < 8; ++i) expected += zero;
   expected += "000000000000e03f" + zero + "00000000000000c0" + "00";
   EXPECT_EQ(Hex(EncodePacket(packet, kV2).value()), expected);
@@ -336,17 +337,23 @@ TEST(CodecV2Test, CoordinatesOnPingAndAckInVersion2Only) {
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(*back, packet);  // NaN and all, bit for bit
   // Without a coordinate, version 2's bytes are those of before too.
-  EXPECT_EQ(Hex(EncodePacket(plain, kV2).value()), "010161010203090162" "00");
+  EXPECT_EQ(Hex(EncodePacket(plain, kV2).value()),
+            "010161010203090162"
+            "00");
 }
 
 TEST(CodecV2Test, MalformedCoordinatesAreDropped) {
   // Ack a seq 7, then a coordinate of 7 dimensions.
-  EXPECT_EQ(ReasonFor(Unhex("0201610102" "5a" "0707" + std::string(176, '0') +
-                            "00")),
+  EXPECT_EQ(ReasonFor(Unhex("0201610102"
+                            "5a"
+                            "0707" +
+                            std::string(176, '0') + "00")),
             DropReason::kBadValue);
   // The coordinate cut short inside its fields.
-  EXPECT_EQ(ReasonFor(Unhex("0201610102" "0a" "0708" + std::string(32, '0') +
-                            "00")),
+  EXPECT_EQ(ReasonFor(Unhex("0201610102"
+                            "0a"
+                            "0708" +
+                            std::string(32, '0') + "00")),
             DropReason::kTruncated);
 }
 

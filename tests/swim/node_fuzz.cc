@@ -397,7 +397,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.protocol_version_max = config.seed % 2 == 1 ? 1 : 2;
   config.max_members = kMaxMembers;
   config.name_takeover = config.seed % 2 == 1;  // both name policies
-  config.coordinates = config.seed % 4 < 2;       // with and without
+  config.coordinates = config.seed % 4 < 2;     // with and without
   absl::Time now = absl::UnixEpoch() + absl::Hours(1);
   absl::StatusOr<std::unique_ptr<swim::Node>> created =
       swim::Node::Create(config, now);

@@ -59,8 +59,8 @@ double FractionWithin(const Space& space, const std::vector<Vivaldi>& nodes,
   for (size_t a = 0; a < nodes.size(); ++a) {
     for (size_t b = a + 1; b < nodes.size(); ++b) {
       const double truth = space.Rtt(a, b);
-      const double estimate = EstimateRttSeconds(nodes[a].coordinate(),
-                                                 nodes[b].coordinate());
+      const double estimate =
+          EstimateRttSeconds(nodes[a].coordinate(), nodes[b].coordinate());
       if (std::fabs(estimate - truth) <= tolerance * truth) ++good;
       ++pairs;
     }
