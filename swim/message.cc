@@ -1,5 +1,6 @@
 #include "swim/message.h"
 
+#include <cstdint>
 #include <cstring>
 #include <tuple>
 
@@ -29,7 +30,11 @@ bool Left::operator==(const Left& o) const {
 
 bool Coordinate::operator==(const Coordinate& o) const {
   const auto same = [](double a, double b) {
-    return std::memcmp(&a, &b, sizeof(double)) == 0;
+    uint64_t x = 0;
+    uint64_t y = 0;
+    std::memcpy(&x, &a, sizeof(x));
+    std::memcpy(&y, &b, sizeof(y));
+    return x == y;
   };
   for (size_t i = 0; i < kCoordinateDimensions; ++i) {
     if (!same(vec[i], o.vec[i])) return false;

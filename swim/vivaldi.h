@@ -50,7 +50,7 @@ double EstimateRttSeconds(const Coordinate& a, const Coordinate& b);
 
 class Vivaldi {
  public:
-  explicit Vivaldi(Prng rng) : rng_(rng) {}
+  explicit Vivaldi(const Prng& rng) : rng_(rng) {}
 
   const Coordinate& coordinate() const { return local_; }
 
