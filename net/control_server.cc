@@ -104,8 +104,13 @@ std::string ControlResponseFor(UdpNode& node, const ControlRequest& request) {
   switch (request.command) {
     case ControlCommand::kMembers: {
       std::shared_ptr<const MembersSnapshot> members = node.Members();
-      return ControlOkResponse(request.json ? MembersJson(*members)
-                                            : MembersTable(*members));
+      absl::StatusOr<std::vector<MemberRoundTrip>> rtts = node.RoundTrips();
+      const absl::Span<const MemberRoundTrip> round_trips =
+          rtts.ok() ? absl::MakeConstSpan(*rtts)
+                    : absl::Span<const MemberRoundTrip>();
+      return ControlOkResponse(request.json
+                                   ? MembersJson(*members, round_trips)
+                                   : MembersTable(*members, round_trips));
     }
     case ControlCommand::kStats:
     case ControlCommand::kMetrics: {

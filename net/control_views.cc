@@ -52,43 +52,95 @@ std::string StatusText(Status status, OfflineReason reason) {
   return std::string(StatusName(status));
 }
 
+// `all` is by name (UdpNode::RoundTrips).
+const MemberRoundTrip* FindRoundTrip(absl::Span<const MemberRoundTrip> all,
+                                     absl::string_view member) {
+  auto it = std::lower_bound(all.begin(), all.end(), member,
+                             [](const MemberRoundTrip& r, absl::string_view m) {
+                               return absl::string_view(r.member) < m;
+                             });
+  if (it == all.end() || it->member != member) return nullptr;
+  return &*it;
+}
+
+std::string Ms(absl::Duration d) {
+  return absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(d));
+}
+
+std::string RoundTripText(const MemberRoundTrip* r) {
+  if (r == nullptr || (!r->rtt.has_value() && !r->estimated.has_value())) {
+    return "-";
+  }
+  std::string out;
+  if (r->rtt.has_value()) {
+    absl::StrAppend(&out, Ms(r->rtt->srtt), "ms +/-", Ms(r->rtt->rttvar), "ms");
+  }
+  if (r->estimated.has_value()) {
+    absl::StrAppend(&out, out.empty() ? "" : " ", "~", Ms(*r->estimated), "ms");
+  }
+  return out;
+}
+
+std::string RoundTripJson(const MemberRoundTrip* r) {
+  std::string out;
+  if (r == nullptr) return out;
+  if (r->rtt.has_value()) {
+    absl::StrAppend(&out, ",\"rtt_ms\":", Ms(r->rtt->srtt),
+                    ",\"rttvar_ms\":", Ms(r->rtt->rttvar));
+  }
+  if (r->estimated.has_value()) {
+    absl::StrAppend(&out, ",\"estimated_rtt_ms\":", Ms(*r->estimated));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string MemberStatusText(const MemberInfo& member) {
   return StatusText(member.status, member.offline_reason);
 }
 
-std::string MembersTable(const MembersSnapshot& members) {
+std::string MembersTable(const MembersSnapshot& members,
+                         absl::Span<const MemberRoundTrip> round_trips) {
   struct Row {
-    std::string cells[5];
+    std::vector<std::string> cells;
   };
+  const bool with_rtt = !round_trips.empty();
   std::vector<Row> rows;
   rows.push_back({{"NAME", "ADDRESS", "STATUS", "INCARNATION", "METADATA"}});
+  if (with_rtt) rows.back().cells.insert(rows.back().cells.begin() + 4, "RTT");
   for (const MemberInfo& m : members.members) {
     rows.push_back({{absl::StrCat(m.is_local ? "*" : "", m.name), m.address,
                      MemberStatusText(m), absl::StrCat(m.incarnation),
                      MetadataText(m.metadata)}});
+    if (with_rtt) {
+      rows.back().cells.insert(
+          rows.back().cells.begin() + 4,
+          RoundTripText(FindRoundTrip(round_trips, m.name)));
+    }
   }
-  size_t widths[5] = {};
+  const size_t columns = rows.front().cells.size();
+  std::vector<size_t> widths(columns, 0);
   for (const Row& row : rows) {
-    for (size_t i = 0; i < 5; ++i) {
+    for (size_t i = 0; i < columns; ++i) {
       widths[i] = std::max(widths[i], row.cells[i].size());
     }
   }
   std::string out;
   for (const Row& row : rows) {
     std::string line;
-    for (size_t i = 0; i < 4; ++i) {
+    for (size_t i = 0; i + 1 < columns; ++i) {
       absl::StrAppend(&line, row.cells[i],
                       std::string(widths[i] - row.cells[i].size() + 2, ' '));
     }
-    absl::StrAppend(&line, row.cells[4]);
+    absl::StrAppend(&line, row.cells[columns - 1]);
     absl::StrAppend(&out, absl::StripTrailingAsciiWhitespace(line), "\n");
   }
   return out;
 }
 
-std::string MembersJson(const MembersSnapshot& members) {
+std::string MembersJson(const MembersSnapshot& members,
+                        absl::Span<const MemberRoundTrip> round_trips) {
   std::string out = "{\"members\":[";
   bool first = true;
   for (const MemberInfo& m : members.members) {
@@ -100,6 +152,7 @@ std::string MembersJson(const MembersSnapshot& members) {
         ",\"incarnation\":", m.incarnation,
         ",\"metadata_version\":", m.metadata_version,
         ",\"local\":", JsonBool(m.is_local),
+        RoundTripJson(FindRoundTrip(round_trips, m.name)),
         ",\"metadata\":", MetadataJson(m.metadata), "}");
     first = false;
   }

@@ -24,11 +24,17 @@ namespace swim::net {
 std::string MemberStatusText(const MemberInfo& member);
 
 // A table, one member a line (the local one marked with "*"): name,
-// address, status, incarnation, metadata as key=value.
-std::string MembersTable(const MembersSnapshot& members);
+// address, status, incarnation, then with `round_trips` the round trip
+// ("12.345ms +/-1.200ms", "~11.9ms" estimated by coordinates, "-" if not
+// measured), then metadata as key=value.
+std::string MembersTable(const MembersSnapshot& members,
+                         absl::Span<const MemberRoundTrip> round_trips = {});
 // {"members":[{"name":..,"address":..,"status":..,"offline_reason":..,
-// "incarnation":..,"metadata_version":..,"local":..,"metadata":{..}}]}
-std::string MembersJson(const MembersSnapshot& members);
+// "incarnation":..,"metadata_version":..,"local":..,"metadata":{..}}]},
+// each member with `round_trips` also "rtt_ms", "rttvar_ms" and
+// "estimated_rtt_ms" where known.
+std::string MembersJson(const MembersSnapshot& members,
+                        absl::Span<const MemberRoundTrip> round_trips = {});
 
 // One "name{label} value" line per sample, under the node's name.
 std::string StatsText(absl::string_view node_name,

@@ -19,12 +19,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "swim/members.h"
 #include "swim/message.h"
+#include "swim/rtt_estimator.h"
 #include "swim/status.h"
 
 namespace swim::net {
@@ -41,6 +44,14 @@ struct MemberInfo {
   bool is_local = false;
 
   static MemberInfo From(const MemberView& view);
+};
+
+// One member's round trips as of a query (UdpNode::RoundTrips): they
+// change with every probe, so they are asked for, not kept in snapshots.
+struct MemberRoundTrip {
+  std::string member;
+  std::optional<RttEstimate> rtt;           // swim::Node::Rtt
+  std::optional<absl::Duration> estimated;  // swim::Node::EstimatedRtt
 };
 
 struct MembersSnapshot {

@@ -304,6 +304,16 @@ void AddAmplificationEvents(const Counters& c, SampleList& out) {
        "Large-reply requests in protocol version 1 (no stamp), answered "
        "without replay protection.",
        c.requests_unstamped},
+      {"swim_rtt_samples_total",
+       "Probes whose round trip was timed (swim::Node::Rtt).", c.rtt_samples},
+      {"swim_coordinates_rejected_total",
+       "Network coordinates received that were unusable (NaN, infinite, "
+       "out of range) and ignored.",
+       c.coordinates_rejected},
+      {"swim_coordinate_resets_total",
+       "Times the local network coordinate left the usable range and "
+       "started over.",
+       c.coordinate_resets},
   };
   AddRows(rows, out);
 }

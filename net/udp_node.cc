@@ -191,6 +191,25 @@ absl::StatusOr<std::vector<KeyId>> UdpNode::KeyIds() const {
   return ids;
 }
 
+absl::StatusOr<std::vector<MemberRoundTrip>> UdpNode::RoundTrips() const {
+  std::vector<MemberRoundTrip> out;
+  bool ran = RunOnLoop([&](absl::Time) {
+    for (const MemberView& m : node_->members().Others()) {
+      out.push_back(MemberRoundTrip{std::string(m.name), node_->Rtt(m.name),
+                                    node_->EstimatedRtt(m.name)});
+    }
+  });
+  if (!ran) return absl::FailedPreconditionError("the node is stopped");
+  return out;
+}
+
+absl::StatusOr<std::optional<Coordinate>> UdpNode::LocalCoordinate() const {
+  std::optional<Coordinate> coordinate;
+  bool ran = RunOnLoop([&](absl::Time) { coordinate = node_->coordinate(); });
+  if (!ran) return absl::FailedPreconditionError("the node is stopped");
+  return coordinate;
+}
+
 Subscription UdpNode::Subscribe(ChangeCallback callback, bool replay_members) {
   if (!replay_members) return listeners_->Add(std::move(callback));
   Subscription subscription;

@@ -134,6 +134,13 @@ class UdpNode {
   // The latest membership, consistent as of one moment of the loop.
   std::shared_ptr<const MembersSnapshot> Members() const;
 
+  // Every other member's round trip as this node measured it (smoothed,
+  // RFC 6298) and, with Config::coordinates, as the network coordinates
+  // estimate it, by name; and the local coordinate. Asked of the loop
+  // thread. FailedPrecondition once stopped.
+  absl::StatusOr<std::vector<MemberRoundTrip>> RoundTrips() const;
+  absl::StatusOr<std::optional<Coordinate>> LocalCoordinate() const;
+
   // Replaces the local member's metadata (swim::Node::SetMetadata's
   // errors). FailedPrecondition once stopped.
   absl::Status SetMetadata(Metadata metadata);

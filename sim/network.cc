@@ -11,6 +11,21 @@ uint64_t Survive(uint64_t survive_ppm, uint32_t loss_ppm) {
   return survive_ppm * (kPpm - loss_ppm) / kPpm;
 }
 
+// floor(sqrt(v)), exactly (no floating point).
+uint64_t IntegerSqrt(uint64_t v) {
+  uint64_t lo = 0;
+  uint64_t hi = uint64_t{1} << 32;  // v < 2^64, so the root is below
+  while (lo + 1 < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (mid * mid <= v) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
 }  // namespace
 
 absl::string_view DropCauseName(DropCause cause) {
@@ -43,6 +58,33 @@ NetworkModel::NetworkModel(int nodes, uint64_t seed, NetworkParams params)
   for (int i = 0; i < nodes; ++i) {
     rng_.push_back(Stream(seed, kNetworkStream, static_cast<uint64_t>(i)));
   }
+  // Its own stream: the places move nothing else's randomness.
+  Prng places = Stream(seed, kPlaneStream, 0);
+  place_.resize(nodes);
+  for (Point& p : place_) {
+    p.x = static_cast<uint32_t>(ScaleDraw(places.Next(), kPlaneUnits));
+    p.y = static_cast<uint32_t>(ScaleDraw(places.Next(), kPlaneUnits));
+  }
+}
+
+SimTime NetworkModel::BaseLatency(uint32_t a, uint32_t b) const {
+  if (params_.plane_spread <= 0 || a >= place_.size() || b >= place_.size()) {
+    return params_.latency_min;
+  }
+  const auto gap = [](uint32_t u, uint32_t v) -> uint64_t {
+    return u > v ? u - v : v - u;
+  };
+  const uint64_t dx = gap(place_[a].x, place_[b].x);
+  const uint64_t dy = gap(place_[a].y, place_[b].y);
+  const uint64_t distance = IntegerSqrt(dx * dx + dy * dy);  // < 2^17
+  const auto spread = static_cast<uint64_t>(params_.plane_spread);
+  return params_.latency_min +
+         static_cast<SimTime>(spread / kPlaneUnits * distance +
+                              spread % kPlaneUnits * distance / kPlaneUnits);
+}
+
+SimTime NetworkModel::ModelledRtt(uint32_t a, uint32_t b) const {
+  return BaseLatency(a, b) + BaseLatency(b, a) + params_.latency_jitter;
 }
 
 void NetworkModel::set_latency(SimTime min, SimTime jitter) {
@@ -121,9 +163,10 @@ bool NetworkModel::Disturbs(uint32_t node) const {
   return false;
 }
 
-SimTime NetworkModel::Latency(uint64_t jitter_draw, uint64_t reorder_draw,
+SimTime NetworkModel::Latency(SimTime base, uint64_t jitter_draw,
+                              uint64_t reorder_draw,
                               uint64_t reorder_delay_draw) const {
-  SimTime t = params_.latency_min;
+  SimTime t = base;
   if (params_.latency_jitter > 0) {
     t += static_cast<SimTime>(
         ScaleDraw(jitter_draw, static_cast<uint64_t>(params_.latency_jitter)));
@@ -178,12 +221,13 @@ Fate NetworkModel::Decide(SimTime now, uint32_t from, uint32_t to) {
     if (it != clogged_until_.end() && it->second > now) earliest = it->second;
   }
   fate.copies = 1;
+  const SimTime base = BaseLatency(from, to);
   fate.arrival[0] =
-      earliest + Latency(jitter_draw, reorder_draw, reorder_delay_draw);
+      earliest + Latency(base, jitter_draw, reorder_draw, reorder_delay_draw);
   if (params_.duplicate_ppm > 0 &&
       ScaleDraw(dup_draw, kPpm) < params_.duplicate_ppm) {
     fate.copies = 2;
-    fate.arrival[1] = earliest + Latency(dup_jitter_draw, 0, 0);
+    fate.arrival[1] = earliest + Latency(base, dup_jitter_draw, 0, 0);
   }
   return fate;
 }

@@ -12,6 +12,12 @@
 // everything to a node; a clog holds a link's datagrams until a time and
 // then releases them (in their original order, give or take jitter).
 //
+// With a plane (NetworkParams::plane_spread > 0), latency is no longer
+// uniform: each node sits at a random point of a unit square (drawn once
+// from the seed) and a datagram takes plane_spread × the distance between
+// its ends on top of latency_min, so that network coordinates (Vivaldi)
+// have a geometry to learn. Integer arithmetic only.
+//
 // Every datagram consumes exactly six draws from its sender's stream,
 // whatever the rates, so changing one fault does not shift the randomness
 // of anything else. Rates are in parts per million (1% = 10000).
@@ -55,6 +61,9 @@ struct NetworkParams {
   uint32_t duplicate_ppm = 0;
   uint32_t reorder_ppm = 0;
   SimTime reorder_delay = Milliseconds(20);
+  // One-way latency added across the whole side of the plane; 0: uniform
+  // latency (no plane).
+  SimTime plane_spread = 0;
 };
 
 // What becomes of one datagram.
@@ -100,6 +109,14 @@ class NetworkModel {
   // Heal() and every loss rate, duplication and reordering back to zero.
   void ClearFaults();
 
+  // The latency between `a` and `b` before jitter and reordering (the
+  // same both ways): latency_min plus the plane's share.
+  SimTime BaseLatency(uint32_t a, uint32_t b) const;
+  // The round trip the model means between `a` and `b` on average: both
+  // ways' base latency and mean jitter (reordering aside). The ground
+  // truth network coordinates are checked against.
+  SimTime ModelledRtt(uint32_t a, uint32_t b) const;
+
   // Whether `node` is in a non-default group, cut, clogged or lossy.
   bool Disturbs(uint32_t node) const;
 
@@ -107,11 +124,19 @@ class NetworkModel {
   static uint64_t Key(uint32_t a, uint32_t b) {
     return (uint64_t{a} << 32) | b;
   }
-  SimTime Latency(uint64_t jitter_draw, uint64_t reorder_draw,
+  SimTime Latency(SimTime base, uint64_t jitter_draw, uint64_t reorder_draw,
                   uint64_t reorder_delay_draw) const;
+
+  // A node's place on the plane, in 1/kPlaneUnits of its side.
+  struct Point {
+    uint32_t x = 0;
+    uint32_t y = 0;
+  };
+  static constexpr uint64_t kPlaneUnits = uint64_t{1} << 16;
 
   NetworkParams params_;
   std::vector<Prng> rng_;  // per sender
+  std::vector<Point> place_;
   std::vector<uint32_t> group_;
   std::vector<uint32_t> in_loss_ppm_;
   std::vector<uint32_t> out_loss_ppm_;

@@ -11,6 +11,7 @@
 #include "sim/accuracy_oracle.h"
 #include "sim/completeness_oracle.h"
 #include "sim/convergence_oracle.h"
+#include "sim/coordinate_accuracy.h"
 #include "sim/datagram_size_oracle.h"
 #include "sim/dissemination_oracle.h"
 #include "sim/restart_wave.h"
@@ -513,6 +514,12 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   SummarizeRun(scenario, so, sim, accuracy, &result);
   SummarizeUserBroadcasts(dissemination, &s);
   sim.app_states().Summarize(sim, &s);
+  const CoordinateAccuracy coordinates =
+      MeasureCoordinateAccuracy(sim, so.seed);
+  s.coordinate_pairs = coordinates.pairs;
+  s.coordinate_pairs_within_25pct = coordinates.within_25pct;
+  s.coordinate_error_p50_permille = coordinates.p50_error_permille;
+  s.coordinate_error_p90_permille = coordinates.p90_error_permille;
   return result;
 }
 

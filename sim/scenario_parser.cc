@@ -113,6 +113,24 @@ absl::Status DatagramLimit(const Statement& s, ScenarioDraft& draft) {
   return absl::OkStatus();
 }
 
+// "latency-model uniform" or "latency-model plane SPREAD" (sim/network.h).
+absl::Status LatencyModel(const Statement& s, ScenarioDraft& draft) {
+  const Tokens& w = s.words;
+  SimTime& spread = draft.scenario.network.plane_spread;
+  if (w.size() == 2 && w[1] == "uniform") {
+    spread = 0;
+    return absl::OkStatus();
+  }
+  if (w.size() == 3 && w[1] == "plane") {
+    SIM_RETURN_IF_ERROR(s.DurationAt(2, spread));
+    if (spread <= 0 || spread > Seconds(10)) {
+      return s.Error("the plane's spread must be in (0, 10s]");
+    }
+    return absl::OkStatus();
+  }
+  return s.Error("latency-model uniform | latency-model plane SPREAD");
+}
+
 // "accuracy strict" or "accuracy max-suspicions N".
 absl::Status Accuracy(const Statement& s, ScenarioDraft& draft) {
   const Tokens& w = s.words;
@@ -240,6 +258,7 @@ constexpr StatementKeyword kStatements[] = {
     {"steady", Steady},
     {"config", ConfigKnob},
     {"latency", NetworkSetting},
+    {"latency-model", LatencyModel},
     {"loss", NetworkSetting},
     {"duplicate", NetworkSetting},
     {"reorder", NetworkSetting},

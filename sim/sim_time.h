@@ -47,7 +47,9 @@ enum StreamPurpose : uint64_t {
   kStartStream = 3,     // index: node; start offsets
   kSwarmStream = 4,     // index: 0; the swarm plan
   kMetadataStream = 5,  // index: node
-  kWaveStream = 6,      // index: the restart wave's scenario line
+  kPlaneStream = 6,     // index: 0; nodes' places (sim/network.h)
+  kPairStream = 7,      // index: 0; pairs sampled for coordinate accuracy
+  kWaveStream = 8,      // index: the restart wave's scenario line
 };
 
 // An independent generator for (seed, purpose, index); the same triple

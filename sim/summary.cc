@@ -232,6 +232,15 @@ std::string FormatSummaryText(const RunSummary& s) {
                     s.app_states_everywhere, " of ", s.app_states_checked,
                     " latest states held by every live node\n");
   }
+  if (s.coordinate_pairs > 0) {
+    absl::StrAppend(
+        &out, "coordinates     ",
+        Milli(s.coordinate_pairs_within_25pct * 100000 / s.coordinate_pairs),
+        "% of ", s.coordinate_pairs,
+        " pairs within 25% of the modelled RTT; relative error p50 ",
+        Milli(s.coordinate_error_p50_permille * 100), "%, p90 ",
+        Milli(s.coordinate_error_p90_permille * 100), "%\n");
+  }
   AppendTrafficText(s, &out);
   if (s.wall_ns > 0) {
     const double wall_s = static_cast<double>(s.wall_ns) / 1e9;
@@ -303,6 +312,13 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("app_state_join_merges", absl::StrCat(s.app_state_join_merges));
   field("app_states_checked", absl::StrCat(s.app_states_checked));
   field("app_states_everywhere", absl::StrCat(s.app_states_everywhere));
+  field("coordinate_pairs", absl::StrCat(s.coordinate_pairs));
+  field("coordinate_pairs_within_25pct",
+        absl::StrCat(s.coordinate_pairs_within_25pct));
+  field("coordinate_error_p50_permille",
+        absl::StrCat(s.coordinate_error_p50_permille));
+  field("coordinate_error_p90_permille",
+        absl::StrCat(s.coordinate_error_p90_permille));
   field("datagrams_sent", absl::StrCat(s.datagrams_sent));
   field("bytes_sent", absl::StrCat(s.bytes_sent));
   field("datagrams_dropped", absl::StrCat(s.datagrams_dropped));

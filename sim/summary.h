@@ -71,6 +71,12 @@ struct RunSummary {
   uint64_t app_state_join_merges = 0;
   uint64_t app_states_checked = 0;
   uint64_t app_states_everywhere = 0;
+  // Network coordinates at the end against the modelled round trips
+  // (sim/coordinate_accuracy.h); pairs 0 without coordinates.
+  uint64_t coordinate_pairs = 0;
+  uint64_t coordinate_pairs_within_25pct = 0;
+  uint64_t coordinate_error_p50_permille = 0;
+  uint64_t coordinate_error_p90_permille = 0;
   // Traffic, over the whole run and over the steady window (if any).
   uint64_t datagrams_sent = 0;
   uint64_t bytes_sent = 0;

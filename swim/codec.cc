@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -181,6 +182,14 @@ struct MessageEncoder {
     if (version >= 2) PutVarint(out, stamp);
   }
 
+  // A ping's or ack's coordinate: version 2 only (version 1 stays the
+  // format older nodes read; its coordinate is left out).
+  void PutOptionalCoordinate(const std::optional<Coordinate>& coordinate) {
+    if (version >= 2 && coordinate.has_value()) {
+      wire::PutCoordinate(out, *coordinate);
+    }
+  }
+
   // Every body starts with its type byte and the sender's name.
   void PutType(MessageType type) {
     PutU8(out, type);
@@ -192,12 +201,14 @@ struct MessageEncoder {
     PutType(kPingType);
     PutVarint(out, ping.seq);
     PutBytes(out, ping.target);
+    PutOptionalCoordinate(ping.coordinate);
     return absl::OkStatus();
   }
 
   absl::Status operator()(const Ack& ack) {
     PutType(kAckType);
     PutVarint(out, ack.seq);
+    PutOptionalCoordinate(ack.coordinate);
     return absl::OkStatus();
   }
 

@@ -1,6 +1,8 @@
 // Decoding packet bodies (codec.h): every byte checked, every error a
 // DropError, allocations bounded by the input's size.
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -348,6 +350,45 @@ absl::Status ReadBroadcasts(WireReader& in,
   return absl::OkStatus();
 }
 
+// A ping's or ack's coordinate (version 2), when its fields have bytes
+// left; the values are the receiver's to judge (swim/vivaldi.h).
+absl::Status ReadOptionalCoordinate(WireReader& in, uint8_t version,
+                                    std::optional<Coordinate>* coordinate) {
+  if (version < 2 || in.remaining() == 0) return absl::OkStatus();
+  uint8_t dimensions = 0;
+  if (absl::Status s = in.ReadU8("coordinate dimensions", &dimensions);
+      !s.ok()) {
+    return s;
+  }
+  if (dimensions != kCoordinateDimensions) {
+    return DropError(DropReason::kBadValue,
+                     absl::StrCat("a coordinate of ", dimensions,
+                                  " dimensions, not ", kCoordinateDimensions));
+  }
+  absl::string_view bytes;
+  if (absl::Status s = in.ReadFixedView(
+          "coordinate", (kCoordinateDimensions + 3) * sizeof(double), &bytes);
+      !s.ok()) {
+    return s;
+  }
+  const auto take = [&bytes]() {
+    uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) {
+      bits |= uint64_t{static_cast<uint8_t>(bytes[i])} << (8 * i);
+    }
+    bytes.remove_prefix(8);
+    double value = 0;
+    std::memcpy(&value, &bits, sizeof(value));
+    return value;
+  };
+  Coordinate& c = coordinate->emplace();
+  for (double& component : c.vec) component = take();
+  c.height = take();
+  c.adjustment = take();
+  c.error = take();
+  return absl::OkStatus();
+}
+
 // UserMessage and the state exchange came with version 2.
 bool IsKnownMessageType(uint8_t type, uint8_t version) {
   return type >= kPingType &&
@@ -409,10 +450,16 @@ absl::Status ReadMessageFields(WireReader& in, uint8_t type, uint8_t version,
     case kPingType: {
       PingView& ping = message->emplace<PingView>();
       if (absl::Status s = in.ReadVarint32("seq", &ping.seq); !s.ok()) return s;
-      return ReadName(in, "target", &ping.target);
+      if (absl::Status s = ReadName(in, "target", &ping.target); !s.ok()) {
+        return s;
+      }
+      return ReadOptionalCoordinate(in, version, &ping.coordinate);
     }
-    case kAckType:
-      return in.ReadVarint32("seq", &message->emplace<Ack>().seq);
+    case kAckType: {
+      Ack& ack = message->emplace<Ack>();
+      if (absl::Status s = in.ReadVarint32("seq", &ack.seq); !s.ok()) return s;
+      return ReadOptionalCoordinate(in, version, &ack.coordinate);
+    }
     case kNackType:
       return in.ReadVarint32("seq", &message->emplace<Nack>().seq);
     case kPingReqType: {

@@ -190,6 +190,15 @@ struct Config {
   int protocol_version_min = 1;
   int protocol_version_max = 2;
 
+  // ---- Round trips (swim/round_trips.h). ----
+
+  // Network coordinates (Vivaldi, as Serf runs them): pings and acks in
+  // protocol version 2 carry the sender's coordinate (89 bytes), and each
+  // timed probe moves the local one, so that Node::EstimatedRtt predicts
+  // the round trip to any member whose coordinate was heard. Round-trip
+  // times themselves (Node::Rtt) are always measured.
+  bool coordinates = false;
+
   // ---- Offline members. ----
 
   // Offline members are remembered this long, then forgotten.

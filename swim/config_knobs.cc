@@ -179,6 +179,9 @@ constexpr ConfigKnob kKnobs[] = {
     IntKnob<&C::protocol_version_max>(
         "protocol_version_max",
         "Newest wire protocol version spoken; 1 is the original format."),
+    BoolKnob<&C::coordinates>(
+        "coordinates",
+        "Vivaldi network coordinates on pings and acks (version 2)."),
     DurationKnob<&C::offline_probe_interval>(
         "offline_probe_interval",
         "One remembered offline member is pinged this often."),

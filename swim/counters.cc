@@ -15,7 +15,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) * (4 * kMessageTypeCount + kDropReasonCount +
-                                      30 + 11 + 6 + 1) +
+                                      30 + 11 + 6 + 1 + 3) +
                       sizeof(UserCounters),
               "Counters changed: update operator+=");
 
@@ -68,6 +68,9 @@ Counters& Counters::operator+=(const Counters& other) {
   stamp_senders_forgotten += other.stamp_senders_forgotten;
   stamp_series_restarted += other.stamp_series_restarted;
   requests_unstamped += other.requests_unstamped;
+  rtt_samples += other.rtt_samples;
+  coordinates_rejected += other.coordinates_rejected;
+  coordinate_resets += other.coordinate_resets;
   user += other.user;
   versions.messages_skipped += other.versions.messages_skipped;
   versions.updates_skipped += other.versions.updates_skipped;

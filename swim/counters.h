@@ -126,6 +126,12 @@ struct Counters {
   // Large-reply requests that came in version 1, which has no stamps:
   // answered without replay protection (older nodes in a rolling upgrade).
   uint64_t requests_unstamped = 0;
+  // Round trips (swim/round_trips.h): probes timed; received coordinates
+  // refused as unusable (NaN, infinite, out of range); times the local
+  // coordinate left the usable range and started over.
+  uint64_t rtt_samples = 0;
+  uint64_t coordinates_rejected = 0;
+  uint64_t coordinate_resets = 0;
   // Application broadcasts and direct messages.
   UserCounters user;
 

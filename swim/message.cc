@@ -1,5 +1,7 @@
 #include "swim/message.h"
 
+#include <cstdint>
+#include <cstring>
 #include <tuple>
 
 namespace swim {
@@ -26,11 +28,29 @@ bool Left::operator==(const Left& o) const {
   return std::tie(member, incarnation) == std::tie(o.member, o.incarnation);
 }
 
-bool Ping::operator==(const Ping& o) const {
-  return std::tie(seq, target) == std::tie(o.seq, o.target);
+bool Coordinate::operator==(const Coordinate& o) const {
+  const auto same = [](double a, double b) {
+    uint64_t x = 0;
+    uint64_t y = 0;
+    std::memcpy(&x, &a, sizeof(x));
+    std::memcpy(&y, &b, sizeof(y));
+    return x == y;
+  };
+  for (size_t i = 0; i < kCoordinateDimensions; ++i) {
+    if (!same(vec[i], o.vec[i])) return false;
+  }
+  return same(height, o.height) && same(adjustment, o.adjustment) &&
+         same(error, o.error);
 }
 
-bool Ack::operator==(const Ack& o) const { return seq == o.seq; }
+bool Ping::operator==(const Ping& o) const {
+  return std::tie(seq, target, coordinate) ==
+         std::tie(o.seq, o.target, o.coordinate);
+}
+
+bool Ack::operator==(const Ack& o) const {
+  return seq == o.seq && coordinate == o.coordinate;
+}
 
 bool Nack::operator==(const Nack& o) const { return seq == o.seq; }
 

@@ -21,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "swim/coordinate.h"
 #include "swim/protocol_version.h"
 
 namespace swim {
@@ -94,6 +95,8 @@ using Update = std::variant<Alive, Suspect, Offline, Left>;
 struct Ping {
   uint32_t seq = 0;
   std::string target;
+  // The sender's network coordinate (Config::coordinates; version 2 only).
+  std::optional<Coordinate> coordinate = std::nullopt;
 
   bool operator==(const Ping& o) const;
 };
@@ -101,6 +104,8 @@ struct Ping {
 // Answer to Ping with the same seq (directly, or forwarded by a relay).
 struct Ack {
   uint32_t seq = 0;
+  // The sender's network coordinate (Config::coordinates; version 2 only).
+  std::optional<Coordinate> coordinate = std::nullopt;
 
   bool operator==(const Ack& o) const;
 };

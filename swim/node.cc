@@ -95,6 +95,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       suspicions_(ctx_),
       versions_(ctx_),
       outbox_(ctx_, keyring_, suspicions_, sampler_, versions_, now),
+      round_trips_(ctx_),
       prober_(ctx_, outbox_, sampler_, suspicions_, now),
       relays_(ctx_, outbox_),
       fetcher_(ctx_, outbox_, sampler_),
@@ -110,6 +111,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
       last_active_(now) {
   outbox_.set_validation(&validation_);
   anti_entropy_.set_app_state(&app_state_);
+  prober_.set_round_trips(&round_trips_);
   Metadata metadata = std::move(ctx_.config.metadata);
   ctx_.config.metadata.clear();
   local_.Start(std::move(metadata));
@@ -259,6 +261,7 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
       [&](const auto& message) {
         using T = std::decay_t<decltype(message)>;
         if constexpr (std::is_same_v<T, Ping>) {
+          round_trips_.OnPing(packet.sender, message.coordinate);
           OnPing(message, from_address,
                  ReplyLimit(from_address, datagram_bytes));
         } else if constexpr (std::is_same_v<T, Ack>) {
@@ -295,6 +298,7 @@ void Node::OnPing(const Ping& ping, absl::string_view from_address,
   }
   Ack ack;
   ack.seq = ping.seq;
+  ack.coordinate = round_trips_.LocalCoordinate();
   // Unvalidated, the ack carries only the gossip that fits 3x the ping.
   // No challenge: a challenge per first ping from each member costs more
   // dissemination (join_2000: 5.1 s against 4.6 s) than the fuller acks
@@ -352,7 +356,7 @@ void Node::OnAck(absl::Time now, const Ack& ack,
       AnswerRequest(now, from_address, request);
     }
   }
-  const Prober::AckResult result = prober_.OnAck(ack);
+  const Prober::AckResult result = prober_.OnAck(now, ack);
   if (result != Prober::AckResult::kNotOurs) anti_entropy_.NoteAcked(now);
   switch (result) {
     case Prober::AckResult::kOursReconnected:

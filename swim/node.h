@@ -58,6 +58,7 @@
 #include "swim/protocol_peers.h"
 #include "swim/relays.h"
 #include "swim/replay_guard.h"
+#include "swim/round_trips.h"
 #include "swim/state_sizes.h"
 #include "swim/suspicion.h"
 #include "swim/suspicions.h"
@@ -199,6 +200,23 @@ class Node {
   // When Tick must next be called; absl::InfiniteFuture() if never.
   absl::Time NextDeadline() const;
 
+  // The member's smoothed round trip and its variance (RFC 6298) from
+  // this node's timed probes of it (swim/round_trips.h); nullopt until one
+  // was timed.
+  std::optional<RttEstimate> Rtt(absl::string_view member) const {
+    return round_trips_.Rtt(member);
+  }
+  // With config.coordinates: the round trip to `member` that the network
+  // coordinates predict (the member's last coordinate heard on its pings
+  // or acks; zero for the local member), and the local coordinate.
+  // nullopt without coordinates, or before the member's was heard.
+  std::optional<absl::Duration> EstimatedRtt(absl::string_view member) const {
+    return round_trips_.EstimatedRtt(member);
+  }
+  std::optional<Coordinate> coordinate() const {
+    return round_trips_.LocalCoordinate();
+  }
+
   const Members& members() const { return ctx_.members; }
   const Counters& counters() const { return ctx_.counters; }
   // Members whose state waits in the gossip queue.
@@ -265,6 +283,7 @@ class Node {
   Suspicions suspicions_;
   ProtocolPeers versions_;
   Outbox outbox_;
+  RoundTrips round_trips_;
   Prober prober_;
   Relays relays_;
   MetadataFetcher fetcher_;

@@ -43,7 +43,7 @@ struct ToOwnedUpdate {
 
 struct ToOwnedMessage {
   Message operator()(const PingView& v) const {
-    return Ping{v.seq, Own(v.target)};
+    return Ping{v.seq, Own(v.target), v.coordinate};
   }
   Message operator()(const PingReqView& v) const {
     return PingReq{v.seq, Own(v.target), Own(v.target_address)};

@@ -58,6 +58,7 @@ using UpdateView = std::variant<AliveView, SuspectView, OfflineView, LeftView>;
 struct PingView {
   uint32_t seq = 0;
   absl::string_view target;
+  std::optional<Coordinate> coordinate = std::nullopt;
 };
 
 struct PingReqView {

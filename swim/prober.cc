@@ -13,11 +13,17 @@ Prober::Prober(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
       suspicions_(suspicions),
       next_probe_at_(now + ctx.config.probe_interval) {}
 
-Prober::AckResult Prober::OnAck(const Ack& ack) {
+Prober::AckResult Prober::OnAck(absl::Time now, const Ack& ack) {
   if (!probe_.has_value() || probe_->seq != ack.seq) return AckResult::kNotOurs;
   if (!probe_->acked) {
     probe_->acked = true;
     ctx_.UpdateHealth(-1);
+    // Karn's rule: once a second ping or a relay is out, whose ack this
+    // is (and so the round trip) is ambiguous.
+    if (round_trips_ != nullptr && !probe_->indirect_sent) {
+      round_trips_->OnProbeAcked(probe_->target, probe_->target_name,
+                                 now - probe_->sent_at, ack.coordinate);
+    }
   }
   if (!cut_off_) return AckResult::kOurs;
   cut_off_ = false;
@@ -55,6 +61,7 @@ void Prober::Start(absl::Time now) {
   probe.target = *target;
   probe.target_name = std::string(ctx_.members.NameOf(*target));
   probe.seq = ctx_.NextSeq();
+  probe.sent_at = now;
   probe.timeout_at = now + ctx_.health.Scale(ctx_.config.probe_timeout);
   probe.end_at = next_probe_at_;
   probe_ = std::move(probe);
@@ -66,6 +73,8 @@ void Prober::SendPing() {
   Ping ping;
   ping.seq = probe_->seq;
   ping.target = probe_->target_name;
+  if (round_trips_ != nullptr)
+    ping.coordinate = round_trips_->LocalCoordinate();
   // Buddy system: a suspect learns of the suspicion from the probe itself.
   std::optional<uint32_t> buddy;
   if (ctx_.members.record(probe_->target).status == Status::kSuspect) {

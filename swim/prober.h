@@ -26,6 +26,7 @@
 #include "swim/node_context.h"
 #include "swim/outbox.h"
 #include "swim/peer_sampler.h"
+#include "swim/round_trips.h"
 #include "swim/suspicions.h"
 
 namespace swim {
@@ -53,7 +54,9 @@ class Prober {
   Prober(const Prober&) = delete;
   Prober& operator=(const Prober&) = delete;
 
-  AckResult OnAck(const Ack& ack);
+  AckResult OnAck(absl::Time now, const Ack& ack);
+  // Where acked probes' round trips go (and pings' coordinates come from).
+  void set_round_trips(RoundTrips* round_trips) { round_trips_ = round_trips; }
   void OnNack(absl::Time now, const Nack& nack);
 
   // The current probe's direct ping timed out: asks relays.
@@ -78,6 +81,7 @@ class Prober {
     uint32_t target = 0;
     std::string target_name;  // ids are reused once members are forgotten
     uint32_t seq = 0;
+    absl::Time sent_at;     // the first direct ping
     absl::Time timeout_at;  // direct ping times out; ask relays
     absl::Time end_at;      // the interval ends; judge the probe
     bool acked = false;
@@ -101,6 +105,7 @@ class Prober {
   Outbox& outbox_;
   PeerSampler& sampler_;
   Suspicions& suspicions_;
+  RoundTrips* round_trips_ = nullptr;
   std::optional<Probe> probe_;
   absl::Time next_probe_at_;
   std::vector<uint32_t> order_;

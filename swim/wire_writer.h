@@ -11,9 +11,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "swim/coordinate.h"
 
 namespace swim {
 namespace wire {
@@ -37,6 +39,28 @@ inline void PutVarint(std::string& out, uint64_t value) {
     value >>= 7;
   }
   out.push_back(static_cast<char>(value));
+}
+
+inline void PutU64LittleEndian(std::string& out, uint64_t value) {
+  for (int i = 0; i < 8; ++i) {
+    out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+  }
+}
+
+// A network coordinate (version 2): its dimension count, then each
+// component, the height, the adjustment and the error as IEEE 754 binary64
+// bit patterns, little-endian (swim/wire_format.md).
+inline void PutCoordinate(std::string& out, const Coordinate& coordinate) {
+  const auto put = [&](double value) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof(bits));
+    PutU64LittleEndian(out, bits);
+  };
+  PutU8(out, static_cast<uint8_t>(kCoordinateDimensions));
+  for (double component : coordinate.vec) put(component);
+  put(coordinate.height);
+  put(coordinate.adjustment);
+  put(coordinate.error);
 }
 
 inline void PutBytes(std::string& out, absl::string_view bytes) {

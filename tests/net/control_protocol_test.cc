@@ -131,6 +131,28 @@ TEST(ControlViews, MembersTable) {
             "evil=\\x1b[2J\\\"\\n\n");
 }
 
+TEST(ControlViews, MembersWithRoundTrips) {
+  MemberRoundTrip b;
+  b.member = "127.0.0.1:2";
+  b.rtt = RttEstimate{absl::Microseconds(1500), absl::Microseconds(250), 3};
+  b.estimated = absl::Microseconds(1750);
+  const std::vector<MemberRoundTrip> rtts = {b};
+  EXPECT_EQ(MembersTable(TwoMembers(), rtts),
+            "NAME          ADDRESS      STATUS          INCARNATION  "
+            "RTT                          METADATA\n"
+            "*127.0.0.1:1  127.0.0.1:1  online          3            "
+            "-                            name=one\n"
+            "127.0.0.1:2   127.0.0.1:2  offline (left)  0            "
+            "1.500ms +/-0.250ms ~1.750ms  evil=\\x1b[2J\\\"\\n\n");
+  const std::string json = MembersJson(TwoMembers(), rtts);
+  EXPECT_NE(json.find("\"local\":false,\"rtt_ms\":1.500,\"rttvar_ms\":0.250,"
+                      "\"estimated_rtt_ms\":1.750,\"metadata\""),
+            std::string::npos)
+      << json;
+  // The local member has no round trip: nothing added to it.
+  EXPECT_GT(json.find("rtt_ms"), json.find("\"name\":\"127.0.0.1:2\""));
+}
+
 TEST(ControlViews, MembersJson) {
   EXPECT_EQ(MembersJson(TwoMembers()),
             "{\"members\":[{\"name\":\"127.0.0.1:1\",\"address\":"

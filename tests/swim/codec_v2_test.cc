@@ -2,6 +2,7 @@
 // the sender's range, Alive's range, and items of unknown types skipped
 // and counted without losing the rest of the datagram.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <variant>
 #include <vector>
@@ -247,8 +248,9 @@ TEST(CodecV2Test, MalformedVersion2IsDroppedWithTheReason) {
                             "01"
                             "0405016305")),
             DropReason::kTruncated);
-  // Bytes left inside a known item.
-  EXPECT_EQ(ReasonFor(Unhex("020161010202"
+  // Bytes left inside a known item (a Nack: in a Ping's or an Ack's, they
+  // would be read as a coordinate).
+  EXPECT_EQ(ReasonFor(Unhex("030161010202"
                             "0900"
                             "00")),
             DropReason::kTrailingBytes);
@@ -337,6 +339,66 @@ TEST(CodecV2Test, StateExchangeMessagesAreVersion2s) {
                       2),
             DropReason::kBadValue);  // chunk offset 7 beyond total 5
   EXPECT_EQ(ReasonFor(Unhex("0b016101000100"), 1), DropReason::kUnknownType);
+}
+
+// Network coordinates (Config::coordinates) end the fields of Ping and Ack
+// in version 2: a dimension count and eleven little-endian binary64s.
+// Version 1 leaves them out, byte for byte the format before them.
+TEST(CodecV2Test, CoordinatesOnPingAndAckInVersion2Only) {
+  Coordinate c;
+  c.vec[0] = 1.0;    // 0x3ff0000000000000
+  c.height = 0.5;    // 0x3fe0000000000000
+  c.adjustment = 0;  // zeros
+  c.error = -2.0;    // 0xc000000000000000: the codec carries any value
+  Packet packet;
+  packet.sender = "a";
+  Ack ack{7};
+  ack.coordinate = c;
+  packet.message = ack;
+  EXPECT_EQ(Hex(EncodePacket(packet).value()), "0201610700");
+  const std::string zero(16, '0');
+  std::string expected =
+      "0201610102"  // Ack a, speaks 1..2
+      "5a"          // 90 bytes of fields
+      "07"          // seq 7
+      "08"          // 8 dimensions
+      "000000000000f03f";
+  for (int i = 1; i < 8; ++i) expected += zero;
+  expected += "000000000000e03f" + zero + "00000000000000c0" + "00";
+  EXPECT_EQ(Hex(EncodePacket(packet, kV2).value()), expected);
+  absl::StatusOr<Packet> back = DecodePacket(Unhex(expected), 1400, 2);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, packet);
+
+  Ping ping{9, "b"};
+  ping.coordinate = c;
+  ping.coordinate->vec[7] = std::numeric_limits<double>::quiet_NaN();
+  packet.message = ping;
+  Packet plain = packet;
+  plain.message = Ping{9, "b"};
+  EXPECT_EQ(EncodePacket(packet).value(), EncodePacket(plain).value());
+  back = DecodePacket(EncodePacket(packet, kV2).value(), 1400, 2);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, packet);  // NaN and all, bit for bit
+  // Without a coordinate, version 2's bytes are those of before too.
+  EXPECT_EQ(Hex(EncodePacket(plain, kV2).value()),
+            "010161010203090162"
+            "00");
+}
+
+TEST(CodecV2Test, MalformedCoordinatesAreDropped) {
+  // Ack a seq 7, then a coordinate of 7 dimensions.
+  EXPECT_EQ(ReasonFor(Unhex("0201610102"
+                            "5a"
+                            "0707" +
+                            std::string(176, '0') + "00")),
+            DropReason::kBadValue);
+  // The coordinate cut short inside its fields.
+  EXPECT_EQ(ReasonFor(Unhex("0201610102"
+                            "0a"
+                            "0708" +
+                            std::string(32, '0') + "00")),
+            DropReason::kTruncated);
 }
 
 }  // namespace

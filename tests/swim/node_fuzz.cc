@@ -8,6 +8,7 @@
 // updates about a small pool of members, at incarnations near the bounds
 // of swim/incarnation_bound.h), a sealed body of raw bytes, a new metadata
 // map, a user broadcast or direct message, or a leave, or advances time,
+// (pings and acks may carry network coordinates, hostile ones included),
 // ticking whenever the node asks. Packets may carry user broadcasts
 // (origins and keys from small pools, versions near the bounds). After
 // every step it checks what must always hold: no deadline in the past
@@ -24,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +49,7 @@
 #include "swim/status.h"
 #include "swim/user_broadcast_queue.h"
 #include "swim/user_broadcasts.h"
+#include "swim/vivaldi.h"
 #include "tests/testing/fuzz_script.h"
 
 namespace {
@@ -151,13 +154,46 @@ uint64_t Stamp(Script& s) {
   return kHourMicros + uint64_t{b} * 250000 + s.Small();
 }
 
+// One value of a coordinate: mostly plausible seconds, sometimes what a
+// hostile peer would send (NaN, infinities, huge, negative, denormal).
+double CoordinateValue(Script& s) {
+  const uint8_t b = s.Byte();
+  switch (b % 8) {
+    case 0:
+      return std::numeric_limits<double>::quiet_NaN();
+    case 1:
+      return b % 16 == 1 ? std::numeric_limits<double>::infinity()
+                         : -std::numeric_limits<double>::infinity();
+    case 2:
+      return b % 16 == 2 ? 1e300 : -1e300;
+    case 3:
+      return std::numeric_limits<double>::denorm_min();
+    default:
+      return (static_cast<double>(b) - 128) / 1000;
+  }
+}
+
+// A ping's or ack's coordinate (swim/coordinate.h), or none.
+std::optional<swim::Coordinate> MakeCoordinate(Script& s) {
+  if (s.Byte() % 2 == 0) return std::nullopt;
+  swim::Coordinate c;
+  for (double& x : c.vec) x = CoordinateValue(s);
+  c.height = s.Byte() % 2 == 0 ? CoordinateValue(s) : 0.005;
+  c.adjustment = s.Byte() % 2 == 0 ? CoordinateValue(s) : 0;
+  c.error = s.Byte() % 2 == 0 ? CoordinateValue(s) : 0.5;
+  return c;
+}
+
 swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
   const uint32_t seq = seqs.empty() || s.Byte() % 4 == 0
                            ? s.Small()
                            : seqs[s.Byte() % seqs.size()];
   switch (s.Byte() % 13) {
-    case 0:
-      return swim::Ping{seq, Name(s)};
+    case 0: {
+      swim::Ping ping{seq, Name(s)};
+      ping.coordinate = MakeCoordinate(s);
+      return ping;
+    }
     case 10: {
       // Versions from a small pool, sizes near the limits.
       swim::StateOffer offer;
@@ -182,8 +218,11 @@ swim::Message MakeMessage(Script& s, const std::vector<uint32_t>& seqs) {
     }
     case 8:
       return swim::UserMessage{s.Bytes(size_t{s.Small()} * 8)};
-    case 1:
-      return swim::Ack{seq};
+    case 1: {
+      swim::Ack ack{seq};
+      ack.coordinate = MakeCoordinate(s);
+      return ack;
+    }
     case 2:
       return swim::Nack{seq};
     case 3: {
@@ -360,6 +399,15 @@ void CheckInvariants(swim::Node& node, std::vector<uint32_t>& seqs,
                   swim::UserBroadcastQueue::kMaxQueuedBroadcasts);
   NODE_FUZZ_CHECK(node.remembered_broadcasts() <=
                   swim::UserBroadcasts::kMaxRememberedBroadcasts);
+  // Hostile coordinates never poison the local one (swim/vivaldi.h).
+  if (std::optional<swim::Coordinate> c = node.coordinate()) {
+    NODE_FUZZ_CHECK(swim::IsUsableCoordinate(*c));
+    for (absl::string_view name : kNames) {
+      const std::optional<absl::Duration> estimate = node.EstimatedRtt(name);
+      NODE_FUZZ_CHECK(!estimate.has_value() ||
+                      *estimate >= absl::ZeroDuration());
+    }
+  }
   for (const swim::MemberView& m :
        node.members().WithStatus(swim::Status::kAll)) {
     NODE_FUZZ_CHECK(m.incarnation <= swim::kMaxAliveIncarnation);
@@ -383,6 +431,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.protocol_version_max = config.seed % 2 == 1 ? 1 : 2;
   config.max_members = kMaxMembers;
   config.name_takeover = config.seed % 2 == 1;  // both name policies
+  config.coordinates = config.seed % 4 < 2;     // with and without
   absl::Time now = absl::UnixEpoch() + absl::Hours(1);
   absl::StatusOr<std::unique_ptr<swim::Node>> created =
       swim::Node::Create(config, now);

@@ -30,13 +30,18 @@ Harness::Harness(Config config, bool trust_addresses)
 Harness::Harness() : Harness(TestConfig("me")) {}
 
 std::string Harness::Seal(const Packet& packet, Framing framing) {
-  // User traffic exists in protocol version 2 only (swim/wire_format.md).
+  // User traffic and coordinates exist in protocol version 2 only
+  // (swim/wire_format.md).
+  const Ping* ping = std::get_if<Ping>(&packet.message);
+  const Ack* ack = std::get_if<Ack>(&packet.message);
   if (framing.version < 2 &&
       (!packet.broadcasts.empty() ||
        std::holds_alternative<UserMessage>(packet.message) ||
        std::holds_alternative<StateOffer>(packet.message) ||
        std::holds_alternative<StateRequest>(packet.message) ||
-       std::holds_alternative<StateChunk>(packet.message))) {
+       std::holds_alternative<StateChunk>(packet.message) ||
+       (ping != nullptr && ping->coordinate.has_value()) ||
+       (ack != nullptr && ack->coordinate.has_value()))) {
     framing = Framing{2, {1, 2}};
   }
   std::string body = EncodePacket(packet, framing).value();

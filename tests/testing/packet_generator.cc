@@ -103,12 +103,36 @@ Update TypicalUpdate(Prng& prng) {
   return Left{name, incarnation};
 }
 
+// A ping's or ack's coordinate, half the time: any 64-bit patterns (NaNs
+// and infinities included), which the codec carries as they are.
+std::optional<Coordinate> RandomCoordinate(Prng& prng) {
+  if (prng.Bernoulli(1, 2)) return std::nullopt;
+  const auto value = [&prng] {
+    const uint64_t bits = prng.Next();
+    double d = 0;
+    std::memcpy(&d, &bits, sizeof(d));
+    return d;
+  };
+  Coordinate c;
+  for (double& x : c.vec) x = value();
+  c.height = value();
+  c.adjustment = value();
+  c.error = value();
+  return c;
+}
+
 Message RandomMessage(Prng& prng) {
   switch (prng.Uniform(9)) {
-    case 0:
-      return Ping{RandomVarint32(prng), RandomName(prng)};
-    case 1:
-      return Ack{RandomVarint32(prng)};
+    case 0: {
+      Ping ping{RandomVarint32(prng), RandomName(prng)};
+      ping.coordinate = RandomCoordinate(prng);
+      return ping;
+    }
+    case 1: {
+      Ack ack{RandomVarint32(prng)};
+      ack.coordinate = RandomCoordinate(prng);
+      return ack;
+    }
     case 2:
       return Nack{RandomVarint32(prng)};
     case 3:

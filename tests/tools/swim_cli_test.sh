@@ -50,12 +50,16 @@ grep -q "^swim_demo: control socket $sockets/a.sock$" "$work/a.err" ||
 
 a=(--socket="$sockets/a.sock")
 "$swim" "${a[@]}" members >"$work/members"
-has "^NAME  *ADDRESS  *STATUS  *INCARNATION  *METADATA$" "$work/members"
-has "^\*$a_name  *$a_name  *online  *[0-9]*  *name=one$" "$work/members"
-has "^$b_name  *$b_name  *online  *[0-9]*  *name=two$" "$work/members"
+has "^NAME  *ADDRESS  *STATUS  *INCARNATION  *RTT  *METADATA$" "$work/members"
+has "^\*$a_name  *$a_name  *online  *[0-9]*  *-  *name=one$" "$work/members"
+has "^$b_name  *$b_name  *online  *[0-9]*  *.*  *name=two$" "$work/members"
+# Within a few probes, b's round trip is measured (swim::Node::Rtt).
+wait_for "\"$swim\" ${a[*]} members | grep -q '^$b_name .*ms +/-'"
 SWIM_CONTROL_SOCKET="$sockets/a.sock" "$swim" members --json >"$work/members.json"
 grep -q "\"name\":\"$b_name\",\"address\":\"$b_name\",\"status\":\"online\"" \
   "$work/members.json"
+grep -q "\"rtt_ms\":[0-9.]*,\"rttvar_ms\":" "$work/members.json" ||
+  fail "no round trip in members --json: $(cat "$work/members.json")"
 
 "$swim" "${a[@]}" stats --json >"$work/stats.json"
 has '"members":{"online":2,"suspect":0,"offline":0}' "$work/stats.json"
