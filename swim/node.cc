@@ -396,6 +396,7 @@ absl::Status Node::AddKnownMembers(absl::Time now,
   }
   last_active_ = std::max(last_active_, now);
   ctx_.members.Reserve(ctx_.members.size() + members.size());
+  versions_.ReserveForKnown(members);
   for (const Alive& alive : members) {
     versions_.OnKnown(alive);
     membership_.ApplyAlive(now, alive, /*sender=*/"", alive.address,

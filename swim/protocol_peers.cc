@@ -132,6 +132,24 @@ void ProtocolPeers::OnKnown(const Alive& alive) {
   LearnFromGossip(alive.address, alive.protocol);
 }
 
+void ProtocolPeers::ReserveForKnown(absl::Span<const Alive> members) {
+  size_t entries = 0;
+  size_t bytes = 0;
+  for (const Alive& alive : members) {
+    if (alive.member == ctx_.config.name || !alive.protocol.known() ||
+        alive.address.empty()) {
+      continue;
+    }
+    ++entries;
+    bytes += 1 + alive.address.size();
+  }
+  // Past the bound the table starts over anyway (Entry).
+  const size_t bound = static_cast<size_t>(ctx_.config.max_members);
+  if (entries == 0 || peers_.size() + entries > bound) return;
+  peers_.reserve(peers_.size() + entries);
+  arena_.reserve(arena_.size() + bytes);
+}
+
 std::optional<Framing> ProtocolPeers::FramingFor(
     absl::string_view to_address) const {
   Framing framing;

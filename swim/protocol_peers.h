@@ -36,6 +36,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "swim/codec.h"
 #include "swim/message.h"
 #include "swim/node_context.h"
@@ -62,6 +63,9 @@ class ProtocolPeers {
   void OnPacket(absl::string_view from_address, const PacketView& packet);
   // A member known from outside the protocol (Node::AddKnownMembers).
   void OnKnown(const Alive& alive);
+  // Makes room for the entries OnKnown would add for `members`, so that
+  // learning many at once does not grow the table over and over.
+  void ReserveForKnown(absl::Span<const Alive> members);
 
   // ---- Sending. ----
   // How to write a datagram to `to_address`; nullopt (and counted in
