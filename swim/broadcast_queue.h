@@ -17,11 +17,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <optional>
-#include <set>
 #include <tuple>
 #include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 
 namespace swim {
 
@@ -67,10 +68,12 @@ class BroadcastQueue {
     }
   };
 
-  // Node-based containers: the queue is empty in a quiet cluster, and then
-  // holds no memory (a flat map would keep its peak capacity).
-  std::set<Key> order_;
-  std::map<uint32_t, Key> index_;
+  // B-trees: the queue is empty in a quiet cluster, and then holds no
+  // memory (a flat map would keep its peak capacity); ordered like
+  // std::set and std::map, but walked in send order at every gossip round
+  // without a cache miss per entry.
+  absl::btree_set<Key> order_;
+  absl::btree_map<uint32_t, Key> index_;
   static constexpr uint32_t kSentOnce = 0x80000000u;
   std::deque<uint32_t> backlog_;  // ids, kSentOnce marking a second round
   uint64_t next_age_ = ~uint64_t{0};

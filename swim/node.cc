@@ -414,6 +414,8 @@ absl::Status Node::AddKnownMembers(absl::Time now,
   }
   last_active_ = std::max(last_active_, now);
   ctx_.members.Reserve(ctx_.members.size() + members.size());
+  versions_.ReserveForKnown(members);
+  ctx_.ReserveEvents(members.size());
   for (const Alive& alive : members) {
     versions_.OnKnown(alive);
     membership_.ApplyAlive(now, alive, /*sender=*/"", alive.address,
@@ -525,11 +527,6 @@ absl::Time Node::NextDeadline() const {
 
 std::optional<Transmit> Node::PollTransmit() { return outbox_.Poll(); }
 
-std::optional<MemberEvent> Node::PollEvent() {
-  if (ctx_.events.empty()) return std::nullopt;
-  MemberEvent event = std::move(ctx_.events.front());
-  ctx_.events.pop_front();
-  return event;
-}
+std::optional<MemberEvent> Node::PollEvent() { return ctx_.TakeEvent(); }
 
 }  // namespace swim

@@ -1,13 +1,19 @@
 #include "swim/node_context.h"
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace swim {
 namespace {
 
 // The stream of the config seed that protocol choices draw from.
 constexpr uint64_t kProtocolStream = 1;
+
+// Events whose room a drained queue keeps (more is released).
+constexpr size_t kEventsKept = 64;
 
 }  // namespace
 
@@ -54,6 +60,30 @@ void NodeContext::EmitNameConflict(uint32_t id,
   event.claimant_address = std::string(claimant_address);
   event.claimant_incarnation = claimant_incarnation;
   events.push_back(std::move(event));
+}
+
+std::optional<MemberEvent> NodeContext::TakeEvent() {
+  if (events_taken == events.size()) return std::nullopt;
+  std::optional<MemberEvent> event(std::move(events[events_taken++]));
+  if (events_taken == events.size()) {
+    events_taken = 0;
+    if (events.capacity() > kEventsKept) {
+      std::vector<MemberEvent>().swap(events);
+    } else {
+      events.clear();
+    }
+  } else if (events_taken > kEventsKept && 2 * events_taken > events.size()) {
+    // A caller that never drains the queue: drop what it took, so the
+    // queue holds only what is pending (amortised O(1) per event).
+    events.erase(events.begin(),
+                 events.begin() + static_cast<std::ptrdiff_t>(events_taken));
+    events_taken = 0;
+  }
+  return event;
+}
+
+void NodeContext::ReserveEvents(size_t more) {
+  events.reserve(events.size() + more);
 }
 
 void NodeContext::EmitForgotten(uint32_t id) {

@@ -14,9 +14,11 @@
 #ifndef SWIM_NODE_CONTEXT_H_
 #define SWIM_NODE_CONTEXT_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "swim/config.h"
@@ -49,6 +51,10 @@ struct NodeContext {
                         uint64_t claimant_incarnation);
   // Reports that the member is about to be forgotten.
   void EmitForgotten(uint32_t id);
+  // The oldest event not yet taken, if any (Node::PollEvent).
+  std::optional<MemberEvent> TakeEvent();
+  // Makes room for `more` events (many members learnt at once).
+  void ReserveEvents(size_t more);
 
   // The node's config, minus its keys (held by the keyring only) and
   // initial metadata (held in `members`).
@@ -57,7 +63,12 @@ struct NodeContext {
   Counters counters;
   Prng rng;  // protocol choices
   LocalHealth health;
-  std::deque<MemberEvent> events;
+  // Events not yet taken: events[events_taken..]. A vector drained from
+  // the front and emptied (its memory released) once all are taken: a
+  // node that learns 10,000 members at once queues 10,000 events, for
+  // which a deque would allocate and free a block every two.
+  std::vector<MemberEvent> events;
+  size_t events_taken = 0;
   bool left = false;
   uint32_t last_seq = 0;
   // The last request stamp sent (swim/replay_guard.h, NextRequestStamp).

@@ -1,6 +1,7 @@
 #include "swim/protocol_peers.h"
 
 #include <algorithm>
+#include <cstring>
 #include <variant>
 
 namespace swim {
@@ -23,13 +24,57 @@ bool IsAnnouncementTurn(uint32_t sends) {
 // before we take it that it no longer speaks 2 (it was rolled back). Fewer
 // come from a peer that just learned our range: those it sent before.
 constexpr uint32_t kVersion1InARow = 8;
+static_assert(kVersion1InARow < 256, "counted in a uint8_t");
+
+// An address's length in the arena: one byte below kLongAddress, else
+// kLongAddress and four bytes.
+constexpr uint8_t kLongAddress = 255;
 
 }  // namespace
 
 ProtocolPeers::ProtocolPeers(NodeContext& ctx)
     : ctx_(ctx),
       local_{static_cast<uint8_t>(ctx.config.protocol_version_min),
-             static_cast<uint8_t>(ctx.config.protocol_version_max)} {}
+             static_cast<uint8_t>(ctx.config.protocol_version_max)},
+      peers_(0, ArenaHash{this}, ArenaEq{this}) {}
+
+absl::string_view ProtocolPeers::AddressAt(uint32_t key) const {
+  const char* p = arena_.data() + key;
+  size_t size = static_cast<uint8_t>(*p++);
+  if (size == kLongAddress) {
+    uint32_t long_size = 0;
+    std::memcpy(&long_size, p, sizeof(long_size));
+    p += sizeof(long_size);
+    size = long_size;
+  }
+  return absl::string_view(p, size);
+}
+
+uint32_t ProtocolPeers::Store(absl::string_view address) {
+  const uint32_t key = static_cast<uint32_t>(arena_.size());
+  // Grown by a quarter rather than doubled (a vector, as std::string's
+  // reserve doubles anyway): the arena lives as long as the node, and
+  // doubling would leave up to half of it unused.
+  const size_t needed = arena_.size() + 1 + sizeof(uint32_t) + address.size();
+  if (needed > arena_.capacity()) {
+    arena_.reserve(std::max(needed, arena_.size() + arena_.size() / 4));
+  }
+  if (address.size() < kLongAddress) {
+    arena_.push_back(static_cast<char>(address.size()));
+  } else {
+    arena_.push_back(static_cast<char>(kLongAddress));
+    const uint32_t size = static_cast<uint32_t>(address.size());
+    const char* bytes = reinterpret_cast<const char*>(&size);
+    arena_.insert(arena_.end(), bytes, bytes + sizeof(size));
+  }
+  arena_.insert(arena_.end(), address.begin(), address.end());
+  return key;
+}
+
+void ProtocolPeers::Clear() {
+  peers_.clear();
+  arena_.clear();
+}
 
 ProtocolPeers::Peer& ProtocolPeers::Entry(absl::string_view address) {
   auto it = peers_.find(address);
@@ -37,11 +82,13 @@ ProtocolPeers::Peer& ProtocolPeers::Entry(absl::string_view address) {
   // Bounded like the member table; a full table starts over, which costs
   // only a few announcements (every peer is re-learned from its next
   // datagram).
-  if (peers_.size() >= static_cast<size_t>(ctx_.config.max_members)) {
-    peers_.clear();
+  // (Offsets are 32-bit: a table of 4 GiB of addresses starts over too.)
+  if (peers_.size() >= static_cast<size_t>(ctx_.config.max_members) ||
+      arena_.size() + address.size() >= uint32_t{0xFFFFFF00}) {
+    Clear();
     ++ctx_.counters.versions.table_resets;
   }
-  return peers_[address];
+  return peers_[Store(address)];
 }
 
 void ProtocolPeers::LearnFromGossip(absl::string_view address,
@@ -83,6 +130,24 @@ void ProtocolPeers::OnPacket(absl::string_view from_address,
 void ProtocolPeers::OnKnown(const Alive& alive) {
   if (alive.member == ctx_.config.name) return;
   LearnFromGossip(alive.address, alive.protocol);
+}
+
+void ProtocolPeers::ReserveForKnown(absl::Span<const Alive> members) {
+  size_t entries = 0;
+  size_t bytes = 0;
+  for (const Alive& alive : members) {
+    if (alive.member == ctx_.config.name || !alive.protocol.known() ||
+        alive.address.empty()) {
+      continue;
+    }
+    ++entries;
+    bytes += 1 + alive.address.size();
+  }
+  // Past the bound the table starts over anyway (Entry).
+  const size_t bound = static_cast<size_t>(ctx_.config.max_members);
+  if (entries == 0 || peers_.size() + entries > bound) return;
+  peers_.reserve(peers_.size() + entries);
+  arena_.reserve(arena_.size() + bytes);
 }
 
 std::optional<Framing> ProtocolPeers::FramingFor(

@@ -20,15 +20,23 @@
 //   if (!framing) return;                          // no common version
 //   ... send; then if (peers.ShouldAnnounce(to_address, framing->version))
 //   ...   send an announcement
+//
+// Memory: every member's address gets an entry (its range comes with its
+// Alive), so an entry is kept small: a 4-byte key (where its address sits
+// in a byte arena), an 8-byte value, and the address bytes themselves,
+// about 35 bytes a member at 10,000 (a std::string key took 80).
 #ifndef SWIM_PROTOCOL_PEERS_H_
 #define SWIM_PROTOCOL_PEERS_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "swim/codec.h"
 #include "swim/message.h"
 #include "swim/node_context.h"
@@ -55,6 +63,9 @@ class ProtocolPeers {
   void OnPacket(absl::string_view from_address, const PacketView& packet);
   // A member known from outside the protocol (Node::AddKnownMembers).
   void OnKnown(const Alive& alive);
+  // Makes room for the entries OnKnown would add for `members`, so that
+  // learning many at once does not grow the table over and over.
+  void ReserveForKnown(absl::Span<const Alive> members);
 
   // ---- Sending. ----
   // How to write a datagram to `to_address`; nullopt (and counted in
@@ -74,11 +85,42 @@ class ProtocolPeers {
 
  private:
   struct Peer {
-    ProtocolRange range;             // {0, 0}: unknown
-    bool direct = false;             // learned from the peer's own datagram
-    uint32_t unknown_sends = 0;      // datagrams sent while unknown
-    uint32_t version1_in_a_row = 0;  // received while we talk 2 to it
+    uint32_t unknown_sends = 0;  // datagrams sent while unknown
+    ProtocolRange range;         // {0, 0}: unknown
+    bool direct = false;         // learned from the peer's own datagram
+    // Received while we talk 2 to it; reset at kVersion1InARow (8).
+    uint8_t version1_in_a_row = 0;
   };
+
+  // Keys are offsets into arena_, where each address is stored once,
+  // prefixed by its length; hash and equality go through the bytes, so the
+  // table is searched by address.
+  struct ArenaHash {
+    using is_transparent = void;
+    const ProtocolPeers* peers;
+    size_t operator()(uint32_t key) const {
+      return absl::Hash<absl::string_view>()(peers->AddressAt(key));
+    }
+    size_t operator()(absl::string_view address) const {
+      return absl::Hash<absl::string_view>()(address);
+    }
+  };
+  struct ArenaEq {
+    using is_transparent = void;
+    const ProtocolPeers* peers;
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t a, absl::string_view b) const {
+      return peers->AddressAt(a) == b;
+    }
+    bool operator()(absl::string_view a, uint32_t b) const {
+      return a == peers->AddressAt(b);
+    }
+  };
+
+  absl::string_view AddressAt(uint32_t key) const;
+  // Appends `address` to the arena; its key.
+  uint32_t Store(absl::string_view address);
+  void Clear();
 
   // The entry for `address`, made if need be (the table is cleared, and
   // counted, when it would exceed config.max_members entries).
@@ -87,7 +129,8 @@ class ProtocolPeers {
 
   NodeContext& ctx_;
   ProtocolRange local_;
-  absl::flat_hash_map<std::string, Peer> peers_;
+  std::vector<char> arena_;
+  absl::flat_hash_map<uint32_t, Peer, ArenaHash, ArenaEq> peers_;
 };
 
 }  // namespace swim
