@@ -260,11 +260,6 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("user_deliveries", absl::StrCat(s.user_deliveries));
   field("user_duplicate_deliveries", absl::StrCat(s.user_duplicate_deliveries));
   field("direct_messages", absl::StrCat(s.direct_messages));
-  field("app_states_set", absl::StrCat(s.app_states_set));
-  field("app_state_merges", absl::StrCat(s.app_state_merges));
-  field("app_state_join_merges", absl::StrCat(s.app_state_join_merges));
-  field("app_states_checked", absl::StrCat(s.app_states_checked));
-  field("app_states_everywhere", absl::StrCat(s.app_states_everywhere));
   field("datagrams_sent", absl::StrCat(s.datagrams_sent));
   field("bytes_sent", absl::StrCat(s.bytes_sent));
   field("datagrams_dropped", absl::StrCat(s.datagrams_dropped));
