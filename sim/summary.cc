@@ -57,6 +57,16 @@ std::string PercentilesJson(const Percentiles& p) {
 }
 
 // The traffic and protocol lines of FormatSummaryText.
+// Only runs that set application states show them.
+void AppendAppStatesText(const RunSummary& s, std::string* out) {
+  if (s.app_states_set == 0) return;
+  absl::StrAppend(out, "app states      ", s.app_states_set, " set; ",
+                  s.app_state_merges, " merges delivered (",
+                  s.app_state_join_merges, " at joins); ",
+                  s.app_states_everywhere, " of ", s.app_states_checked,
+                  " latest states held by every live node\n");
+}
+
 void AppendTrafficText(const RunSummary& s, std::string* out) {
   absl::StrAppend(out, "traffic         ",
                   Milli(s.datagrams_per_node_second_milli), " datagrams and ",
@@ -188,13 +198,7 @@ std::string FormatSummaryText(const RunSummary& s) {
     absl::StrAppend(&out, "  everywhere    ",
                     PercentilesText(s.user_broadcast_everywhere), "\n");
   }
-  if (s.app_states_set > 0) {
-    absl::StrAppend(&out, "app states      ", s.app_states_set, " set; ",
-                    s.app_state_merges, " merges delivered (",
-                    s.app_state_join_merges, " at joins); ",
-                    s.app_states_everywhere, " of ", s.app_states_checked,
-                    " latest states held by every live node\n");
-  }
+  AppendAppStatesText(s, &out);
   AppendTrafficText(s, &out);
   if (s.wall_ns > 0) {
     const double wall_s = static_cast<double>(s.wall_ns) / 1e9;

@@ -32,9 +32,9 @@ bool Write(const std::string& path, const std::string& bytes) {
   return static_cast<bool>(out);
 }
 
-// Version 2 bodies of the application state exchange's messages; how
-// many were written, -1 on error.
-int WriteStateBodies(const std::string& dir) {
+// Version 2 bodies of the application state exchange's messages, counted
+// in `files`; false on error.
+bool WriteStateBodies(const std::string& dir, int& files) {
   const swim::Framing framing{2, {1, 2}};
   const swim::Message state_messages[] = {
       swim::StateOffer{7, 5000, true, true},
@@ -48,11 +48,12 @@ int WriteStateBodies(const std::string& dir) {
     packet.message = message;
     absl::StatusOr<std::string> body = swim::EncodePacket(packet, framing);
     if (!body.ok() || !Write(absl::StrCat(dir, "/v2-state-", n), *body)) {
-      return -1;
+      return false;
     }
     ++n;
+    ++files;
   }
-  return n;
+  return true;
 }
 
 }  // namespace
@@ -116,9 +117,7 @@ int main(int argc, char** argv) {
   }
   ++files;
   // Version 2: the application state exchange's messages.
-  const int state_files = WriteStateBodies(dir);
-  if (state_files < 0) return 1;
-  files += state_files;
+  if (!WriteStateBodies(dir, files)) return 1;
   if (argc == 3) {
     for (int i = 0; i < 4; ++i) {
       std::string script(256, '\0');
