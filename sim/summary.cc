@@ -73,6 +73,16 @@ std::string PercentilesJson(const Percentiles& p) {
 }
 
 // The traffic and protocol lines of FormatSummaryText.
+// Only runs that set application states show them.
+void AppendAppStatesText(const RunSummary& s, std::string* out) {
+  if (s.app_states_set == 0) return;
+  absl::StrAppend(out, "app states      ", s.app_states_set, " set; ",
+                  s.app_state_merges, " merges delivered (",
+                  s.app_state_join_merges, " at joins); ",
+                  s.app_states_everywhere, " of ", s.app_states_checked,
+                  " latest states held by every live node\n");
+}
+
 void AppendTrafficText(const RunSummary& s, std::string* out) {
   Row(out, "traffic",
       absl::StrCat(Milli(s.datagrams_per_node_second_milli), " datagrams and ",
@@ -225,13 +235,7 @@ std::string FormatSummaryText(const RunSummary& s) {
     Row(&out, "  everywhere",
         PercentilesText(s.user_broadcast_everywhere, "broadcast"));
   }
-  if (s.app_states_set > 0) {
-    absl::StrAppend(&out, "app states      ", s.app_states_set, " set; ",
-                    s.app_state_merges, " merges delivered (",
-                    s.app_state_join_merges, " at joins); ",
-                    s.app_states_everywhere, " of ", s.app_states_checked,
-                    " latest states held by every live node\n");
-  }
+  AppendAppStatesText(s, &out);
   if (s.coordinate_pairs > 0) {
     absl::StrAppend(
         &out, "coordinates     ",
@@ -307,11 +311,6 @@ std::string FormatSummaryJson(const RunSummary& s) {
   field("user_deliveries", absl::StrCat(s.user_deliveries));
   field("user_duplicate_deliveries", absl::StrCat(s.user_duplicate_deliveries));
   field("direct_messages", absl::StrCat(s.direct_messages));
-  field("app_states_set", absl::StrCat(s.app_states_set));
-  field("app_state_merges", absl::StrCat(s.app_state_merges));
-  field("app_state_join_merges", absl::StrCat(s.app_state_join_merges));
-  field("app_states_checked", absl::StrCat(s.app_states_checked));
-  field("app_states_everywhere", absl::StrCat(s.app_states_everywhere));
   field("coordinate_pairs", absl::StrCat(s.coordinate_pairs));
   field("coordinate_pairs_within_25pct",
         absl::StrCat(s.coordinate_pairs_within_25pct));

@@ -79,6 +79,8 @@ size_t CountLines(NodeProcess& node, absl::string_view line) {
 TEST(UdpAppsProcessTest, BroadcastMessageStateJoinAndAddressChange) {
   std::vector<std::unique_ptr<NodeProcess>> nodes;
   std::vector<std::string> names;
+  nodes.reserve(kNodes + 1);
+  names.reserve(kNodes);
   for (int i = 0; i < kNodes; ++i) {
     nodes.push_back(StartNode({"--name=127.0.0.1:0"}));
   }
@@ -143,7 +145,7 @@ TEST(UdpAppsProcessTest, BroadcastMessageStateJoinAndAddressChange) {
     EXPECT_EQ(CountLines(*nodes[i], broadcast), 1u) << i;
     EXPECT_EQ(CountLines(*nodes[i], second), 1u) << i;
   }
-  EXPECT_TRUE(nodes[2]->AppLines().size() >= 1u);  // node 0's state
+  EXPECT_FALSE(nodes[2]->AppLines().empty());  // node 0's state
   for (const std::string& line : nodes[2]->AppLines()) {
     EXPECT_FALSE(absl::StrContains(line, "greeting")) << "its own broadcast";
   }

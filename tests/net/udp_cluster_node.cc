@@ -98,6 +98,34 @@ std::string KeyCommand(swim::net::UdpNode& node, absl::string_view line) {
   return absl::StrCat("OK ", absl::StrJoin(texts, ","));
 }
 
+void PrintChange(const swim::net::MemberChange& change) {
+  const swim::net::MemberInfo& m = change.member;
+  if (change.address_changed) {
+    PrintLine(absl::StrCat("ADDRESS ", m.name, " ",
+                           change.event.previous_address, " ", m.address));
+  }
+  PrintLine(absl::StrCat("CHANGE ", m.name, " ", swim::StatusName(m.status),
+                         " ", swim::OfflineReasonName(m.offline_reason), " ",
+                         m.incarnation, " ", MetadataText(m.metadata)));
+}
+
+// DELIVERY and MERGE lines, until the subscriptions go away.
+std::vector<swim::net::Subscription> SubscribeApps(swim::net::UdpNode& node) {
+  std::vector<swim::net::Subscription> subscriptions;
+  subscriptions.push_back(node.SubscribeDeliveries([](const swim::Delivery& d) {
+    const bool broadcast = d.kind == swim::Delivery::Kind::kBroadcast;
+    PrintLine(absl::StrCat("DELIVERY ", broadcast ? "broadcast" : "direct", " ",
+                           d.from, " ", broadcast ? d.key : "-", " ",
+                           d.payload));
+  }));
+  subscriptions.push_back(
+      node.SubscribeStateMerges([](const swim::StateMerge& m) {
+        PrintLine(absl::StrCat("MERGE ", m.from, " ",
+                               m.join ? "join" : "exchange", " ", m.state));
+      }));
+  return subscriptions;
+}
+
 // Runs an application command (join, broadcast, send, state); its answer.
 std::string AppCommand(swim::net::UdpNode& node, absl::string_view line) {
   std::vector<std::string> words =
@@ -144,32 +172,9 @@ int main(int argc, char** argv) {
     return swim::net::ExitWithError(argv[0], endpoints.status());
   }
 
-  swim::net::Subscription subscription = node.Subscribe(
-      [](const swim::net::MemberChange& change) {
-        const swim::net::MemberInfo& m = change.member;
-        if (change.address_changed) {
-          PrintLine(absl::StrCat("ADDRESS ", m.name, " ",
-                                 change.event.previous_address, " ",
-                                 m.address));
-        }
-        PrintLine(absl::StrCat("CHANGE ", m.name, " ",
-                               swim::StatusName(m.status), " ",
-                               swim::OfflineReasonName(m.offline_reason), " ",
-                               m.incarnation, " ", MetadataText(m.metadata)));
-      },
-      /*replay_members=*/true);
-  swim::net::Subscription deliveries =
-      node.SubscribeDeliveries([](const swim::Delivery& d) {
-        const bool broadcast = d.kind == swim::Delivery::Kind::kBroadcast;
-        PrintLine(absl::StrCat("DELIVERY ", broadcast ? "broadcast" : "direct",
-                               " ", d.from, " ", broadcast ? d.key : "-", " ",
-                               d.payload));
-      });
-  swim::net::Subscription merges =
-      node.SubscribeStateMerges([](const swim::StateMerge& m) {
-        PrintLine(absl::StrCat("MERGE ", m.from, " ",
-                               m.join ? "join" : "exchange", " ", m.state));
-      });
+  swim::net::Subscription subscription =
+      node.Subscribe(PrintChange, /*replay_members=*/true);
+  std::vector<swim::net::Subscription> apps = SubscribeApps(node);
   PrintLine(absl::StrCat("READY ", node.name()));
 
   std::string line;
@@ -211,8 +216,7 @@ int main(int argc, char** argv) {
       PrintLine(text);
     } else if (line == "quit") {
       subscription.Cancel();
-      deliveries.Cancel();
-      merges.Cancel();
+      apps.clear();
       endpoints->reset();
       node.Stop();
       PrintLine("STOPPED");
@@ -220,8 +224,7 @@ int main(int argc, char** argv) {
     }
   }
   subscription.Cancel();
-  deliveries.Cancel();
-  merges.Cancel();
+  apps.clear();
   endpoints->reset();
   node.Stop(swim::net::UdpNode::StopMode::kNoLeave);
   return 0;

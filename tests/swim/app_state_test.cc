@@ -209,6 +209,7 @@ TEST(AppStateTest, HostileOffersAreRefusedAndFetchesBounded) {
   config.max_app_state_bytes = 1000;
   Harness h(config);
   std::vector<std::string> names;
+  names.reserve(10);
   for (int i = 0; i < 10; ++i) names.push_back(absl::StrCat("m", i));
   h.Meet(names);
   h.Drain();

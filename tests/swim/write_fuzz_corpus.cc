@@ -32,6 +32,30 @@ bool Write(const std::string& path, const std::string& bytes) {
   return static_cast<bool>(out);
 }
 
+// Version 2 bodies of the application state exchange's messages, counted
+// in `files`; false on error.
+bool WriteStateBodies(const std::string& dir, int& files) {
+  const swim::Framing framing{2, {1, 2}};
+  const swim::Message state_messages[] = {
+      swim::StateOffer{7, 5000, true, true},
+      swim::StateRequest{7, 1200, 99},
+      swim::StateChunk{7, 5000, 1200, std::string(300, 's')},
+  };
+  int n = 0;
+  for (const swim::Message& message : state_messages) {
+    swim::Packet packet;
+    packet.sender = "node-0001";
+    packet.message = message;
+    absl::StatusOr<std::string> body = swim::EncodePacket(packet, framing);
+    if (!body.ok() || !Write(absl::StrCat(dir, "/v2-state-", n), *body)) {
+      return false;
+    }
+    ++n;
+    ++files;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,25 +117,7 @@ int main(int argc, char** argv) {
   }
   ++files;
   // Version 2: the application state exchange's messages.
-  {
-    const swim::Framing framing{2, {1, 2}};
-    const swim::Message state_messages[] = {
-        swim::StateOffer{7, 5000, true, true},
-        swim::StateRequest{7, 1200, 99},
-        swim::StateChunk{7, 5000, 1200, std::string(300, 's')},
-    };
-    int n = 0;
-    for (const swim::Message& message : state_messages) {
-      swim::Packet packet;
-      packet.sender = "node-0001";
-      packet.message = message;
-      absl::StatusOr<std::string> body = swim::EncodePacket(packet, framing);
-      if (!body.ok() || !Write(absl::StrCat(dir, "/v2-state-", n++), *body)) {
-        return 1;
-      }
-      ++files;
-    }
-  }
+  if (!WriteStateBodies(dir, files)) return 1;
   if (argc == 3) {
     for (int i = 0; i < 4; ++i) {
       std::string script(256, '\0');
