@@ -238,6 +238,8 @@ std::string FormatSummaryText(const RunSummary& s) {
   return out;
 }
 
+// One field a line, in the order of RunSummary: long, not complex.
+// NOLINTNEXTLINE(readability-function-size)
 std::string FormatSummaryJson(const RunSummary& s) {
   std::string out = "{\n";
   auto field = [&](absl::string_view key, const std::string& value) {
