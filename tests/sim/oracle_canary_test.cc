@@ -112,22 +112,25 @@ TEST(OracleCanaryTest, ConvergenceFailsWithoutRefutation) {
 }
 
 TEST(OracleCanaryTest, RestartWaveFailsWithoutRefutation) {
-  // A node back under its name must refute what the cluster concluded about
-  // it while it was down; without that its peers keep it OFFLINE
-  // (memberlist issue #311's symptom).
+  // A node back within a second or two is still suspected under its old
+  // incarnation: it must refute that, or the suspicion ends in an OFFLINE
+  // about a live node that its peers keep (memberlist issue #311's
+  // symptom). Longer down times let the cluster declare the old
+  // incarnation while the node is down, and the new one needs no refuting.
   constexpr absl::string_view kText = R"(
     nodes 30
     duration 60s
     formed
     accuracy-grace 10s
-    at 10s restart-wave {0%..100%} over 5s down 3s..5s
-    at 20s liveness
+    at 10s restart-wave {0%..100%} over 5s down 1s..2s
+    at 30s liveness
   )";
   std::vector<Violation> healthy = RunScenarioText(kText);
   EXPECT_TRUE(healthy.empty()) << Describe(healthy);
   std::vector<Violation> broken =
       RunScenarioText(kText, {{"disable_refutation", "true"}});
-  EXPECT_TRUE(Reports(broken, "convergence")) << Describe(broken);
+  EXPECT_TRUE(Reports(broken, "accuracy") || Reports(broken, "convergence"))
+      << Describe(broken);
 }
 
 TEST(OracleCanaryTest, DisseminationFailsWithoutGossip) {

@@ -69,7 +69,7 @@ rc=0
 "$real" --scenario="$work/tiny.txt" --node_binary="$node" \
   --work_dir="$work/logs" >"$work/out" 2>"$work/err" || rc=$?
 ((rc == 0)) || fail "tiny run exit $rc: $(cat "$work/out" "$work/err")"
-grep -q "^crashes *1 (1 OFFLINE everywhere)" "$work/out" ||
+grep -q "^crashes *1 crash, 1 of them seen OFFLINE by every live node" "$work/out" ||
   fail "the crash was not detected: $(cat "$work/out")"
 grep -q "all passed" "$work/out" || fail "oracles: $(cat "$work/out")"
 grep -q " event n2 " "$work/logs/n0.log" || fail "n0 logged nothing about n2"
