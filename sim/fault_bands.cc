@@ -196,6 +196,7 @@ std::vector<FaultBand> FaultBands(const Scenario& scenario, int nodes) {
                                           : x.first < y.first;
   });
   std::vector<FaultBand> bands;
+  bands.reserve(done.size());
   for (auto& [o, b] : done) bands.push_back(std::move(b));
   return bands;
 }

@@ -197,6 +197,27 @@ std::string FormatMs(SimTime t) {
   return absl::StrFormat("%d.%03d", t / 1000000, (t / 1000) % 1000);
 }
 
+namespace {
+
+// Only runs with application traffic show it: the others' text stays.
+void AppendUserBroadcastsText(const RunSummary& s, std::string* out) {
+  if (s.user_broadcasts == 0 && s.direct_messages == 0) return;
+  Row(out, "user broadcasts",
+      absl::StrCat(
+          Count(s.user_broadcasts, "broadcast"), ", ",
+          s.user_broadcasts_everywhere, " of ", s.user_broadcasts_checked,
+          " judged reached every live node (",
+          s.user_broadcasts_everywhere == s.user_broadcasts_checked ? "all"
+                                                                    : "not all",
+          "); ", Count(s.user_deliveries, "delivery", "deliveries"), ", ",
+          Count(s.user_duplicate_deliveries, "duplicate"), "; ",
+          Count(s.direct_messages, "direct message"), " delivered"));
+  Row(out, "  everywhere",
+      PercentilesText(s.user_broadcast_everywhere, "broadcast"));
+}
+
+}  // namespace
+
 std::string FormatSummaryText(const RunSummary& s) {
   std::string out;
   Row(&out, "scenario",
@@ -239,22 +260,7 @@ std::string FormatSummaryText(const RunSummary& s) {
       PercentilesText(s.dissemination, "update-observer pair"));
   Row(&out, "  everywhere",
       PercentilesText(s.dissemination_everywhere, "update"));
-  // Only runs with application traffic show it: the others' text stays.
-  if (s.user_broadcasts > 0 || s.direct_messages > 0) {
-    Row(&out, "user broadcasts",
-        absl::StrCat(
-            Count(s.user_broadcasts, "broadcast"), ", ",
-            s.user_broadcasts_everywhere, " of ", s.user_broadcasts_checked,
-            " judged reached every live node (",
-            s.user_broadcasts_everywhere == s.user_broadcasts_checked
-                ? "all"
-                : "not all",
-            "); ", Count(s.user_deliveries, "delivery", "deliveries"), ", ",
-            Count(s.user_duplicate_deliveries, "duplicate"), "; ",
-            Count(s.direct_messages, "direct message"), " delivered"));
-    Row(&out, "  everywhere",
-        PercentilesText(s.user_broadcast_everywhere, "broadcast"));
-  }
+  AppendUserBroadcastsText(s, &out);
   AppendAppStatesText(s, &out);
   AppendCoordinatesText(s, &out);
   AppendTrafficText(s, &out);

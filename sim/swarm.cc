@@ -24,6 +24,17 @@ std::string Pct(uint64_t ppm) {
   return absl::StrCat(s, "%");
 }
 
+// A restart wave of every node but the seed peers, down for up to
+// `down_ms`, if it ends with time to spare before the liveness phase.
+bool AppendWave(uint64_t down_ms, int nodes, uint64_t at, uint64_t d,
+                uint64_t liveness_at, const std::string& when,
+                std::string* out) {
+  if (at + d + down_ms + 1000 >= liveness_at || nodes <= 4) return false;
+  absl::StrAppend(out, when, "restart-wave {3..", nodes - 1, "} over ", Ms(d),
+                  " down 1000ms..", Ms(down_ms), "\n");
+  return true;
+}
+
 // Every draw is its own statement: the order in which a compiler evaluates
 // function arguments is unspecified, and g++ and clang differ.
 //
@@ -102,17 +113,12 @@ void AppendFault(Prng& rng, Between& between, NodeDraw& node, int nodes,
     case 9:
       absl::StrAppend(out, when, "cut-inbound ", node(), " for ", Ms(d), "\n");
       break;
-    case 10: {
-      // A restart wave of every node but the seed peers, over with time to
-      // spare before the liveness phase (else a metadata update).
-      const uint64_t down_ms = between(1000, 10000);
-      if (at + d + down_ms + 1000 < liveness_at && nodes > 4) {
-        absl::StrAppend(out, when, "restart-wave {3..", nodes - 1, "} over ",
-                        Ms(d), " down 1000ms..", Ms(down_ms), "\n");
+    case 10:
+      if (AppendWave(between(1000, 10000), nodes, at, d, liveness_at, when,
+                     out)) {
         break;
       }
       [[fallthrough]];
-    }
     default:
       absl::StrAppend(out, when, "metadata ",
                       rng.Uniform(static_cast<uint64_t>(nodes)), "\n");

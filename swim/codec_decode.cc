@@ -443,6 +443,31 @@ absl::Status ReadStateChunk(WireReader& in, StateChunkView& chunk) {
   return in.ReadBytesView("data", chunk.total_size - chunk.offset, &chunk.data);
 }
 
+absl::Status ReadMetaRequest(WireReader& in, uint8_t version,
+                             MetaRequestView& req) {
+  if (absl::Status s = ReadName(in, "member", &req.member); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = in.ReadVarint("version", &req.version); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
+    return s;
+  }
+  if (version < 2) return absl::OkStatus();  // stamps from version 2 on
+  return in.ReadVarint("stamp", &req.stamp);
+}
+
+absl::Status ReadStateRequest(WireReader& in, StateRequest& req) {
+  if (absl::Status s = in.ReadVarint("version", &req.version); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
+    return s;
+  }
+  return in.ReadVarint("stamp", &req.stamp);
+}
+
 // The fields of a message of known `type`.
 absl::Status ReadMessageFields(WireReader& in, uint8_t type, uint8_t version,
                                MessageView* message) {
@@ -484,20 +509,8 @@ absl::Status ReadMessageFields(WireReader& in, uint8_t type, uint8_t version,
       if (version < 2) return absl::OkStatus();  // stamps from version 2 on
       return in.ReadVarint("stamp", &sync.stamp);
     }
-    case kMetaRequestType: {
-      MetaRequestView& req = message->emplace<MetaRequestView>();
-      if (absl::Status s = ReadName(in, "member", &req.member); !s.ok()) {
-        return s;
-      }
-      if (absl::Status s = in.ReadVarint("version", &req.version); !s.ok()) {
-        return s;
-      }
-      if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
-        return s;
-      }
-      if (version < 2) return absl::OkStatus();  // stamps from version 2 on
-      return in.ReadVarint("stamp", &req.stamp);
-    }
+    case kMetaRequestType:
+      return ReadMetaRequest(in, version, message->emplace<MetaRequestView>());
     case kMetaChunkType:
       return ReadMetaChunk(in, message->emplace<MetaChunkView>());
     case kSyncDigestType:
@@ -507,16 +520,8 @@ absl::Status ReadMessageFields(WireReader& in, uint8_t type, uint8_t version,
                               &message->emplace<UserMessageView>().payload);
     case kStateOfferType:
       return ReadStateOffer(in, message->emplace<StateOffer>());
-    case kStateRequestType: {
-      StateRequest& req = message->emplace<StateRequest>();
-      if (absl::Status s = in.ReadVarint("version", &req.version); !s.ok()) {
-        return s;
-      }
-      if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
-        return s;
-      }
-      return in.ReadVarint("stamp", &req.stamp);
-    }
+    case kStateRequestType:
+      return ReadStateRequest(in, message->emplace<StateRequest>());
     case kStateChunkType:
       return ReadStateChunk(in, message->emplace<StateChunkView>());
     default:
