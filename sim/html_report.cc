@@ -173,6 +173,7 @@ Chart DetectionCdf(const Metrics& m) {
 
 std::vector<ChartBand> ChartBands(const std::vector<FaultBand>& faults) {
   std::vector<ChartBand> bands;
+  bands.reserve(faults.size());
   for (const FaultBand& f : faults) {
     bands.push_back({ToSeconds(f.from), ToSeconds(f.until),
                      std::string(FaultKindName(f.kind)), f.label});

@@ -47,6 +47,7 @@ struct PlacedBand {
 std::vector<PlacedBand> PlaceBands(const std::vector<ChartBand>& bands,
                                    double scale, int* lanes) {
   std::vector<const ChartBand*> sorted;
+  sorted.reserve(bands.size());
   for (const ChartBand& b : bands) sorted.push_back(&b);
   std::stable_sort(
       sorted.begin(), sorted.end(),
@@ -137,6 +138,101 @@ std::string EscapeHtml(absl::string_view s) {
       s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
+// Bands: behind the curves, each with its bar and label in a lane.
+void AppendBands(const std::vector<PlacedBand>& placed, double x_max,
+                 double x_scale, double top, std::string* out) {
+  auto px = [&](double x) { return kLeft + std::min(x, x_max) * x_scale; };
+  for (const PlacedBand& p : placed) {
+    const ChartBand& b = *p.band;
+    const char* color = KindColor(b.kind);
+    const double x0 = px(std::max(0.0, b.from));
+    const double x1 = std::max(px(std::max(b.from, b.until)), x0 + 1);
+    const std::string tip =
+        absl::StrCat("<title>", EscapeHtml(b.label), "</title>");
+    if (b.kind == "crash") {
+      absl::StrAppendFormat(out,
+                            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+                            "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
+                            "stroke-dasharray=\"4 3\">%s</line>\n",
+                            x0, x0, top, top + kPlotHeight, color, tip);
+    } else {
+      absl::StrAppendFormat(
+          out,
+          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+          "fill=\"%s\" fill-opacity=\"0.10\">%s</rect>\n",
+          x0, top, x1 - x0, kPlotHeight, color, tip);
+    }
+    const double lane_y = kLaneTop + p.lane * kLaneHeight;
+    absl::StrAppendFormat(out,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                          "height=\"3\" fill=\"%s\">%s</rect>\n",
+                          x0, lane_y + 9, x1 - x0, color, tip);
+    if (p.label_shown) {
+      absl::StrAppendFormat(out,
+                            "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+                            "fill=\"%s\">%s</text>\n",
+                            x0 + 1, lane_y + 7, color, EscapeHtml(b.label));
+    }
+  }
+}
+
+// The legend beside the plot: every named series, as many as fit, then
+// how many more there are.
+void AppendLegend(const Chart& chart, double top, std::string* out) {
+  const size_t legend_rows =
+      static_cast<size_t>((kPlotHeight + kBottom) / kLegendRow);
+  size_t named = 0;
+  for (const ChartSeries& s : chart.series) named += s.name.empty() ? 0 : 1;
+  size_t row = 0;
+  for (const ChartSeries& s : chart.series) {
+    if (s.name.empty()) continue;
+    const double y = top + 10 + static_cast<double>(row) * kLegendRow;
+    if (row + 1 == legend_rows && named > legend_rows) {
+      absl::StrAppendFormat(out,
+                            "<text x=\"%.1f\" y=\"%.1f\">and %d more</text>\n",
+                            kLegendX, y + 4, named - row);
+      break;
+    }
+    absl::StrAppendFormat(
+        out,
+        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+        "stroke-width=\"2\"%s/>\n<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+        kLegendX, kLegendX + 22, y, y, s.color,
+        s.dashed ? " stroke-dasharray=\"6 3\"" : "", kLegendX + 28, y + 4,
+        EscapeHtml(s.name));
+    ++row;
+  }
+}
+
+// Grid lines and labels of both axes.
+void AppendTicks(const std::vector<double>& x_ticks,
+                 const std::vector<double>& y_ticks, double x_max,
+                 double x_scale, double y_max, double top, std::string* out) {
+  auto px = [&](double x) { return kLeft + std::min(x, x_max) * x_scale; };
+  auto py = [&](double y) {
+    return top + kPlotHeight - std::min(y, y_max) / y_max * kPlotHeight;
+  };
+  for (double v : y_ticks) {
+    absl::StrAppendFormat(out,
+                          "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+                          "y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n"
+                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
+                          "%s</text>\n",
+                          kLeft, kLeft + kPlotWidth, py(v), py(v), kLeft - 4,
+                          py(v) + 4, FormatTick(v));
+  }
+  for (double v : x_ticks) {
+    absl::StrAppendFormat(out,
+                          "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+                          "y2=\"%.1f\" stroke=\"#999\"/>\n"
+                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                          "%s</text>\n",
+                          px(v), px(v), top + kPlotHeight,
+                          top + kPlotHeight + 4, px(v), top + kPlotHeight + 16,
+                          FormatTick(v));
+  }
+}
+
 std::string ChartSvg(const Chart& chart) {
   std::string out = absl::StrCat("<h2>", EscapeHtml(chart.title), "</h2>\n");
   double x_data = 0;
@@ -183,58 +279,8 @@ std::string ChartSvg(const Chart& chart) {
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                         "height=\"%.1f\" fill=\"#fcfcfc\" stroke=\"#999\"/>\n",
                         kLeft, top, kPlotWidth, kPlotHeight);
-  // Bands: behind the curves, each with its bar and label in a lane.
-  for (const PlacedBand& p : placed) {
-    const ChartBand& b = *p.band;
-    const char* color = KindColor(b.kind);
-    const double x0 = px(std::max(0.0, b.from));
-    const double x1 = std::max(px(std::max(b.from, b.until)), x0 + 1);
-    const std::string tip =
-        absl::StrCat("<title>", EscapeHtml(b.label), "</title>");
-    if (b.kind == "crash") {
-      absl::StrAppendFormat(&out,
-                            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
-                            "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
-                            "stroke-dasharray=\"4 3\">%s</line>\n",
-                            x0, x0, top, top + kPlotHeight, color, tip);
-    } else {
-      absl::StrAppendFormat(
-          &out,
-          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-          "fill=\"%s\" fill-opacity=\"0.10\">%s</rect>\n",
-          x0, top, x1 - x0, kPlotHeight, color, tip);
-    }
-    const double lane_y = kLaneTop + p.lane * kLaneHeight;
-    absl::StrAppendFormat(&out,
-                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                          "height=\"3\" fill=\"%s\">%s</rect>\n",
-                          x0, lane_y + 9, x1 - x0, color, tip);
-    if (p.label_shown) {
-      absl::StrAppendFormat(&out,
-                            "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
-                            "fill=\"%s\">%s</text>\n",
-                            x0 + 1, lane_y + 7, color, EscapeHtml(b.label));
-    }
-  }
-  for (double v : y_ticks) {
-    absl::StrAppendFormat(&out,
-                          "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
-                          "y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n"
-                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
-                          "%s</text>\n",
-                          kLeft, kLeft + kPlotWidth, py(v), py(v), kLeft - 4,
-                          py(v) + 4, FormatTick(v));
-  }
-  for (double v : x_ticks) {
-    absl::StrAppendFormat(&out,
-                          "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
-                          "y2=\"%.1f\" stroke=\"#999\"/>\n"
-                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
-                          "%s</text>\n",
-                          px(v), px(v), top + kPlotHeight,
-                          top + kPlotHeight + 4, px(v), top + kPlotHeight + 16,
-                          FormatTick(v));
-  }
+  AppendBands(placed, x_max, x_scale, top, &out);
+  AppendTicks(x_ticks, y_ticks, x_max, x_scale, y_max, top, &out);
   absl::StrAppendFormat(&out,
                         "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s"
                         "</text>\n",
@@ -245,39 +291,14 @@ std::string ChartSvg(const Chart& chart) {
                         "transform=\"rotate(-90 14 %.1f)\">%s</text>\n",
                         top + kPlotHeight / 2, top + kPlotHeight / 2,
                         EscapeHtml(chart.y_label));
-  // Curves, then the legend beside the plot: every named series, as many
-  // as fit, then how many more there are.
-  const size_t legend_rows =
-      static_cast<size_t>((kPlotHeight + kBottom) / kLegendRow);
-  size_t named = 0;
   for (const ChartSeries& s : chart.series) {
     absl::StrAppendFormat(&out,
                           "<polyline fill=\"none\" stroke=\"%s\" "
                           "stroke-width=\"1.5\"%s points=\"%s\"/>\n",
                           s.color, s.dashed ? " stroke-dasharray=\"6 3\"" : "",
                           Points(s, px, py));
-    if (s.name.empty()) continue;
-    ++named;
   }
-  size_t row = 0;
-  for (const ChartSeries& s : chart.series) {
-    if (s.name.empty()) continue;
-    const double y = top + 10 + static_cast<double>(row) * kLegendRow;
-    if (row + 1 == legend_rows && named > legend_rows) {
-      absl::StrAppendFormat(&out,
-                            "<text x=\"%.1f\" y=\"%.1f\">and %d more</text>\n",
-                            kLegendX, y + 4, named - row);
-      break;
-    }
-    absl::StrAppendFormat(
-        &out,
-        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-        "stroke-width=\"2\"%s/>\n<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
-        kLegendX, kLegendX + 22, y, y, s.color,
-        s.dashed ? " stroke-dasharray=\"6 3\"" : "", kLegendX + 28, y + 4,
-        EscapeHtml(s.name));
-    ++row;
-  }
+  AppendLegend(chart, top, &out);
   out += "</svg>\n";
   return out;
 }

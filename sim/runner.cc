@@ -1,6 +1,7 @@
 #include "sim/runner.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -440,6 +441,37 @@ absl::Status RunPlan(Simulator& sim, const std::vector<Resolved>& plan,
   return absl::OkStatus();
 }
 
+// Each oracle's end-of-run check (the liveness-phase ones only if that
+// phase ran), and their verdicts into the summary.
+void FinishOracles(const Simulator& sim, SimTime end, bool liveness_ran,
+                   CompletenessOracle& completeness, AccuracyOracle& accuracy,
+                   ConvergenceOracle& convergence,
+                   DisseminationOracle& dissemination,
+                   DatagramSizeOracle& datagram_size, RunSummary* s) {
+  completeness.Finish(sim, end);
+  accuracy.Finish(sim, end);
+  datagram_size.Finish(sim, end);
+  dissemination.FinishUserBroadcasts(sim, end);
+  s->oracles_run = {
+      completeness.checked() ? "completeness" : "completeness (not reached)",
+      "accuracy", "datagram_size"};
+  if (!dissemination.user_broadcasts().empty()) {
+    s->oracles_run.push_back("dissemination (user broadcasts)");
+  }
+  if (liveness_ran) {
+    convergence.Finish(sim, end);
+    dissemination.Finish(sim, end);
+    s->oracles_run.push_back("convergence");
+    s->oracles_run.push_back("dissemination");
+  }
+  for (Oracle* o :
+       std::initializer_list<Oracle*>{&completeness, &accuracy, &convergence,
+                                      &dissemination, &datagram_size}) {
+    s->violation_count += o->violation_count();
+    for (const Violation& v : o->violations()) s->violations.push_back(v);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
@@ -487,30 +519,9 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
     return st;
   }
 
-  const SimTime liveness = scenario.liveness_at();
-  const bool liveness_ran = liveness <= end;
   RunSummary& s = result.summary;
-  completeness.Finish(sim, end);
-  accuracy.Finish(sim, end);
-  datagram_size.Finish(sim, end);
-  dissemination.FinishUserBroadcasts(sim, end);
-  s.oracles_run = {
-      completeness.checked() ? "completeness" : "completeness (not reached)",
-      "accuracy", "datagram_size"};
-  if (!dissemination.user_broadcasts().empty()) {
-    s.oracles_run.push_back("dissemination (user broadcasts)");
-  }
-  if (liveness_ran) {
-    convergence.Finish(sim, end);
-    dissemination.Finish(sim, end);
-    s.oracles_run.push_back("convergence");
-    s.oracles_run.push_back("dissemination");
-  }
-  for (Oracle* o : oracles) {
-    s.violation_count += o->violation_count();
-    for (const Violation& v : o->violations()) s.violations.push_back(v);
-  }
-
+  FinishOracles(sim, end, scenario.liveness_at() <= end, completeness, accuracy,
+                convergence, dissemination, datagram_size, &s);
   SummarizeRun(scenario, so, sim, accuracy, &result);
   SummarizeUserBroadcasts(dissemination, &s);
   sim.app_states().Summarize(sim, &s);

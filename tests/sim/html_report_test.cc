@@ -77,10 +77,10 @@ TEST_F(HtmlReportTest, PerSideViewsDifferDuringThePartition) {
     EXPECT_EQ(s.groups[0].offline + s.groups[1].offline, s.offline);
     const Metrics::StatusSample::Group& g = s.groups[0];
     if (s.at > Seconds(25) && s.at < Seconds(35)) {
-      split |= g.suspect + g.offline >= 4 * g.live && g.live == 6;
+      split |= g.suspect + g.offline >= uint64_t{4} * g.live && g.live == 6;
     }
     if (s.at > Seconds(37) && s.at < Seconds(40)) {
-      healed = g.online == 11 * g.live && g.live == 6;
+      healed = g.online == uint64_t{11} * g.live && g.live == 6;
     }
   }
   EXPECT_TRUE(split);
