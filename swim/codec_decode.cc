@@ -250,22 +250,18 @@ absl::Status ReadUpdate(WireReader& in, uint8_t version, UpdateView* update,
   return NoTrailing(item, "update's fields");
 }
 
-// The bodies of the two longest message types, after the sender.
-absl::Status ReadMetaChunk(WireReader& in, MetaChunkView& chunk) {
-  if (absl::Status s = ReadName(in, "member", &chunk.member); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = in.ReadVarint("version", &chunk.version); !s.ok()) {
-    return s;
-  }
+// A chunk's total size (within `limit`), offset (within the total) and
+// data, the same for metadata and application states.
+template <typename ChunkView>
+absl::Status ReadChunkTail(WireReader& in, size_t limit, ChunkView& chunk) {
   if (absl::Status s = in.ReadVarint32("total_size", &chunk.total_size);
       !s.ok()) {
     return s;
   }
-  if (chunk.total_size > kMaxMetadataBytes) {
+  if (chunk.total_size > limit) {
     return DropError(DropReason::kBadLength,
                      absl::StrCat("total_size ", chunk.total_size,
-                                  " exceeds the limit of ", kMaxMetadataBytes));
+                                  " exceeds the limit of ", limit));
   }
   if (absl::Status s = in.ReadVarint32("offset", &chunk.offset); !s.ok()) {
     return s;
@@ -276,6 +272,17 @@ absl::Status ReadMetaChunk(WireReader& in, MetaChunkView& chunk) {
                                   " beyond total_size ", chunk.total_size));
   }
   return in.ReadBytesView("data", chunk.total_size - chunk.offset, &chunk.data);
+}
+
+// The bodies of the two longest message types, after the sender.
+absl::Status ReadMetaChunk(WireReader& in, MetaChunkView& chunk) {
+  if (absl::Status s = ReadName(in, "member", &chunk.member); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = in.ReadVarint("version", &chunk.version); !s.ok()) {
+    return s;
+  }
+  return ReadChunkTail(in, kMaxMetadataBytes, chunk);
 }
 
 absl::Status ReadSyncDigest(WireReader& in, uint8_t version,
@@ -423,24 +430,7 @@ absl::Status ReadStateChunk(WireReader& in, StateChunkView& chunk) {
   if (absl::Status s = in.ReadVarint("version", &chunk.version); !s.ok()) {
     return s;
   }
-  if (absl::Status s = in.ReadVarint32("total_size", &chunk.total_size);
-      !s.ok()) {
-    return s;
-  }
-  if (chunk.total_size > kMaxAppStateBytes) {
-    return DropError(DropReason::kBadLength,
-                     absl::StrCat("total_size ", chunk.total_size,
-                                  " exceeds the limit of ", kMaxAppStateBytes));
-  }
-  if (absl::Status s = in.ReadVarint32("offset", &chunk.offset); !s.ok()) {
-    return s;
-  }
-  if (chunk.offset > chunk.total_size) {
-    return DropError(DropReason::kBadValue,
-                     absl::StrCat("offset ", chunk.offset,
-                                  " beyond total_size ", chunk.total_size));
-  }
-  return in.ReadBytesView("data", chunk.total_size - chunk.offset, &chunk.data);
+  return ReadChunkTail(in, kMaxAppStateBytes, chunk);
 }
 
 absl::Status ReadMetaRequest(WireReader& in, uint8_t version,

@@ -15,11 +15,13 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -203,9 +205,12 @@ absl::StatusOr<std::string> MakeWorkDir() {
     }
     return std::string(tmpl);
   }
-  const std::string mk = absl::StrCat("mkdir -p '", dir, "'");
-  if (system(mk.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("cannot create ", dir));
+  // No shell: a --work_dir with quotes in it is just a name.
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", dir, ": ", error.message()));
   }
   return dir;
 }
