@@ -1,6 +1,7 @@
 #include "swim/address_validation.h"
 
 #include <utility>
+#include <vector>
 
 namespace swim {
 
@@ -23,6 +24,17 @@ void AddressValidation::Forget(uint32_t seq) {
     awaited_addresses_.erase(count);
   }
   awaited_.erase(it);
+}
+
+void AddressValidation::Abandon(absl::string_view address) {
+  if (!awaited_addresses_.contains(address)) return;
+  std::vector<uint32_t> seqs;
+  for (const auto& [seq, to_address] : awaited_) {
+    if (to_address == address) seqs.push_back(seq);
+  }
+  // The order queue keeps the seqs until they come up; forgetting one
+  // twice is a no-op.
+  for (const uint32_t seq : seqs) Forget(seq);
 }
 
 bool AddressValidation::OnAck(uint32_t seq, absl::string_view from_address) {

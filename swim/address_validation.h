@@ -5,11 +5,14 @@
 // Ack comes back from it carrying the seq of a Ping this node sent to it:
 // a probe, a relay's ping, or a challenge sent to check a requester (the
 // seq is only ever in the sealed Ping to that address). Both tables are
-// bounded; the oldest entries go first.
+// bounded; the oldest entries go first. A ping whose ack did not come
+// while a request waited for it (swim/deferred_requests.h) is abandoned,
+// so that the next request from there gets a challenge of its own.
 //
 //   validation.OnPingSent(ping.seq, to_address);   // every Ping sent
 //   if (validation.OnAck(ack.seq, from_address)) ReleaseDeferred(from_address);
 //   if (!validation.IsValidated(from_address)) Defer(...);
+//   validation.Abandon(address);   // its deferred requests expired
 #ifndef SWIM_ADDRESS_VALIDATION_H_
 #define SWIM_ADDRESS_VALIDATION_H_
 
@@ -46,6 +49,9 @@ class AddressValidation {
   // Whether the ack validated `from_address` (it answers a ping we sent
   // there, still awaited).
   bool OnAck(uint32_t seq, absl::string_view from_address);
+  // Forgets the pings to `address` still awaited: they were lost, or their
+  // acks were (a late ack then validates nothing, which is safe).
+  void Abandon(absl::string_view address);
   bool IsValidated(absl::string_view address) const {
     return trust_all_ || validated_.contains(address);
   }

@@ -7,7 +7,6 @@ namespace swim {
 
 bool DeferredRequests::Defer(absl::Time now, absl::string_view from_address,
                              Message request) {
-  Expire(now);
   size_t same_address = 0;
   auto oldest_same = held_.end();
   for (auto it = held_.begin(); it != held_.end(); ++it) {
@@ -42,11 +41,14 @@ std::vector<Message> DeferredRequests::Take(absl::string_view address) {
   return taken;
 }
 
-void DeferredRequests::Expire(absl::Time now) {
+std::vector<std::string> DeferredRequests::Expire(absl::Time now) {
+  std::vector<std::string> addresses;
   while (!held_.empty() && held_.front().expires_at <= now) {
+    addresses.push_back(std::move(held_.front().address));
     held_.pop_front();
     ++counters_.deferred_expired;
   }
+  return addresses;
 }
 
 }  // namespace swim

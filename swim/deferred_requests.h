@@ -9,9 +9,9 @@
 // kMaxDeferredPerAddress per address, each for kDeferredRequestLifetime;
 // what does not fit or expires is dropped and counted.
 //
+//   for (const std::string& a : deferred.Expire(now)) validation.Abandon(a);
 //   if (deferred.Defer(now, from_address, message)) SendChallenge(...);
 //   for (Message& m : deferred.Take(from_address)) Answer(m);   // validated
-//   deferred.Expire(now);
 #ifndef SWIM_DEFERRED_REQUESTS_H_
 #define SWIM_DEFERRED_REQUESTS_H_
 
@@ -41,12 +41,14 @@ class DeferredRequests {
   DeferredRequests& operator=(const DeferredRequests&) = delete;
 
   // Holds `request` from `from_address`; true if the address had none
-  // waiting, so a challenge should go out.
+  // waiting, so a challenge should go out. Call Expire(now) first.
   bool Defer(absl::Time now, absl::string_view from_address, Message request);
   // The requests waiting for `address`, oldest first, no longer held.
   std::vector<Message> Take(absl::string_view address);
-  // Drops what waited too long.
-  void Expire(absl::Time now);
+  // Drops what waited too long, and returns the addresses it was from (one
+  // entry per request): their challenge, or its ack, was lost or late, so
+  // the pings awaited from them should no longer stop a new challenge.
+  std::vector<std::string> Expire(absl::Time now);
 
   size_t size() const { return held_.size(); }
 

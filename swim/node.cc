@@ -39,25 +39,6 @@ bool IsWellFormed(const PacketView& packet) {
   return true;
 }
 
-// The stamp of a request that asks for a large reply (swim/replay_guard.h);
-// nullopt for other messages.
-std::optional<uint64_t> RequestStampOf(const MessageView& message) {
-  if (const Sync* sync = std::get_if<Sync>(&message)) {
-    if (!sync->reply_wanted) return std::nullopt;
-    return sync->stamp;
-  }
-  if (const auto* digest = std::get_if<SyncDigestView>(&message)) {
-    return digest->stamp;
-  }
-  if (const auto* req = std::get_if<MetaRequestView>(&message)) {
-    return req->stamp;
-  }
-  if (const auto* req = std::get_if<StateRequest>(&message)) {
-    return req->stamp;
-  }
-  return std::nullopt;
-}
-
 void CountDrop(Counters& counters, const absl::Status& status) {
   ++counters.drops[static_cast<size_t>(DropReasonOf(status))];
 }
@@ -86,15 +67,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Create(Config config,
 Node::Node(Config config, Keyring keyring, absl::Time now)
     : ctx_(std::move(config)),
       keyring_(std::move(keyring)),
-      validation_(static_cast<size_t>(ctx_.config.max_members),
-                  ctx_.config.testing.trust_all_addresses, ctx_.counters),
-      deferred_(ctx_.counters),
-      replay_guard_(static_cast<size_t>(ctx_.config.max_members),
-                    ctx_.counters),
       sampler_(ctx_.members, ctx_.rng),
       suspicions_(ctx_),
       versions_(ctx_),
       outbox_(ctx_, keyring_, suspicions_, sampler_, versions_, now),
+      gate_(ctx_, outbox_),
       round_trips_(ctx_),
       prober_(ctx_, outbox_, sampler_, suspicions_, now),
       relays_(ctx_, outbox_),
@@ -109,7 +86,7 @@ Node::Node(Config config, Keyring keyring, absl::Time now)
                                   anti_entropy_, offline_, local_, admission_}),
       user_(ctx_, outbox_),
       last_active_(now) {
-  outbox_.set_validation(&validation_);
+  outbox_.set_validation(&gate_.validation());
   anti_entropy_.set_app_state(&app_state_);
   prober_.set_round_trips(&round_trips_);
   Metadata metadata = std::move(ctx_.config.metadata);
@@ -150,7 +127,7 @@ absl::Duration Node::CurrentSyncInterval() const {
 void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
                           absl::string_view datagram) {
   last_active_ = std::max(last_active_, now);
-  if (!Receive(datagram) || !AcceptStamp(now)) return;
+  if (!Receive(datagram) || !gate_.AcceptStamp(now, received_)) return;
   const size_t type = received_.message.index();
   ++ctx_.counters.datagrams_in[type];
   ctx_.counters.bytes_in[type] += datagram.size();
@@ -168,7 +145,7 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
       Ack ack;
       ack.seq = ping->seq;
       outbox_.SendReply(from_address, ack,
-                        ReplyLimit(from_address, datagram.size()),
+                        gate_.ReplyLimit(from_address, datagram.size()),
                         Members::kLocalId);
     } else {
       ++ctx_.counters.ignored;
@@ -176,36 +153,6 @@ void Node::HandleDatagram(absl::Time now, absl::string_view from_address,
     return;
   }
   HandlePacket(now, from_address, received_, datagram.size());
-}
-
-bool Node::AcceptStamp(absl::Time now) {
-  const std::optional<uint64_t> stamp = RequestStampOf(received_.message);
-  if (!stamp.has_value()) return true;
-  // Version 1 has no stamps (older nodes): answered, unprotected, counted.
-  // The 3x limit still holds; only a replay's repeat goes unrefused.
-  if (received_.version < 2) {
-    ++ctx_.counters.requests_unstamped;
-    return true;
-  }
-  switch (replay_guard_.Check(now, received_.sender, *stamp)) {
-    case ReplayGuard::Verdict::kFresh:
-      return true;
-    case ReplayGuard::Verdict::kReplayed:
-      ++ctx_.counters.drops[static_cast<size_t>(DropReason::kReplayed)];
-      return false;
-    case ReplayGuard::Verdict::kStale:
-      ++ctx_.counters.drops[static_cast<size_t>(DropReason::kStale)];
-      return false;
-  }
-  return false;
-}
-
-size_t Node::ReplyLimit(absl::string_view from_address,
-                        size_t datagram_bytes) const {
-  if (validation_.IsValidated(from_address)) {
-    return std::numeric_limits<size_t>::max();
-  }
-  return 3 * datagram_bytes;
 }
 
 absl::StatusOr<KeyId> Node::AddKey(absl::string_view key) {
@@ -263,14 +210,14 @@ void Node::HandlePacket(absl::Time now, absl::string_view from_address,
         if constexpr (std::is_same_v<T, Ping>) {
           round_trips_.OnPing(packet.sender, message.coordinate);
           OnPing(message, from_address,
-                 ReplyLimit(from_address, datagram_bytes));
+                 gate_.ReplyLimit(from_address, datagram_bytes));
         } else if constexpr (std::is_same_v<T, Ack>) {
           OnAck(now, message, from_address);
         } else if constexpr (std::is_same_v<T, Nack>) {
           prober_.OnNack(now, message);
         } else if constexpr (std::is_same_v<T, PingReq>) {
           relays_.OnPingReq(now, message, from_address,
-                            ReplyLimit(from_address, datagram_bytes));
+                            gate_.ReplyLimit(from_address, datagram_bytes));
         } else if constexpr (std::is_same_v<T, Sync> ||
                              std::is_same_v<T, SyncDigest> ||
                              std::is_same_v<T, MetaRequest> ||
@@ -306,33 +253,11 @@ void Node::OnPing(const Ping& ping, absl::string_view from_address,
   outbox_.SendReply(from_address, ack, reply_max_bytes);
 }
 
-void Node::SendChallenge(absl::string_view to_address, absl::string_view member,
-                         size_t max_bytes) {
-  // Bare: it only has to come back, and gossip in it would keep the
-  // requester busy with news before the answer it waits for (join_storm
-  // converged 0.1 to 0.4 s later with gossip in challenges).
-  Ping challenge;
-  challenge.seq = ctx_.NextSeq();
-  challenge.target = std::string(member);
-  if (outbox_.SendBare(to_address, challenge, max_bytes)) {
-    ++ctx_.counters.challenges_sent;
-  }
-}
-
 void Node::OnLargeRequest(absl::Time now, absl::string_view from_address,
                           absl::string_view sender, Message request,
                           size_t datagram_bytes) {
-  const Sync* sync = std::get_if<Sync>(&request);
-  if ((sync != nullptr && !sync->reply_wanted) ||
-      validation_.IsValidated(from_address)) {
+  if (gate_.Admit(now, from_address, sender, request, datagram_bytes)) {
     AnswerRequest(now, from_address, request);
-    return;
-  }
-  if (!deferred_.Defer(now, from_address, std::move(request))) return;
-  // The challenge: a ping only the member at that address can ack, within
-  // the 3x the request allows.
-  if (!validation_.Awaits(from_address)) {
-    SendChallenge(from_address, sender, 3 * datagram_bytes);
   }
 }
 
@@ -351,10 +276,8 @@ void Node::AnswerRequest(absl::Time now, absl::string_view from_address,
 
 void Node::OnAck(absl::Time now, const Ack& ack,
                  absl::string_view from_address) {
-  if (validation_.OnAck(ack.seq, from_address)) {
-    for (const Message& request : deferred_.Take(from_address)) {
-      AnswerRequest(now, from_address, request);
-    }
+  for (const Message& request : gate_.OnAck(ack.seq, from_address)) {
+    AnswerRequest(now, from_address, request);
   }
   const Prober::AckResult result = prober_.OnAck(now, ack);
   if (result != Prober::AckResult::kNotOurs) anti_entropy_.NoteAcked(now);
@@ -511,7 +434,7 @@ void Node::Tick(absl::Time now) {
   anti_entropy_.RunChurnSync(now);
   offline_.RunProbe(now);
   membership_.Reap(now);
-  deferred_.Expire(now);
+  gate_.Expire(now);
   user_.RunExpiry(now);
 }
 

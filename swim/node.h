@@ -34,13 +34,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "swim/address_validation.h"
 #include "swim/admission.h"
 #include "swim/anti_entropy.h"
 #include "swim/app_state.h"
 #include "swim/config.h"
 #include "swim/counters.h"
-#include "swim/deferred_requests.h"
 #include "swim/delivery.h"
 #include "swim/keyring.h"
 #include "swim/local_member.h"
@@ -57,7 +55,7 @@
 #include "swim/prober.h"
 #include "swim/protocol_peers.h"
 #include "swim/relays.h"
-#include "swim/replay_guard.h"
+#include "swim/request_gate.h"
 #include "swim/round_trips.h"
 #include "swim/state_sizes.h"
 #include "swim/suspicion.h"
@@ -247,23 +245,12 @@ class Node {
   // Opens, decodes and checks a datagram into received_; false (and the
   // drop counted) if it fails.
   bool Receive(absl::string_view datagram);
-  // Whether the replay guard lets a request for a large reply through;
-  // true for other messages (the drop counted if not).
-  bool AcceptStamp(absl::Time now);
   void HandlePacket(absl::Time now, absl::string_view from_address,
                     const PacketView& packet, size_t datagram_bytes);
-  // The most a reply to a request of `datagram_bytes` from `from_address`
-  // may take: unlimited once the address is validated, 3x before.
-  size_t ReplyLimit(absl::string_view from_address,
-                    size_t datagram_bytes) const;
   void OnPing(const Ping& ping, absl::string_view from_address,
               size_t reply_max_bytes);
-  // A ping to `member` at `to_address` whose ack validates the address.
-  void SendChallenge(absl::string_view to_address, absl::string_view member,
-                     size_t max_bytes);
   void OnAck(absl::Time now, const Ack& ack, absl::string_view from_address);
-  // A request for a large reply: answered if the address is validated,
-  // else deferred behind a challenge.
+  // A request for a large reply: answered if the gate lets it through.
   void OnLargeRequest(absl::Time now, absl::string_view from_address,
                       absl::string_view sender, Message request,
                       size_t datagram_bytes);
@@ -274,15 +261,13 @@ class Node {
   // those above it.
   NodeContext ctx_;
   Keyring keyring_;
-  // No amplification (swim/protocol.md): which addresses answered, the
-  // requests waiting for theirs to, and the replay guard.
-  AddressValidation validation_;
-  DeferredRequests deferred_;
-  ReplayGuard replay_guard_;
   PeerSampler sampler_;
   Suspicions suspicions_;
   ProtocolPeers versions_;
   Outbox outbox_;
+  // No amplification (swim/protocol.md): stamps, validated addresses and
+  // the requests waiting for theirs.
+  RequestGate gate_;
   RoundTrips round_trips_;
   Prober prober_;
   Relays relays_;

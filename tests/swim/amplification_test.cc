@@ -183,6 +183,29 @@ TEST(AmplificationTest, Version1RequestsAreUnstampedButStillHeldTo3x) {
   }
 }
 
+TEST(AmplificationTest, ALostChallengeIsSentAgainOnTheNextRequest) {
+  Harness h = Strict(10);
+  h.Deliver("a", SyncDigest{true, std::vector<uint64_t>(16, 1), Stamp(h)});
+  std::vector<Sent> sent = h.Drain();  // the challenge, lost
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_NE(std::get_if<Ping>(&sent[0].packet.message), nullptr);
+
+  // Long after the request expired unanswered, the requester asks again:
+  // a new challenge goes, and its ack releases the answer.
+  h.Advance(kDeferredRequestLifetime + absl::Seconds(1));
+  h.Drain();
+  h.Deliver("a", SyncDigest{true, std::vector<uint64_t>(16, 1), Stamp(h)});
+  sent = h.Drain();
+  ASSERT_EQ(sent.size(), 1u);
+  const Ping* challenge = std::get_if<Ping>(&sent[0].packet.message);
+  ASSERT_NE(challenge, nullptr);
+  EXPECT_EQ(challenge->target, "a");
+  h.Deliver("a", Ack{challenge->seq});
+  EXPECT_FALSE(OfType<Sync>(h.Drain()).empty());
+  EXPECT_EQ(h.node().counters().deferred_expired, 1u);
+  EXPECT_EQ(h.node().counters().deferred_released, 1u);
+}
+
 TEST(AmplificationTest, DeferredRequestsAreBoundedAndExpire) {
   Harness h = Strict(10);
   const uint64_t stamp = Stamp(h);
