@@ -101,9 +101,15 @@ void ArmBackstop(const swim::sim::Scenario& sc,
       60));
 }
 
+// Removes the temporary work directory; failing to is worth a warning,
+// not a failed run.
 void RemoveDir(const std::string& dir) {
-  const std::string rm = absl::StrCat("rm -rf '", dir, "'");
-  (void)!system(rm.c_str());
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  if (error) {
+    std::cerr << "swim_real: cannot remove " << dir << ": " << error.message()
+              << "\n";
+  }
 }
 
 // Exit status of a failed real run.
