@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "sim/accuracy_oracle.h"
 #include "sim/action_applier.h"
@@ -23,15 +22,6 @@
 
 namespace swim::sim {
 namespace {
-
-uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span) {
-  if (nodes <= 0 || span <= 0) return 0;
-  // total × 1000 / (nodes × seconds), seconds = span / 1e9.
-  const absl::uint128 num = absl::uint128(total) * 1000 * 1000000000ULL;
-  const absl::uint128 den =
-      absl::uint128(static_cast<uint64_t>(nodes)) * static_cast<uint64_t>(span);
-  return static_cast<uint64_t>(num / den);
-}
 
 // The simulator's options: the scenario's, with its and the run's config.
 absl::StatusOr<SimOptions> MakeSimOptions(const Scenario& scenario,

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -195,6 +196,15 @@ std::string ViolationsJson(const RunSummary& s) {
 }
 
 }  // namespace
+
+uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span) {
+  if (nodes <= 0 || span <= 0) return 0;
+  // total × 1000 / (nodes × seconds), seconds = span / 1e9.
+  const absl::uint128 num = absl::uint128(total) * 1000 * 1000000000ULL;
+  const absl::uint128 den =
+      absl::uint128(static_cast<uint64_t>(nodes)) * static_cast<uint64_t>(span);
+  return static_cast<uint64_t>(num / den);
+}
 
 std::string FormatMs(SimTime t) {
   if (t < 0 || t == kNever) return "-";

@@ -45,11 +45,15 @@ using ::swim::testing::WaitFor;
 constexpr absl::string_view kSecret = "udp node test secret";
 constexpr absl::string_view kCluster = "udp-test";
 
-UdpNodeOptions FastOptions(std::vector<std::string> peers = {}) {
+// Slower probes than FastUdpOptions': this test is about garbage, not
+// about a loaded machine suspecting its peers.
+UdpNodeOptions SlowerProbes(std::vector<std::string> peers = {}) {
   UdpNodeOptions options = FastUdpOptions();
   options.config.keys = {DeriveKeyFromSecret(kSecret)};
   options.config.cluster_name = std::string(kCluster);
   options.config.seed_peers = std::move(peers);
+  options.config.probe_interval = absl::Milliseconds(500);
+  options.config.probe_timeout = absl::Milliseconds(250);
   options.config.sync_interval = absl::Seconds(2);
   options.leave_linger = absl::Milliseconds(300);
   return options;
@@ -107,19 +111,12 @@ uint64_t Drops(const UdpNode& node, DropReason reason) {
 }
 
 TEST(UdpNodeTest, GarbageIsCountedByReasonAndChangesNothing) {
-  // Slower probes: this test is about garbage, not about a loaded machine
-  // suspecting its peers.
-  UdpNodeOptions b_options = FastOptions();
-  b_options.config.probe_interval = absl::Milliseconds(500);
-  b_options.config.probe_timeout = absl::Milliseconds(250);
-  std::unique_ptr<UdpNode> b = StartNode(b_options);
+  std::unique_ptr<UdpNode> b = StartNode(SlowerProbes());
   ASSERT_NE(b, nullptr);
   RawSocket raw;
   // A's join sync also goes to `raw`, which keeps it for replaying.
-  UdpNodeOptions a_options = FastOptions({b->address(), raw.address()});
-  a_options.config.probe_interval = absl::Milliseconds(500);
-  a_options.config.probe_timeout = absl::Milliseconds(250);
-  std::unique_ptr<UdpNode> a = StartNode(a_options);
+  std::unique_ptr<UdpNode> a =
+      StartNode(SlowerProbes({b->address(), raw.address()}));
   ASSERT_NE(a, nullptr);
   std::string captured = raw.Receive(absl::Seconds(30));
   ASSERT_FALSE(captured.empty());
