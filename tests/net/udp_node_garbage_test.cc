@@ -42,8 +42,8 @@ using ::swim::testing::Sees;
 using ::swim::testing::StartNode;
 using ::swim::testing::WaitFor;
 
-constexpr absl::string_view kSecret = "udp node test secret";
-constexpr absl::string_view kCluster = "udp-test";
+constexpr absl::string_view kSecret = "udp node garbage test secret";
+constexpr absl::string_view kCluster = "udp-garbage-test";
 
 // Slower probes than FastUdpOptions': this test is about garbage, not
 // about a loaded machine suspecting its peers.

@@ -242,9 +242,10 @@ void NodeProcess::Parse(const std::string& line) {
   for (size_t i : observers) {
     ::testing::AssertionResult seen = nodes[i]->Sees(
         member, status, std::max(give_up - absl::Now(), absl::ZeroDuration()));
-    if (!seen)
+    if (!seen) {
       return ::testing::AssertionFailure()
              << "node " << i << ": " << seen.message();
+    }
   }
   return ::testing::AssertionSuccess();
 }
