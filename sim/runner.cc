@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "sim/accuracy_oracle.h"
+#include "sim/action_applier.h"
 #include "sim/completeness_oracle.h"
 #include "sim/convergence_oracle.h"
 #include "sim/coordinate_accuracy.h"
@@ -22,249 +22,6 @@
 
 namespace swim::sim {
 namespace {
-
-struct Resolved {
-  const Action* action;
-  std::vector<std::vector<uint32_t>> sets;
-};
-
-class Applier {
- public:
-  Applier(Simulator& sim, std::vector<Oracle*> oracles)
-      : sim_(sim), oracles_(std::move(oracles)) {}
-
-  absl::Status Apply(const Resolved& r) {
-    const Action& a = *r.action;
-    sim_.RecordNetworkFault(
-        {static_cast<uint64_t>(a.kind), static_cast<uint64_t>(a.line)});
-    if (ApplyToNetwork(r)) return absl::OkStatus();
-    return ApplyToNodes(r);
-  }
-
- private:
-  // Applies a network action; false if r is not one.
-  bool ApplyToNetwork(const Resolved& r) {
-    const Action& a = *r.action;
-    NetworkModel& net = sim_.network();
-    auto each = [&](size_t set, auto fn) {
-      for (uint32_t n : r.sets[set]) fn(n);
-    };
-    auto pairs = [&](auto fn) {
-      for (uint32_t x : r.sets[0]) {
-        for (uint32_t y : r.sets[1]) {
-          if (x != y) fn(x, y);
-        }
-      }
-    };
-    auto mark = [&](size_t set) {
-      each(set, [&](uint32_t n) { sim_.MarkDisturbed(n); });
-    };
-    switch (a.kind) {
-      case ActionKind::kPartition:
-        for (size_t i = 0; i < r.sets.size(); ++i) mark(i);
-        net.Partition(r.sets);
-        break;
-      case ActionKind::kHeal:
-        MarkNetworkDisturbed();
-        net.Heal();
-        break;
-      case ActionKind::kIsolate:
-        mark(0);
-        each(0, [&](uint32_t n) { net.Isolate(n); });
-        break;
-      case ActionKind::kRejoin:
-        mark(0);
-        each(0, [&](uint32_t n) { net.Rejoin(n); });
-        break;
-      case ActionKind::kCut:
-      case ActionKind::kUncut:
-      case ActionKind::kClog:
-      case ActionKind::kLossLink:
-        mark(0);
-        mark(1);
-        pairs([&](uint32_t x, uint32_t y) {
-          if (a.kind == ActionKind::kCut) net.Cut(x, y);
-          if (a.kind == ActionKind::kUncut) net.Uncut(x, y);
-          if (a.kind == ActionKind::kClog)
-            net.Clog(x, y, sim_.now() + a.duration);
-          if (a.kind == ActionKind::kLossLink) net.SetLinkLoss(x, y, a.ppm);
-        });
-        break;
-      case ActionKind::kCutInbound:
-        mark(0);
-        each(0, [&](uint32_t n) { net.SetInboundCut(n, a.flag); });
-        break;
-      case ActionKind::kLoss:
-        net.set_loss_ppm(a.ppm);
-        break;
-      case ActionKind::kLossIn:
-        mark(0);
-        each(0, [&](uint32_t n) { net.SetInboundLoss(n, a.ppm); });
-        break;
-      case ActionKind::kLossOut:
-        mark(0);
-        each(0, [&](uint32_t n) { net.SetOutboundLoss(n, a.ppm); });
-        break;
-      case ActionKind::kLatency:
-        net.set_latency(a.value, a.value2);
-        break;
-      case ActionKind::kDuplicate:
-        net.set_duplicate_ppm(a.ppm);
-        break;
-      case ActionKind::kReorder:
-        net.set_reorder(a.ppm, a.value);
-        break;
-      default:
-        return false;
-    }
-    return true;
-  }
-
-  // Applies an action on nodes (crash, restart, pause, ...) or the start of
-  // the liveness phase.
-  absl::Status ApplyToNodes(const Resolved& r) {
-    const Action& a = *r.action;
-    auto each = [&](size_t set, auto fn) {
-      for (uint32_t n : r.sets[set]) fn(n);
-    };
-    switch (a.kind) {
-      case ActionKind::kCrash:
-        each(0, [&](uint32_t n) { sim_.Crash(n); });
-        break;
-      case ActionKind::kRestart:
-        return ApplyRestart(r);
-      case ActionKind::kPause:
-        each(0, [&](uint32_t n) { sim_.Pause(n, a.duration, a.flag); });
-        break;
-      case ActionKind::kResume:
-        each(0, [&](uint32_t n) { sim_.Resume(n); });
-        break;
-      case ActionKind::kSlow:
-        each(0, [&](uint32_t n) { sim_.SetSlow(n, a.value); });
-        break;
-      case ActionKind::kDrift:
-        each(0, [&](uint32_t n) { sim_.SetDrift(n, a.signed_ppm); });
-        break;
-      case ActionKind::kMetadata:
-        for (uint32_t n : r.sets[0]) {
-          if (!sim_.IsUp(n)) continue;
-          ++metadata_counter_;
-          Metadata m = {{"sim", absl::StrCat("update-", metadata_counter_)}};
-          if (absl::Status s = sim_.SetMetadata(n, std::move(m)); !s.ok()) {
-            // A node that left refuses; that is the protocol's rule.
-            if (!absl::IsFailedPrecondition(s)) return s;
-          }
-        }
-        break;
-      case ActionKind::kLeave:
-        each(0, [&](uint32_t n) { sim_.Leave(n); });
-        break;
-      case ActionKind::kBroadcast:
-        return ApplyBroadcast(r);
-      case ActionKind::kSendTo:
-        return ApplySendTo(r);
-      case ActionKind::kState:
-        for (uint32_t n : r.sets[0]) {
-          if (!sim_.IsLive(n)) continue;
-          absl::Status s = sim_.SetLocalState(n, static_cast<size_t>(a.value));
-          if (!s.ok()) return s;  // over max_app_state_bytes
-        }
-        break;
-      case ActionKind::kLiveness:
-        MarkNetworkDisturbed();
-        sim_.network().ClearFaults();
-        sim_.ClearNodeFaults();
-        for (Oracle* o : oracles_) o->OnLivenessStart(sim_, sim_.now());
-        break;
-      default:
-        break;
-    }
-    return absl::OkStatus();
-  }
-  // "restart SET [with K=V ...]"; "with" is an upgrade in place: a live
-  // node stops first.
-  absl::Status ApplyRestart(const Resolved& r) {
-    const Action& a = *r.action;
-    for (uint32_t n : r.sets[0]) {
-      if (!a.config.empty()) sim_.Crash(n);
-      for (const auto& [key, value] : a.config) {
-        if (absl::Status s = sim_.Reconfigure(n, key, value); !s.ok()) {
-          return s;
-        }
-      }
-      if (absl::Status s = sim_.Restart(n); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
-
-  // "send SET -> SET": a direct message from each live node of the first
-  // set to each node of the second.
-  absl::Status ApplySendTo(const Resolved& r) {
-    const Action& a = *r.action;
-    for (uint32_t from : r.sets[0]) {
-      for (uint32_t to : r.sets[1]) {
-        if (from == to || !sim_.IsLive(from)) continue;
-        absl::Status s = sim_.SendTo(
-            from, to, std::string(static_cast<size_t>(a.value), 'm'));
-        // A member the sender does not know (yet), or one offline to it,
-        // is the API's answer, not a scenario error.
-        if (!s.ok() && !absl::IsNotFound(s) && !absl::IsFailedPrecondition(s)) {
-          return s;
-        }
-      }
-    }
-    return absl::OkStatus();
-  }
-
-  // "broadcast [one] SET": from each live node of the set, or from the
-  // next one in turn; every broadcast under a key of its own.
-  absl::Status ApplyBroadcast(const Resolved& r) {
-    const Action& a = *r.action;
-    const std::vector<uint32_t>& set = r.sets[0];
-    std::vector<uint32_t> from;
-    if (!a.flag) {
-      from = set;
-    } else {
-      for (size_t tried = 0; tried < set.size(); ++tried) {
-        const uint32_t n = set[broadcast_turn_++ % set.size()];
-        if (sim_.IsLive(n)) {
-          from.push_back(n);
-          break;
-        }
-      }
-    }
-    for (uint32_t n : from) {
-      if (!sim_.IsLive(n)) continue;
-      ++broadcast_counter_;
-      absl::Status s =
-          sim_.Broadcast(n, absl::StrCat("sim-", broadcast_counter_),
-                         std::string(static_cast<size_t>(a.value), 'b'));
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
-
-  void MarkNetworkDisturbed() {
-    for (uint32_t n = 0; n < static_cast<uint32_t>(sim_.size()); ++n) {
-      if (sim_.network().Disturbs(n)) sim_.MarkDisturbed(n);
-    }
-  }
-
-  Simulator& sim_;
-  std::vector<Oracle*> oracles_;
-  int metadata_counter_ = 0;
-  uint64_t broadcast_counter_ = 0;
-  size_t broadcast_turn_ = 0;
-};
-
-uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span) {
-  if (nodes <= 0 || span <= 0) return 0;
-  // total × 1000 / (nodes × seconds), seconds = span / 1e9.
-  const absl::uint128 num = absl::uint128(total) * 1000 * 1000000000ULL;
-  const absl::uint128 den =
-      absl::uint128(static_cast<uint64_t>(nodes)) * static_cast<uint64_t>(span);
-  return static_cast<uint64_t>(num / den);
-}
 
 // The simulator's options: the scenario's, with its and the run's config.
 absl::StatusOr<SimOptions> MakeSimOptions(const Scenario& scenario,
@@ -298,12 +55,12 @@ absl::StatusOr<SimOptions> MakeSimOptions(const Scenario& scenario,
 }
 
 // Every action up to the scenario's end, with its node sets resolved.
-absl::StatusOr<std::vector<Resolved>> ResolvePlan(
+absl::StatusOr<std::vector<ResolvedAction>> ResolvePlan(
     const std::vector<Action>& actions, SimTime duration, int nodes) {
-  std::vector<Resolved> plan;
+  std::vector<ResolvedAction> plan;
   for (const Action& a : actions) {
     if (a.at > duration) continue;
-    Resolved r{&a, {}};
+    ResolvedAction r{&a, {}};
     for (const NodeSet& set : a.sets) {
       absl::StatusOr<std::vector<uint32_t>> resolved = set.Resolve(nodes);
       if (!resolved.ok()) {
@@ -405,10 +162,10 @@ void SummarizeUserBroadcasts(const DisseminationOracle& dissemination,
 
 // Runs the simulation to `end`: each action at its time, the oracles' checks
 // when due, and a metrics sample every options.sample_interval.
-absl::Status RunPlan(Simulator& sim, const std::vector<Resolved>& plan,
+absl::Status RunPlan(Simulator& sim, const std::vector<ResolvedAction>& plan,
                      const std::vector<Oracle*>& oracles,
                      const RunOptions& options, SimTime end, Metrics* metrics) {
-  Applier applier(sim, oracles);
+  ActionApplier applier(sim, oracles);
   const SimTime sample_every = std::max<SimTime>(options.sample_interval, 1);
   SimTime next_sample = 0;
   size_t next_action = 0;
@@ -482,10 +239,10 @@ absl::StatusOr<RunResult> RunScenario(const Scenario& scenario,
   absl::StatusOr<std::vector<Action>> actions =
       ExpandRestartWaves(scenario, so.nodes);
   if (!actions.ok()) return actions.status();
-  absl::StatusOr<std::vector<Resolved>> resolved =
+  absl::StatusOr<std::vector<ResolvedAction>> resolved =
       ResolvePlan(*actions, scenario.duration, so.nodes);
   if (!resolved.ok()) return resolved.status();
-  const std::vector<Resolved>& plan = *resolved;
+  const std::vector<ResolvedAction>& plan = *resolved;
   size_t limit = so.base_config.max_datagram_bytes;
   if (scenario.datagram_limit_bytes != 0) limit = scenario.datagram_limit_bytes;
   if (options.datagram_limit_bytes != 0) limit = options.datagram_limit_bytes;

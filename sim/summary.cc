@@ -1,5 +1,10 @@
 #include "sim/summary.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -192,6 +197,15 @@ std::string ViolationsJson(const RunSummary& s) {
 
 }  // namespace
 
+uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span) {
+  if (nodes <= 0 || span <= 0) return 0;
+  // total × 1000 / (nodes × seconds), seconds = span / 1e9.
+  const absl::uint128 num = absl::uint128(total) * 1000 * 1000000000ULL;
+  const absl::uint128 den =
+      absl::uint128(static_cast<uint64_t>(nodes)) * static_cast<uint64_t>(span);
+  return static_cast<uint64_t>(num / den);
+}
+
 std::string FormatMs(SimTime t) {
   if (t < 0 || t == kNever) return "-";
   return absl::StrFormat("%d.%03d", t / 1000000, (t / 1000) % 1000);
@@ -293,89 +307,136 @@ std::string FormatSummaryText(const RunSummary& s) {
   return out;
 }
 
-// One field a line, in the order of RunSummary: long, not complex.
-// NOLINTNEXTLINE(readability-function-size)
-std::string FormatSummaryJson(const RunSummary& s) {
-  std::string out = "{\n";
-  auto field = [&](absl::string_view key, const std::string& value) {
-    absl::StrAppend(&out, "  ", JsonString(key), ": ", value, ",\n");
-  };
-  field("scenario", JsonString(s.scenario));
-  field("nodes", absl::StrCat(s.nodes));
-  field("seed", absl::StrCat(s.seed));
-  field("duration_ms", JsonMs(s.duration));
-  field("liveness_at_ms", JsonMs(s.liveness_at));
-  field("digest", JsonString(s.digest));
-  field("events", absl::StrCat(s.events));
-  field("crashes", absl::StrCat(s.crashes));
-  field("crashes_detected", absl::StrCat(s.crashes_detected));
-  field("first_suspicion", PercentilesJson(s.first_suspicion));
-  field("offline_at_observer", PercentilesJson(s.offline_at_observer));
-  field("offline_everywhere", PercentilesJson(s.offline_everywhere));
-  field("false_suspicions", absl::StrCat(s.false_suspicions));
-  field("false_offlines", absl::StrCat(s.false_offlines));
-  field("members_falsely_offline", absl::StrCat(s.members_falsely_offline));
-  field("healthy_status_changes", absl::StrCat(s.healthy_status_changes));
-  field("convergence_ms", JsonMs(s.convergence));
-  field("updates", absl::StrCat(s.updates));
-  field("updates_everywhere", absl::StrCat(s.updates_everywhere));
-  field("dissemination", PercentilesJson(s.dissemination));
-  field("dissemination_everywhere",
+namespace {
+
+// A JSON object written one field a line, in the order of RunSummary; each
+// Append*Json below writes one group of its fields.
+class JsonFields {
+ public:
+  void Add(absl::string_view key, const std::string& value) {
+    absl::StrAppend(&out_, "  ", JsonString(key), ": ", value, ",\n");
+  }
+  // The object, closed by its last field.
+  std::string Close(absl::string_view last_key, absl::string_view last_value) {
+    absl::StrAppend(&out_, "  ", JsonString(last_key), ": ", last_value,
+                    "\n}\n");
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_ = "{\n";
+};
+
+void AppendRunJson(const RunSummary& s, JsonFields& f) {
+  f.Add("scenario", JsonString(s.scenario));
+  f.Add("nodes", absl::StrCat(s.nodes));
+  f.Add("seed", absl::StrCat(s.seed));
+  f.Add("duration_ms", JsonMs(s.duration));
+  f.Add("liveness_at_ms", JsonMs(s.liveness_at));
+  f.Add("digest", JsonString(s.digest));
+  f.Add("events", absl::StrCat(s.events));
+}
+
+void AppendDetectionJson(const RunSummary& s, JsonFields& f) {
+  f.Add("crashes", absl::StrCat(s.crashes));
+  f.Add("crashes_detected", absl::StrCat(s.crashes_detected));
+  f.Add("first_suspicion", PercentilesJson(s.first_suspicion));
+  f.Add("offline_at_observer", PercentilesJson(s.offline_at_observer));
+  f.Add("offline_everywhere", PercentilesJson(s.offline_everywhere));
+  f.Add("false_suspicions", absl::StrCat(s.false_suspicions));
+  f.Add("false_offlines", absl::StrCat(s.false_offlines));
+  f.Add("members_falsely_offline", absl::StrCat(s.members_falsely_offline));
+  f.Add("healthy_status_changes", absl::StrCat(s.healthy_status_changes));
+  f.Add("convergence_ms", JsonMs(s.convergence));
+}
+
+void AppendDisseminationJson(const RunSummary& s, JsonFields& f) {
+  f.Add("updates", absl::StrCat(s.updates));
+  f.Add("updates_everywhere", absl::StrCat(s.updates_everywhere));
+  f.Add("dissemination", PercentilesJson(s.dissemination));
+  f.Add("dissemination_everywhere",
         PercentilesJson(s.dissemination_everywhere));
-  field("user_broadcasts", absl::StrCat(s.user_broadcasts));
-  field("user_broadcasts_checked", absl::StrCat(s.user_broadcasts_checked));
-  field("user_broadcasts_everywhere",
+  f.Add("user_broadcasts", absl::StrCat(s.user_broadcasts));
+  f.Add("user_broadcasts_checked", absl::StrCat(s.user_broadcasts_checked));
+  f.Add("user_broadcasts_everywhere",
         absl::StrCat(s.user_broadcasts_everywhere));
-  field("user_broadcast_everywhere",
+  f.Add("user_broadcast_everywhere",
         PercentilesJson(s.user_broadcast_everywhere));
-  field("user_deliveries", absl::StrCat(s.user_deliveries));
-  field("user_duplicate_deliveries", absl::StrCat(s.user_duplicate_deliveries));
-  field("direct_messages", absl::StrCat(s.direct_messages));
-  field("coordinates", CoordinatesJson(s));
-  field("datagrams_sent", absl::StrCat(s.datagrams_sent));
-  field("bytes_sent", absl::StrCat(s.bytes_sent));
-  field("datagrams_dropped", absl::StrCat(s.datagrams_dropped));
-  field("largest_datagram_bytes", absl::StrCat(s.largest_datagram_bytes));
-  field("datagrams_per_node_second", Milli(s.datagrams_per_node_second_milli));
-  field("bytes_per_node_second", Milli(s.bytes_per_node_second_milli));
-  field("bytes_per_node_second_by_message", BytesByMessageJson(s));
-  field("suspicions_raised", absl::StrCat(s.counters.suspicions_raised));
-  field("accusations_withheld", absl::StrCat(s.counters.accusations_withheld));
-  field("suspicions_verified", absl::StrCat(s.counters.suspicions_verified));
-  field("refutations", absl::StrCat(s.counters.refutations));
-  field("offline_declarations",
+  f.Add("user_deliveries", absl::StrCat(s.user_deliveries));
+  f.Add("user_duplicate_deliveries", absl::StrCat(s.user_duplicate_deliveries));
+  f.Add("direct_messages", absl::StrCat(s.direct_messages));
+  f.Add("coordinates", CoordinatesJson(s));
+}
+
+void AppendTrafficJson(const RunSummary& s, JsonFields& f) {
+  f.Add("datagrams_sent", absl::StrCat(s.datagrams_sent));
+  f.Add("bytes_sent", absl::StrCat(s.bytes_sent));
+  f.Add("datagrams_dropped", absl::StrCat(s.datagrams_dropped));
+  f.Add("largest_datagram_bytes", absl::StrCat(s.largest_datagram_bytes));
+  f.Add("datagrams_per_node_second", Milli(s.datagrams_per_node_second_milli));
+  f.Add("bytes_per_node_second", Milli(s.bytes_per_node_second_milli));
+  f.Add("bytes_per_node_second_by_message", BytesByMessageJson(s));
+}
+
+void AppendCountersJson(const RunSummary& s, JsonFields& f) {
+  f.Add("suspicions_raised", absl::StrCat(s.counters.suspicions_raised));
+  f.Add("accusations_withheld", absl::StrCat(s.counters.accusations_withheld));
+  f.Add("suspicions_verified", absl::StrCat(s.counters.suspicions_verified));
+  f.Add("refutations", absl::StrCat(s.counters.refutations));
+  f.Add("offline_declarations",
         absl::StrCat(s.counters.members_declared_offline));
-  field("updates_refused", absl::StrCat(s.counters.updates_refused));
-  field("members_refused", absl::StrCat(s.counters.members_refused));
-  field("steady_from_ms", JsonMs(s.steady_from));
-  field("steady_until_ms", JsonMs(s.steady_until));
-  field("steady_datagrams_per_node_second",
+  f.Add("updates_refused", absl::StrCat(s.counters.updates_refused));
+  f.Add("members_refused", absl::StrCat(s.counters.members_refused));
+}
+
+// The steady window's rates, then the wall-clock figures (null when not
+// measured).
+void AppendRatesJson(const RunSummary& s, JsonFields& f) {
+  f.Add("steady_from_ms", JsonMs(s.steady_from));
+  f.Add("steady_until_ms", JsonMs(s.steady_until));
+  f.Add("steady_datagrams_per_node_second",
         s.steady_from >= 0 ? Milli(s.steady_datagrams_per_node_second_milli)
                            : "null");
-  field("steady_bytes_per_node_second",
+  f.Add("steady_bytes_per_node_second",
         s.steady_from >= 0 ? Milli(s.steady_bytes_per_node_second_milli)
                            : "null");
-  field("wall_ms", s.wall_ns > 0 ? JsonMs(s.wall_ns) : "null");
-  field("sim_to_real_ratio",
+  f.Add("wall_ms", s.wall_ns > 0 ? JsonMs(s.wall_ns) : "null");
+  f.Add("sim_to_real_ratio",
         s.wall_ns > 0
             ? absl::StrFormat("%.2f", static_cast<double>(s.duration) /
                                           static_cast<double>(s.wall_ns))
             : "null");
-  field("events_per_second",
+  f.Add("events_per_second",
         s.wall_ns > 0
             ? absl::StrFormat("%.0f", static_cast<double>(s.events) * 1e9 /
                                           static_cast<double>(s.wall_ns))
             : "null");
-  field("peak_rss_bytes",
+  f.Add("peak_rss_bytes",
         s.peak_rss_bytes > 0 ? absl::StrCat(s.peak_rss_bytes) : "null");
+}
+
+void AppendVerdictJson(const RunSummary& s, JsonFields& f) {
   std::vector<std::string> oracles;
+  oracles.reserve(s.oracles_run.size());
   for (const std::string& o : s.oracles_run) oracles.push_back(JsonString(o));
-  field("oracles", absl::StrCat("[", absl::StrJoin(oracles, ", "), "]"));
-  field("violation_count", absl::StrCat(s.violation_count));
-  field("violations", ViolationsJson(s));
-  field("replay_command", JsonString(s.replay_command));
-  absl::StrAppend(&out, "  \"ok\": ", s.ok() ? "true" : "false", "\n}\n");
-  return out;
+  f.Add("oracles", absl::StrCat("[", absl::StrJoin(oracles, ", "), "]"));
+  f.Add("violation_count", absl::StrCat(s.violation_count));
+  f.Add("violations", ViolationsJson(s));
+  f.Add("replay_command", JsonString(s.replay_command));
+}
+
+}  // namespace
+
+std::string FormatSummaryJson(const RunSummary& s) {
+  JsonFields fields;
+  AppendRunJson(s, fields);
+  AppendDetectionJson(s, fields);
+  AppendDisseminationJson(s, fields);
+  AppendTrafficJson(s, fields);
+  AppendCountersJson(s, fields);
+  AppendRatesJson(s, fields);
+  AppendVerdictJson(s, fields);
+  return fields.Close("ok", s.ok() ? "true" : "false");
 }
 
 }  // namespace swim::sim

@@ -113,6 +113,12 @@ std::string FormatSummaryJson(const RunSummary& s);
 // Milliseconds with three decimals, or "-" for kNever/-1.
 std::string FormatMs(SimTime t);
 
+// A rate per node and second, in thousandths (RunSummary's *_milli
+// figures): total over `nodes` nodes and `span` of simulated time; 0 for
+// no nodes or an empty span. Exact integer arithmetic, so that the figure
+// is the same on every build.
+uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span);
+
 }  // namespace swim::sim
 
 #endif  // SIM_SUMMARY_H_

@@ -1,7 +1,8 @@
 // Decoding packet bodies (codec.h): every byte checked, every error a
 // DropError, allocations bounded by the input's size.
+#include "swim/codec_decode.h"
+
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <variant>
@@ -16,6 +17,21 @@
 #include "swim/wire_types.h"
 
 namespace swim {
+namespace wire {
+
+absl::Status ReadName(WireReader& in, absl::string_view field,
+                      absl::string_view* name) {
+  if (absl::Status s = in.ReadBytesView(field, kMaxNameBytes, name); !s.ok()) {
+    return s;
+  }
+  if (name->empty()) {
+    return DropError(DropReason::kBadValue, absl::StrCat(field, " is empty"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace wire
+
 namespace {
 
 using wire::kAckType;
@@ -28,14 +44,11 @@ using wire::kMetaRequestType;
 using wire::kMinFramedUpdateBytes;
 using wire::kMinMetadataEntryBytes;
 using wire::kMinUpdateBytes;
-using wire::kMinUserBroadcastBytes;
 using wire::kNackType;
 using wire::kOfflineType;
 using wire::kPingReqType;
 using wire::kPingType;
 using wire::kStateChunkType;
-using wire::kStateOfferJoin;
-using wire::kStateOfferReplyWanted;
 using wire::kStateOfferType;
 using wire::kStateRequestType;
 using wire::kSuspectType;
@@ -43,20 +56,17 @@ using wire::kSyncDigestType;
 using wire::kSyncReplyWanted;
 using wire::kSyncType;
 using wire::kUserMessageType;
+using wire::NoTrailing;
+using wire::ReadBroadcasts;
+using wire::ReadChunkTail;
+using wire::ReadFramed;
+using wire::ReadName;
+using wire::ReadOptionalCoordinate;
+using wire::ReadRange;
+using wire::ReadStateChunk;
+using wire::ReadStateOffer;
+using wire::ReadStateRequest;
 using wire::WireReader;
-
-// ---- Decoding. ----
-
-absl::Status ReadName(WireReader& in, absl::string_view field,
-                      absl::string_view* name) {
-  if (absl::Status s = in.ReadBytesView(field, kMaxNameBytes, name); !s.ok()) {
-    return s;
-  }
-  if (name->empty()) {
-    return DropError(DropReason::kBadValue, absl::StrCat(field, " is empty"));
-  }
-  return absl::OkStatus();
-}
 
 // Checks an encoded metadata map and calls on_entry(key, value) for each
 // entry, in order.
@@ -103,19 +113,6 @@ absl::Status ParseMetadata(absl::string_view bytes, OnEntry on_entry) {
 }
 
 absl::Status ReadAliveV1(WireReader& in, AliveView* alive);
-
-// A protocol range: two bytes, {0, 0} or 1 <= min <= max.
-absl::Status ReadRange(WireReader& in, absl::string_view field,
-                       ProtocolRange* range) {
-  if (absl::Status s = in.ReadU8(field, &range->min); !s.ok()) return s;
-  if (absl::Status s = in.ReadU8(field, &range->max); !s.ok()) return s;
-  if (!IsWireRange(*range)) {
-    return DropError(DropReason::kBadValue,
-                     absl::StrCat(field, " [", range->min, ", ", range->max,
-                                  "] is not a range"));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status ReadAlive(WireReader& in, uint8_t version, AliveView* alive) {
   alive->protocol = ProtocolRange{};
@@ -207,26 +204,6 @@ absl::Status ReadUpdateFields(WireReader& in, uint8_t type, uint8_t version,
   }
 }
 
-// From version 2 on, an item is `length:varint` then exactly that many
-// bytes of fields; reads them into `fields`.
-absl::Status ReadFramed(WireReader& in, absl::string_view field,
-                        absl::string_view* fields) {
-  uint64_t length = 0;
-  if (absl::Status s = in.ReadVarint(field, &length); !s.ok()) return s;
-  if (length > in.remaining()) {
-    return DropError(DropReason::kTruncated,
-                     absl::StrCat(field, " ", length, " exceeds the ",
-                                  in.remaining(), " bytes left"));
-  }
-  return in.ReadFixedView(field, static_cast<size_t>(length), fields);
-}
-
-absl::Status NoTrailing(const WireReader& item, absl::string_view what) {
-  if (item.empty()) return absl::OkStatus();
-  return DropError(DropReason::kTrailingBytes,
-                   absl::StrCat(item.remaining(), " bytes after the ", what));
-}
-
 // One update; false in *known (and nothing decoded) for a version 2 update
 // of a type this decoder does not know, which is skipped.
 absl::Status ReadUpdate(WireReader& in, uint8_t version, UpdateView* update,
@@ -248,30 +225,6 @@ absl::Status ReadUpdate(WireReader& in, uint8_t version, UpdateView* update,
     return s;
   }
   return NoTrailing(item, "update's fields");
-}
-
-// A chunk's total size (within `limit`), offset (within the total) and
-// data, the same for metadata and application states.
-template <typename ChunkView>
-absl::Status ReadChunkTail(WireReader& in, size_t limit, ChunkView& chunk) {
-  if (absl::Status s = in.ReadVarint32("total_size", &chunk.total_size);
-      !s.ok()) {
-    return s;
-  }
-  if (chunk.total_size > limit) {
-    return DropError(DropReason::kBadLength,
-                     absl::StrCat("total_size ", chunk.total_size,
-                                  " exceeds the limit of ", limit));
-  }
-  if (absl::Status s = in.ReadVarint32("offset", &chunk.offset); !s.ok()) {
-    return s;
-  }
-  if (chunk.offset > chunk.total_size) {
-    return DropError(DropReason::kBadValue,
-                     absl::StrCat("offset ", chunk.offset,
-                                  " beyond total_size ", chunk.total_size));
-  }
-  return in.ReadBytesView("data", chunk.total_size - chunk.offset, &chunk.data);
 }
 
 // The bodies of the two longest message types, after the sender.
@@ -315,122 +268,10 @@ absl::Status ReadSyncDigest(WireReader& in, uint8_t version,
   return in.ReadVarint("stamp", &digest.stamp);
 }
 
-absl::Status ReadBroadcast(WireReader& in, UserBroadcastView& broadcast) {
-  if (absl::Status s = ReadName(in, "origin", &broadcast.origin); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          in.ReadBytesView("key", kMaxUserKeyBytes, &broadcast.key);
-      !s.ok()) {
-    return s;
-  }
-  if (broadcast.key.empty()) {
-    return DropError(DropReason::kBadValue, "broadcast key is empty");
-  }
-  if (absl::Status s = in.ReadVarint("version", &broadcast.version); !s.ok()) {
-    return s;
-  }
-  return in.ReadBytesView("payload", kMaxDatagramBytes, &broadcast.payload);
-}
-
-// The user broadcasts' section (version 2), if any bytes follow the
-// updates: a count of at least one, then the broadcasts.
-absl::Status ReadBroadcasts(WireReader& in,
-                            std::vector<UserBroadcastView>& broadcasts) {
-  if (in.empty()) return absl::OkStatus();
-  uint64_t count = 0;
-  if (absl::Status s = in.ReadVarint("broadcast count", &count); !s.ok()) {
-    return s;
-  }
-  if (count == 0) {
-    return DropError(DropReason::kBadValue, "an empty broadcast section");
-  }
-  if (count > in.remaining() / kMinUserBroadcastBytes) {
-    return DropError(DropReason::kTooManyEntries,
-                     absl::StrCat(count, " broadcasts announced in ",
-                                  in.remaining(), " bytes"));
-  }
-  broadcasts.resize(count);
-  for (UserBroadcastView& broadcast : broadcasts) {
-    if (absl::Status s = ReadBroadcast(in, broadcast); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
-// A ping's or ack's coordinate (version 2), when its fields have bytes
-// left; the values are the receiver's to judge (swim/vivaldi.h).
-absl::Status ReadOptionalCoordinate(WireReader& in, uint8_t version,
-                                    std::optional<Coordinate>* coordinate) {
-  if (version < 2 || in.remaining() == 0) return absl::OkStatus();
-  uint8_t dimensions = 0;
-  if (absl::Status s = in.ReadU8("coordinate dimensions", &dimensions);
-      !s.ok()) {
-    return s;
-  }
-  if (dimensions != kCoordinateDimensions) {
-    return DropError(DropReason::kBadValue,
-                     absl::StrCat("a coordinate of ", dimensions,
-                                  " dimensions, not ", kCoordinateDimensions));
-  }
-  absl::string_view bytes;
-  if (absl::Status s = in.ReadFixedView(
-          "coordinate", (kCoordinateDimensions + 3) * sizeof(double), &bytes);
-      !s.ok()) {
-    return s;
-  }
-  const auto take = [&bytes]() {
-    uint64_t bits = 0;
-    for (int i = 0; i < 8; ++i) {
-      bits |= uint64_t{static_cast<uint8_t>(bytes[i])} << (8 * i);
-    }
-    bytes.remove_prefix(8);
-    double value = 0;
-    std::memcpy(&value, &bits, sizeof(value));
-    return value;
-  };
-  Coordinate& c = coordinate->emplace();
-  for (double& component : c.vec) component = take();
-  c.height = take();
-  c.adjustment = take();
-  c.error = take();
-  return absl::OkStatus();
-}
-
 // UserMessage and the state exchange came with version 2.
 bool IsKnownMessageType(uint8_t type, uint8_t version) {
   return type >= kPingType &&
          type <= (version >= 2 ? kStateChunkType : kSyncDigestType);
-}
-
-absl::Status ReadStateOffer(WireReader& in, StateOffer& offer) {
-  if (absl::Status s = in.ReadVarint("version", &offer.version); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = in.ReadVarint32("size", &offer.size); !s.ok()) {
-    return s;
-  }
-  if (offer.size > kMaxAppStateBytes) {
-    return DropError(DropReason::kBadLength,
-                     absl::StrCat("state size ", offer.size,
-                                  " exceeds the limit of ", kMaxAppStateBytes));
-  }
-  uint8_t flags = 0;
-  if (absl::Status s = in.ReadU8("offer flags", &flags); !s.ok()) return s;
-  if ((flags & ~(kStateOfferReplyWanted | kStateOfferJoin)) != 0) {
-    return DropError(DropReason::kBadValue,
-                     absl::StrCat("unknown offer flags 0x",
-                                  absl::Hex(flags, absl::kZeroPad2)));
-  }
-  offer.reply_wanted = (flags & kStateOfferReplyWanted) != 0;
-  offer.join = (flags & kStateOfferJoin) != 0;
-  return absl::OkStatus();
-}
-
-absl::Status ReadStateChunk(WireReader& in, StateChunkView& chunk) {
-  if (absl::Status s = in.ReadVarint("version", &chunk.version); !s.ok()) {
-    return s;
-  }
-  return ReadChunkTail(in, kMaxAppStateBytes, chunk);
 }
 
 absl::Status ReadMetaRequest(WireReader& in, uint8_t version,
@@ -445,16 +286,6 @@ absl::Status ReadMetaRequest(WireReader& in, uint8_t version,
     return s;
   }
   if (version < 2) return absl::OkStatus();  // stamps from version 2 on
-  return in.ReadVarint("stamp", &req.stamp);
-}
-
-absl::Status ReadStateRequest(WireReader& in, StateRequest& req) {
-  if (absl::Status s = in.ReadVarint("version", &req.version); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = in.ReadVarint32("offset", &req.offset); !s.ok()) {
-    return s;
-  }
   return in.ReadVarint("stamp", &req.stamp);
 }
 

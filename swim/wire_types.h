@@ -1,6 +1,7 @@
 // The codec's wire constants: message and update type bytes, flags and the
 // smallest sizes decoding bounds allocations by (swim/wire_format.md).
-// Private to the codec (codec.cc encodes, codec_decode.cc decodes):
+// Private to the codec (codec.cc and codec_encode_head.cc encode,
+// codec_decode.cc and codec_decode_v2.cc decode):
 //
 //   PutU8(out, wire::kPingType);
 //   if (count > in.remaining() / wire::kMinUpdateBytes) return TooMany();

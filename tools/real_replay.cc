@@ -4,7 +4,6 @@
 #include <memory>
 #include <utility>
 
-#include "absl/numeric/int128.h"
 #include "sim/accuracy_oracle.h"
 #include "sim/completeness_oracle.h"
 #include "sim/convergence_oracle.h"
@@ -16,15 +15,8 @@ namespace swim::tools {
 namespace {
 
 using sim::ActionKind;
+using sim::PerNodeSecondMilli;
 using sim::SimTime;
-
-uint64_t PerNodeSecondMilli(uint64_t total, int nodes, SimTime span) {
-  if (nodes <= 0 || span <= 0) return 0;
-  const absl::uint128 num = absl::uint128(total) * 1000 * 1000000000ULL;
-  const absl::uint128 den =
-      absl::uint128(static_cast<uint64_t>(nodes)) * static_cast<uint64_t>(span);
-  return static_cast<uint64_t>(num / den);
-}
 
 void MarkNetworkDisturbed(const RealNet& net, RealCluster* cluster) {
   if (cluster == nullptr) return;

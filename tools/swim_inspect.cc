@@ -46,6 +46,7 @@
 #include "tools/capture.h"
 #include "tools/help.h"
 #include "tools/relay.h"
+#include "tools/user_files.h"
 #include "tools/version_flag.h"
 
 ABSL_FLAG(std::string, file, "",
@@ -92,6 +93,8 @@ ABSL_FLAG(bool, demo, false,
 
 namespace {
 
+using ::swim::tools::UserPath;
+
 // The secret of the demo cluster in README.md, in the default cluster.
 constexpr absl::string_view kDemoSecret = "my-demo-secret";
 
@@ -100,13 +103,6 @@ constexpr absl::string_view kDemoSecret = "my-demo-secret";
 constexpr int kExitDecoded = 0;
 constexpr int kExitUsage = 1;
 constexpr int kExitRejected = 2;
-
-// Relative paths are relative to where the user ran `bazel run` from.
-std::string UserPath(const std::string& path) {
-  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (path.empty() || path[0] == '/' || dir == nullptr) return path;
-  return absl::StrCat(dir, "/", path);
-}
 
 absl::StatusOr<std::string> ReadAll(const std::string& path) {
   if (path == "-") {

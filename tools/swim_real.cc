@@ -19,7 +19,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -39,6 +38,7 @@
 #include "tools/help.h"
 #include "tools/real_compare.h"
 #include "tools/real_runner.h"
+#include "tools/user_files.h"
 #include "tools/version_flag.h"
 
 ABSL_FLAG(std::string, scenario, "", "The scenario file to play (required).");
@@ -66,21 +66,8 @@ ABSL_FLAG(absl::Duration, deadline_slack, absl::Seconds(30),
 
 namespace {
 
-std::string Resolve(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
-    return absl::StrCat(wd, "/", path);
-  }
-  return path;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::swim::tools::ReadFile;
+using ::swim::tools::UserPath;
 
 std::string BesideSelf(const std::string& program) {
   char self[4096];
@@ -101,9 +88,15 @@ void ArmBackstop(const swim::sim::Scenario& sc,
       60));
 }
 
+// Removes the temporary work directory; failing to is worth a warning,
+// not a failed run.
 void RemoveDir(const std::string& dir) {
-  const std::string rm = absl::StrCat("rm -rf '", dir, "'");
-  (void)!system(rm.c_str());
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  if (error) {
+    std::cerr << "swim_real: cannot remove " << dir << ": " << error.message()
+              << "\n";
+  }
 }
 
 // Exit status of a failed real run.
@@ -171,7 +164,7 @@ absl::StatusOr<swim::sim::Scenario> LoadScenario(const std::string& path) {
   if (path.empty()) {
     return absl::InvalidArgumentError("--scenario is required (see --help)");
   }
-  absl::StatusOr<std::string> text = ReadFile(Resolve(path));
+  absl::StatusOr<std::string> text = ReadFile(UserPath(path));
   if (!text.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--scenario=", path, ": ", text.status().message()));
@@ -197,7 +190,7 @@ void PrintProgress(absl::Duration elapsed, absl::Duration total) {
 
 // --work_dir (created), or a fresh temporary directory.
 absl::StatusOr<std::string> MakeWorkDir() {
-  const std::string dir = Resolve(absl::GetFlag(FLAGS_work_dir));
+  const std::string dir = UserPath(absl::GetFlag(FLAGS_work_dir));
   if (dir.empty()) {
     char tmpl[] = "/tmp/swim_real.XXXXXX";
     if (mkdtemp(tmpl) == nullptr) {
@@ -230,7 +223,7 @@ int RunOnce(const swim::sim::Scenario& sc,
   s->replay_command = absl::StrCat("swim_real --scenario=", path);
   std::cout << swim::sim::FormatSummaryText(*s);
   if (const std::string j = absl::GetFlag(FLAGS_json); !j.empty()) {
-    std::ofstream out(Resolve(j), std::ios::binary);
+    std::ofstream out(UserPath(j), std::ios::binary);
     out << swim::sim::FormatSummaryJson(*s);
     if (!out) {
       std::cerr << "swim_real: cannot write " << j << "\n";

@@ -11,7 +11,6 @@
 // 2 on bad arguments. This file is the only place that reads the wall
 // clock (for the wall-time figures, never for the simulation).
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -19,7 +18,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +41,7 @@
 #include "swim/config.h"
 #include "swim/config_knobs.h"
 #include "tools/help.h"
+#include "tools/user_files.h"
 #include "tools/version_flag.h"
 
 ABSL_FLAG(std::optional<int>, nodes, std::nullopt,
@@ -75,6 +74,7 @@ ABSL_FLAG(int, swarm, 0,
           "--seed + COUNT - 1, with 8 to --nodes nodes each; print one line "
           "per seed and the replay command of each failure.");
 namespace {
+
 // The --config help, with every key of the knob table.
 std::string ConfigFlagHelp() {
   std::vector<absl::string_view> keys;
@@ -111,6 +111,8 @@ using swim::sim::RunOptions;
 using swim::sim::RunResult;
 using swim::sim::Scenario;
 using swim::sim::SimTime;
+using swim::tools::ReadFile;
+using swim::tools::UserPath;
 
 constexpr char kDefaultScenario[] = R"(# The default run: realistic and quick.
 name default
@@ -125,26 +127,6 @@ at 50s partition {0%..10%} {10%..100%} for 15s
 at 90s liveness
 at 91s metadata 9
 )";
-
-std::string Resolve(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
-    return absl::StrCat(wd, "/", path);
-  }
-  return path;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, " is a directory"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 absl::Status WriteFile(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary);
@@ -233,7 +215,7 @@ std::string ReplayCommand(const Scenario& sc, bool swarm, int max_nodes) {
     args.push_back(absl::StrCat("--nodes=", max_nodes));
   } else {
     if (const std::string s = absl::GetFlag(FLAGS_scenario); !s.empty()) {
-      args.push_back(absl::StrCat("--scenario=", Resolve(s)));
+      args.push_back(absl::StrCat("--scenario=", UserPath(s)));
     }
     args.push_back(absl::StrCat("--seed=", sc.seed));
     args.push_back(absl::StrCat("--nodes=", sc.nodes));
@@ -352,8 +334,9 @@ int RunSwarm(int swarm, std::ostream* trace_sink) {
   if (absl::GetFlag(FLAGS_print_scenario)) return 0;
   std::cout << swarm - failures << " of " << swarm << " swarm seeds passed\n";
   if (const std::string j = absl::GetFlag(FLAGS_json); !j.empty()) {
-    if (absl::Status st = WriteFile(
-            Resolve(j), absl::StrCat("[\n", absl::StrJoin(json, ",\n"), "]\n"));
+    if (absl::Status st =
+            WriteFile(UserPath(j),
+                      absl::StrCat("[\n", absl::StrJoin(json, ",\n"), "]\n"));
         !st.ok()) {
       std::cerr << st << "\n";
       return 2;
@@ -365,9 +348,9 @@ int RunSwarm(int swarm, std::ostream* trace_sink) {
 int Main() {
   std::unique_ptr<std::ofstream> trace_file;
   if (const std::string t = absl::GetFlag(FLAGS_trace); !t.empty()) {
-    trace_file = std::make_unique<std::ofstream>(Resolve(t), std::ios::binary);
+    trace_file = std::make_unique<std::ofstream>(UserPath(t), std::ios::binary);
     if (!*trace_file) {
-      std::cerr << "cannot write " << Resolve(t) << "\n";
+      std::cerr << "cannot write " << UserPath(t) << "\n";
       return 2;
     }
   }
@@ -383,7 +366,7 @@ int Main() {
 
   std::string text = kDefaultScenario;
   if (const std::string path = absl::GetFlag(FLAGS_scenario); !path.empty()) {
-    absl::StatusOr<std::string> read = ReadFile(Resolve(path));
+    absl::StatusOr<std::string> read = ReadFile(UserPath(path));
     if (!read.ok()) {
       std::cerr << "swim_sim: --scenario=" << path << ": "
                 << read.status().message() << "\n";
@@ -414,7 +397,7 @@ int Main() {
   }
   std::cout << FormatSummaryText(r->summary);
   if (const std::string j = absl::GetFlag(FLAGS_json); !j.empty()) {
-    if (absl::Status st = WriteFile(Resolve(j), FormatSummaryJson(r->summary));
+    if (absl::Status st = WriteFile(UserPath(j), FormatSummaryJson(r->summary));
         !st.ok()) {
       std::cerr << st << "\n";
       return 2;
@@ -422,7 +405,7 @@ int Main() {
   }
   if (const std::string h = absl::GetFlag(FLAGS_report); !h.empty()) {
     if (absl::Status st = WriteFile(
-            Resolve(h),
+            UserPath(h),
             swim::sim::HtmlReport(r->summary, *r->metrics, r->faults));
         !st.ok()) {
       std::cerr << st << "\n";

@@ -6,11 +6,7 @@
 // periodic exchange reach every process, and a member that comes back
 // under its name at a new port is seen moving by every process. The node
 // program's path is argv[1]. Bounded: every wait has a deadline.
-#include <signal.h>
-
 #include <cstddef>
-#include <cstdio>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,7 +15,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/testing/node_process.h"
@@ -48,26 +43,16 @@ std::unique_ptr<NodeProcess> StartNode(std::vector<std::string> name_flags) {
 }
 
 // Whether every process in `nodes` but `except` sees `member` as `status`.
-bool AllSee(std::vector<std::unique_ptr<NodeProcess>>& nodes,
-            const std::string& member, absl::string_view status,
-            const NodeProcess* except = nullptr) {
-  const absl::Time give_up = absl::Now() + kTimeout;
-  for (auto& node : nodes) {
-    if (node.get() == except) continue;
-    const bool ok = node->WaitUntil(
-        [&](const std::map<std::string, std::string>& s) {
-          auto it = s.find(member);
-          return it != s.end() && absl::StartsWith(it->second, status);
-        },
-        std::max(give_up - absl::Now(), absl::ZeroDuration()));
-    if (!ok) {
-      ADD_FAILURE() << node->Name(absl::ZeroDuration()) << " sees " << member
-                    << " as \"" << node->Status(member) << "\", want "
-                    << status;
-      return false;
-    }
+::testing::AssertionResult AllSee(
+    const std::vector<std::unique_ptr<NodeProcess>>& nodes,
+    const std::string& member, absl::string_view status,
+    const NodeProcess* except = nullptr) {
+  std::vector<size_t> observers;
+  observers.reserve(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].get() != except) observers.push_back(i);
   }
-  return true;
+  return swim::testing::AllSee(nodes, observers, member, status, kTimeout);
 }
 
 size_t CountLines(NodeProcess& node, absl::string_view line) {
@@ -179,13 +164,6 @@ TEST(UdpAppsProcessTest, BroadcastMessageStateJoinAndAddressChange) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <udp_cluster_node>\n", argv[0]);
-    return 2;
-  }
-  node_program = argv[1];
-  // A child that dies must not kill us through a broken pipe.
-  signal(SIGPIPE, SIG_IGN);
-  return RUN_ALL_TESTS();
+  node_program = swim::testing::InitNodeProcessTest(&argc, argv);
+  return node_program.empty() ? 2 : RUN_ALL_TESTS();
 }

@@ -27,18 +27,14 @@
 namespace swim::net {
 namespace {
 
+using ::swim::testing::FastUdpOptions;
 using ::swim::testing::StartNode;
 using ::swim::testing::WaitFor;
 
 UdpNodeOptions NoSeeds() {
-  UdpNodeOptions options;
-  options.config.address = "127.0.0.1:0";
+  UdpNodeOptions options = FastUdpOptions();
   options.config.keys = {DeriveKeyFromSecret("udp apps test secret")};
   options.config.cluster_name = "udp-apps-test";
-  options.config.probe_interval = absl::Milliseconds(200);
-  options.config.probe_timeout = absl::Milliseconds(100);
-  options.config.join_retry_initial = absl::Milliseconds(100);
-  options.config.join_retry_max = absl::Milliseconds(500);
   options.config.sync_interval = absl::Seconds(2);
   options.leave_linger = absl::Milliseconds(300);
   return options;

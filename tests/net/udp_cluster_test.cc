@@ -5,14 +5,11 @@
 // 2^64 - 1 (issue #13) pin nobody. The node program's path is argv[1].
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -37,6 +34,7 @@
 
 namespace {
 
+using ::swim::testing::AllSee;
 using ::swim::testing::NodeProcess;
 
 std::string node_program;  // NOLINT: set once by main
@@ -77,26 +75,6 @@ std::vector<std::string> WithPeer(std::vector<std::string> flags,
                                   const std::string& peer) {
   flags.push_back(absl::StrCat("--peer=", peer));
   return flags;
-}
-
-bool AllSee(std::vector<std::unique_ptr<NodeProcess>>& nodes,
-            const std::vector<size_t>& observers, const std::string& member,
-            absl::string_view status, absl::Duration timeout) {
-  absl::Time give_up = absl::Now() + timeout;
-  for (size_t i : observers) {
-    bool ok = nodes[i]->WaitUntil(
-        [&](const std::map<std::string, std::string>& s) {
-          auto it = s.find(member);
-          return it != s.end() && absl::StartsWith(it->second, status);
-        },
-        std::max(give_up - absl::Now(), absl::ZeroDuration()));
-    if (!ok) {
-      ADD_FAILURE() << "node " << i << " sees " << member << " as \""
-                    << nodes[i]->Status(member) << "\", want " << status;
-      return false;
-    }
-  }
-  return true;
 }
 
 TEST(UdpClusterTest, FiveProcesses) {
@@ -287,13 +265,6 @@ TEST(UdpClusterTest, InsiderDatagramsAtTheTopPinNobody) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <udp_cluster_node>\n", argv[0]);
-    return 2;
-  }
-  node_program = argv[1];
-  // A child that dies must not kill us through a broken pipe.
-  signal(SIGPIPE, SIG_IGN);
-  return RUN_ALL_TESTS();
+  node_program = swim::testing::InitNodeProcessTest(&argc, argv);
+  return node_program.empty() ? 2 : RUN_ALL_TESTS();
 }

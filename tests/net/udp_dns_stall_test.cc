@@ -12,7 +12,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -291,16 +290,11 @@ TEST(UdpDnsStallTest, SilentDnsServerStallsNoLoop) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <udp_cluster_node>\n", argv[0]);
-    return 2;
-  }
+  const std::string program = swim::testing::InitNodeProcessTest(&argc, argv);
+  if (program.empty()) return 2;
   // Absolute: the nodes start through `ip netns exec`.
-  char* absolute = realpath(argv[1], nullptr);
-  node_program = absolute != nullptr ? absolute : argv[1];
+  char* absolute = realpath(program.c_str(), nullptr);
+  node_program = absolute != nullptr ? absolute : program;
   std::free(absolute);
-  // A child that dies must not kill us through a broken pipe.
-  signal(SIGPIPE, SIG_IGN);
   return RUN_ALL_TESTS();
 }

@@ -3,10 +3,7 @@
 // while they run, and no member that took part is ever suspected; a sixth
 // that still holds only the old key is shut out (declared OFFLINE by all
 // and never readmitted). The node program's path is argv[1].
-#include <signal.h>
-
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -48,21 +45,6 @@ std::unique_ptr<NodeProcess> StartNode(std::vector<std::string> extra) {
   return std::make_unique<NodeProcess>(node_program, std::move(args));
 }
 
-bool Sees(NodeProcess& observer, const std::string& member,
-          absl::string_view status, absl::Duration timeout) {
-  bool ok = observer.WaitUntil(
-      [&](const std::map<std::string, std::string>& s) {
-        auto it = s.find(member);
-        return it != s.end() && absl::StartsWith(it->second, status);
-      },
-      timeout);
-  if (!ok) {
-    ADD_FAILURE() << "sees " << member << " as \"" << observer.Status(member)
-                  << "\", want " << status;
-  }
-  return ok;
-}
-
 // Runs `command` on every rotated node; each must answer "OK <ids>".
 void OnEveryRotated(std::vector<std::unique_ptr<NodeProcess>>& nodes,
                     const std::string& command, size_t want_keys) {
@@ -93,7 +75,7 @@ TEST(UdpKeyRotationTest, FiveProcessesRotateWithoutSuspicion) {
   const std::string& laggard = names[kRotated];
   for (auto& observer : nodes) {
     for (const std::string& name : names) {
-      ASSERT_TRUE(Sees(*observer, name, "online", kWait));
+      ASSERT_TRUE(observer->Sees(name, "online", kWait));
     }
   }
 
@@ -115,7 +97,7 @@ TEST(UdpKeyRotationTest, FiveProcessesRotateWithoutSuspicion) {
 
   // The laggard cannot read the new key, and nobody reads its old one.
   for (int i = 0; i < kRotated; ++i) {
-    ASSERT_TRUE(Sees(*nodes[i], laggard, "offline failed", kWait));
+    ASSERT_TRUE(nodes[i]->Sees(laggard, "offline failed", kWait));
   }
   const absl::Time shut_out = absl::Now();
   std::printf(
@@ -155,13 +137,6 @@ TEST(UdpKeyRotationTest, FiveProcessesRotateWithoutSuspicion) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <udp_cluster_node>\n", argv[0]);
-    return 2;
-  }
-  node_program = argv[1];
-  // A child that dies must not kill us through a broken pipe.
-  signal(SIGPIPE, SIG_IGN);
-  return RUN_ALL_TESTS();
+  node_program = swim::testing::InitNodeProcessTest(&argc, argv);
+  return node_program.empty() ? 2 : RUN_ALL_TESTS();
 }

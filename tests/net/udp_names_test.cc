@@ -34,7 +34,10 @@
 namespace swim::net {
 namespace {
 
+using ::swim::testing::FastUdpOptions;
+using ::swim::testing::Lookup;
 using ::swim::testing::NodeProcess;
+using ::swim::testing::Sees;
 using ::swim::testing::StartNode;
 using ::swim::testing::WaitFor;
 
@@ -44,34 +47,16 @@ constexpr absl::string_view kSecret = "udp names test secret";
 
 UdpNodeOptions FastOptions(absl::string_view name,
                            std::vector<std::string> peers = {}) {
-  UdpNodeOptions options;
+  UdpNodeOptions options = FastUdpOptions();
   options.config.name = std::string(name);
-  options.config.address = "127.0.0.1:0";
   options.config.keys = {DeriveKeyFromSecret(kSecret)};
   options.config.seed_peers = std::move(peers);
-  options.config.probe_interval = absl::Milliseconds(200);
-  options.config.probe_timeout = absl::Milliseconds(100);
   options.config.suspicion_min_intervals = 3;
   options.config.suspicion_max_mult = 3;
-  options.config.join_retry_initial = absl::Milliseconds(100);
-  options.config.join_retry_max = absl::Milliseconds(500);
   options.config.sync_interval = absl::Seconds(1);
   options.config.offline_probe_interval = absl::Milliseconds(500);
   options.leave_linger = absl::Milliseconds(300);
   return options;
-}
-
-// A copy: a snapshot's members live only as long as the snapshot.
-std::optional<MemberInfo> Lookup(const UdpNode& node, absl::string_view name) {
-  std::shared_ptr<const MembersSnapshot> view = node.Members();
-  const MemberInfo* m = view->Find(name);
-  if (m == nullptr) return std::nullopt;
-  return *m;
-}
-
-bool Sees(const UdpNode& observer, absl::string_view member, Status status) {
-  std::optional<MemberInfo> m = Lookup(observer, member);
-  return m.has_value() && m->status == status;
 }
 
 // Every change a subscription saw, for the test thread to read.

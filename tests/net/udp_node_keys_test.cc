@@ -24,6 +24,8 @@
 namespace swim::net {
 namespace {
 
+using ::swim::testing::FastUdpOptions;
+using ::swim::testing::Sees;
 using ::swim::testing::StartNode;
 using ::swim::testing::WaitFor;
 
@@ -31,23 +33,12 @@ using ::testing::ElementsAre;
 
 UdpNodeOptions Options(absl::string_view secret,
                        std::vector<std::string> peers = {}) {
-  UdpNodeOptions options;
-  options.config.address = "127.0.0.1:0";
+  UdpNodeOptions options = FastUdpOptions();
   options.config.keys = {DeriveKeyFromSecret(secret)};
   options.config.cluster_name = "keys-test";
   options.config.seed_peers = std::move(peers);
-  options.config.probe_interval = absl::Milliseconds(200);
-  options.config.probe_timeout = absl::Milliseconds(100);
-  options.config.join_retry_initial = absl::Milliseconds(100);
-  options.config.join_retry_max = absl::Milliseconds(500);
   options.leave_linger = absl::Milliseconds(200);
   return options;
-}
-
-bool Sees(const UdpNode& observer, absl::string_view member, Status status) {
-  std::shared_ptr<const MembersSnapshot> view = observer.Members();
-  const MemberInfo* m = view->Find(member);
-  return m != nullptr && m->status == status;
 }
 
 uint64_t Drops(const UdpNode& node, DropReason reason) {

@@ -43,6 +43,16 @@ std::string Describe(const std::vector<Violation>& violations) {
   return out;
 }
 
+// Runs `text` as it is, which must pass, then with `key` = `value`, which
+// breaks the protocol; returns the broken run's violations.
+std::vector<Violation> HealthyThenBroken(absl::string_view text,
+                                         const std::string& key,
+                                         const std::string& value) {
+  const std::vector<Violation> healthy = RunScenarioText(text);
+  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
+  return RunScenarioText(text, {{key, value}});
+}
+
 TEST(OracleCanaryTest, CompletenessFailsWithoutGossip) {
   // Without gossip, each node must find the crash itself, in its own
   // round-robin turn (up to 29 intervals), which takes longer than the
@@ -54,10 +64,8 @@ TEST(OracleCanaryTest, CompletenessFailsWithoutGossip) {
     at 30s crash 5
     at 40s liveness
   )";
-  std::vector<Violation> healthy = RunScenarioText(kText);
-  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
-  std::vector<Violation> broken =
-      RunScenarioText(kText, {{"zero_retransmits", "true"}});
+  const std::vector<Violation> broken =
+      HealthyThenBroken(kText, "zero_retransmits", "true");
   EXPECT_TRUE(Reports(broken, "completeness")) << Describe(broken);
 }
 
@@ -72,10 +80,8 @@ TEST(OracleCanaryTest, UserBroadcastDisseminationFailsWithoutRetransmits) {
     at 35s broadcast one {0..29} bytes 200
     at 36s send 4 -> {5..9}
   )";
-  std::vector<Violation> healthy = RunScenarioText(kText);
-  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
-  std::vector<Violation> broken =
-      RunScenarioText(kText, {{"zero_retransmits", "true"}});
+  const std::vector<Violation> broken =
+      HealthyThenBroken(kText, "zero_retransmits", "true");
   EXPECT_TRUE(Reports(broken, "dissemination")) << Describe(broken);
 }
 
@@ -88,10 +94,8 @@ TEST(OracleCanaryTest, AccuracyFailsWithoutRefutation) {
     loss 10%
     at 150s liveness
   )";
-  std::vector<Violation> healthy = RunScenarioText(kText);
-  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
-  std::vector<Violation> broken =
-      RunScenarioText(kText, {{"disable_refutation", "true"}});
+  const std::vector<Violation> broken =
+      HealthyThenBroken(kText, "disable_refutation", "true");
   EXPECT_TRUE(Reports(broken, "accuracy")) << Describe(broken);
 }
 
@@ -104,10 +108,8 @@ TEST(OracleCanaryTest, ConvergenceFailsWithoutRefutation) {
     at 30s isolate 4 for 40s
     at 80s liveness
   )";
-  std::vector<Violation> healthy = RunScenarioText(kText);
-  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
-  std::vector<Violation> broken =
-      RunScenarioText(kText, {{"disable_refutation", "true"}});
+  const std::vector<Violation> broken =
+      HealthyThenBroken(kText, "disable_refutation", "true");
   EXPECT_TRUE(Reports(broken, "convergence")) << Describe(broken);
 }
 
@@ -125,10 +127,8 @@ TEST(OracleCanaryTest, RestartWaveFailsWithoutRefutation) {
     at 10s restart-wave {0%..100%} over 5s down 1s..2s
     at 30s liveness
   )";
-  std::vector<Violation> healthy = RunScenarioText(kText);
-  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
-  std::vector<Violation> broken =
-      RunScenarioText(kText, {{"disable_refutation", "true"}});
+  const std::vector<Violation> broken =
+      HealthyThenBroken(kText, "disable_refutation", "true");
   EXPECT_TRUE(Reports(broken, "accuracy") || Reports(broken, "convergence"))
       << Describe(broken);
 }
@@ -142,10 +142,8 @@ TEST(OracleCanaryTest, DisseminationFailsWithoutGossip) {
     at 20s liveness
     at 30s metadata 3
   )";
-  std::vector<Violation> healthy = RunScenarioText(kText);
-  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
-  std::vector<Violation> broken =
-      RunScenarioText(kText, {{"zero_retransmits", "true"}});
+  const std::vector<Violation> broken =
+      HealthyThenBroken(kText, "zero_retransmits", "true");
   EXPECT_TRUE(Reports(broken, "dissemination")) << Describe(broken);
 }
 
@@ -157,10 +155,8 @@ TEST(OracleCanaryTest, DatagramSizeFailsWhenNodesExceedTheNetworkLimit) {
     duration 20s
     datagram-limit 1400
   )";
-  std::vector<Violation> healthy = RunScenarioText(kText);
-  EXPECT_TRUE(healthy.empty()) << Describe(healthy);
-  std::vector<Violation> broken =
-      RunScenarioText(kText, {{"max_datagram_bytes", "4000"}});
+  const std::vector<Violation> broken =
+      HealthyThenBroken(kText, "max_datagram_bytes", "4000");
   EXPECT_TRUE(Reports(broken, "datagram_size")) << Describe(broken);
 }
 

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "swim/drop_reason.h"
@@ -385,91 +384,6 @@ TEST(CodecTest, ErrorsNameWhatWasWrong) {
   EXPECT_EQ(packet.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(packet.status().message(),
               HasSubstr("bad_length: target: length 1000"));
-}
-
-std::vector<Update> ManyUpdates(size_t count) {
-  std::vector<Update> updates;
-  for (size_t i = 0; i < count; ++i) {
-    const std::string name = absl::StrCat("member-", i);
-    switch (i % 4) {
-      case 0: {
-        Alive alive = MakeAlive(name, i);
-        if (i % 8 == 0) {
-          alive.metadata = Metadata{{"token", std::string(i % 64, 'x')}};
-          alive.metadata_size =
-              static_cast<uint32_t>(EncodeMetadata(*alive.metadata)->size());
-        }
-        updates.push_back(alive);
-        break;
-      }
-      case 1:
-        updates.push_back(Suspect{name, i, "accuser"});
-        break;
-      case 2:
-        updates.push_back(Offline{name, i, "accuser"});
-        break;
-      default:
-        updates.push_back(Left{name, i});
-    }
-  }
-  return updates;
-}
-
-TEST(PacketWriterTest, NeverExceedsTheBudgetWithThousandsOfUpdates) {
-  const std::vector<Update> updates = ManyUpdates(5000);
-  for (size_t budget : {128u, 512u, 1366u, 9000u}) {
-    SCOPED_TRACE(budget);
-    size_t next = 0;
-    size_t packets = 0;
-    while (next < updates.size()) {
-      absl::StatusOr<PacketWriter> writer = PacketWriter::Start(
-          budget, "sender", Ack{static_cast<uint32_t>(next)});
-      ASSERT_TRUE(writer.ok()) << writer.status();
-      const size_t first = next;
-      while (next < updates.size() && writer->Add(updates[next])) {
-        ASSERT_LE(writer->size(), budget);
-        ++next;
-      }
-      // Every update fits an empty packet of these budgets, so each packet
-      // carries at least one, and stops only when the next does not fit.
-      ASSERT_GT(next, first);
-      if (next < updates.size()) {
-        EXPECT_GT(writer->size() + EncodedSize(updates[next]), budget - 3);
-      }
-      const size_t size = writer->size();
-      const std::string body = std::move(*writer).Finish();
-      ASSERT_EQ(body.size(), size);
-      ASSERT_LE(body.size(), budget);
-      absl::StatusOr<Packet> packet = DecodePacket(body, budget);
-      ASSERT_TRUE(packet.ok()) << packet.status();
-      ASSERT_EQ(packet->updates.size(), next - first);
-      for (size_t i = first; i < next; ++i) {
-        ASSERT_EQ(packet->updates[i - first], updates[i]);
-      }
-      ++packets;
-    }
-    EXPECT_GT(packets, 0u);
-  }
-}
-
-TEST(PacketWriterTest, UpdateThatDoesNotFitLeavesThePacketUnchanged) {
-  absl::StatusOr<PacketWriter> writer = PacketWriter::Start(20, "s", Ack{1});
-  ASSERT_TRUE(writer.ok());
-  EXPECT_TRUE(writer->Add(Left{"c", 1}));
-  const size_t size = writer->size();
-  EXPECT_FALSE(writer->Add(Left{std::string(40, 'x'), 1}));
-  EXPECT_FALSE(writer->Add(Suspect{"c", 1, ""}));  // invalid, not just large
-  EXPECT_EQ(writer->size(), size);
-  EXPECT_EQ(writer->update_count(), 1u);
-  absl::StatusOr<Packet> packet = DecodePacket(std::move(*writer).Finish());
-  ASSERT_TRUE(packet.ok());
-  EXPECT_EQ(packet->updates.size(), 1u);
-}
-
-TEST(PacketWriterTest, StartFailsWhenTheMessageAloneIsOverBudget) {
-  absl::StatusOr<PacketWriter> writer =
-      PacketWriter::Start(10, "sender", Ping{1, "a-long-target-name"});
-  EXPECT_EQ(writer.status().code(), absl::StatusCode::kResourceExhausted);
 }
 
 TEST(MetadataCodecTest, RoundTripsAndIsCanonical) {

@@ -291,12 +291,6 @@ TEST(CodecV2Test, WriterRefusesFramingsItCannotWrite) {
   EXPECT_TRUE(PacketWriter::Start(1400, "a", Ack{1}, Framing{1, {}}).ok());
 }
 
-}  // namespace
-}  // namespace swim
-
-namespace swim {
-namespace {
-
 // The application state exchange (swim/app_state.h): types 11 to 13, in
 // version 2 only.
 TEST(CodecV2Test, StateExchangeMessagesAreVersion2s) {

@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -113,6 +116,21 @@ bool NodeProcess::WaitUntil(
       timeout);
 }
 
+::testing::AssertionResult NodeProcess::Sees(const std::string& member,
+                                             absl::string_view status,
+                                             absl::Duration timeout) {
+  const bool ok = WaitUntil(
+      [&](const std::map<std::string, std::string>& statuses) {
+        auto it = statuses.find(member);
+        return it != statuses.end() && absl::StartsWith(it->second, status);
+      },
+      timeout);
+  if (ok) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << Name(absl::ZeroDuration()) << " sees " << member << " as \""
+         << Status(member) << "\", want " << status;
+}
+
 std::string NodeProcess::Status(const std::string& member) {
   TsanMutexLock lock(&mu_);
   auto it = statuses_.find(member);
@@ -214,6 +232,32 @@ void NodeProcess::Parse(const std::string& line) {
     app_lines_.push_back(line);
   }
   if (!f.empty() && (f[0] == "OK" || f[0] == "ERROR")) answers_.push_back(line);
+}
+
+::testing::AssertionResult AllSee(
+    const std::vector<std::unique_ptr<NodeProcess>>& nodes,
+    const std::vector<size_t>& observers, const std::string& member,
+    absl::string_view status, absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  for (size_t i : observers) {
+    ::testing::AssertionResult seen = nodes[i]->Sees(
+        member, status, std::max(give_up - absl::Now(), absl::ZeroDuration()));
+    if (!seen) {
+      return ::testing::AssertionFailure()
+             << "node " << i << ": " << seen.message();
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+std::string InitNodeProcessTest(int* argc, char** argv) {
+  ::testing::InitGoogleTest(argc, argv);
+  if (*argc < 2) {
+    std::fprintf(stderr, "usage: %s <udp_cluster_node>\n", argv[0]);
+    return "";
+  }
+  signal(SIGPIPE, SIG_IGN);
+  return argv[1];
 }
 
 }  // namespace swim::testing

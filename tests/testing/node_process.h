@@ -6,14 +6,24 @@
 //   NodeProcess node(program, {"--name=127.0.0.1:0", "--secret=s"});
 //   std::string name = node.Name(absl::Seconds(30));
 //   node.WaitUntil([&](const auto& s) { return s.size() == 5; }, timeout);
+//   ASSERT_TRUE(node.Sees("127.0.0.1:7001", "online", timeout));
 //   std::optional<std::string> ok = node.Ask("key add next", timeout);
+//
+// A test's main() takes the program from its arguments:
+//
+//   int main(int argc, char** argv) {
+//     node_program = swim::testing::InitNodeProcessTest(&argc, argv);
+//     return node_program.empty() ? 2 : RUN_ALL_TESTS();
+//   }
 #ifndef TESTS_TESTING_NODE_PROCESS_H_
 #define TESTS_TESTING_NODE_PROCESS_H_
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -23,6 +33,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "gtest/gtest.h"
 
 namespace swim::testing {
 
@@ -61,6 +72,12 @@ class NodeProcess {
                      bool(const std::map<std::string, std::string>&)>& done,
                  absl::Duration timeout);
 
+  // Waits until `member`'s reported status starts with `status` (e.g.
+  // "offline failed"); on timeout, a failure saying what it is instead.
+  ::testing::AssertionResult Sees(const std::string& member,
+                                  absl::string_view status,
+                                  absl::Duration timeout);
+
   std::string Status(const std::string& member);
   std::string Metadata(const std::string& member);
   // Every member this process ever reported.
@@ -96,6 +113,19 @@ class NodeProcess {
   std::string stats_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> app_lines_ ABSL_GUARDED_BY(mu_);
 };
+
+// Whether each of nodes[i] for i in `observers` sees `member` as `status`
+// (NodeProcess::Sees), all within `timeout` from now.
+::testing::AssertionResult AllSee(
+    const std::vector<std::unique_ptr<NodeProcess>>& nodes,
+    const std::vector<size_t>& observers, const std::string& member,
+    absl::string_view status, absl::Duration timeout);
+
+// For the main() of a test that spawns node processes: initialises gtest,
+// returns the node program (argv[1], from the BUILD rule's args; empty,
+// after a usage line, if missing) and ignores SIGPIPE, so that a child that
+// dies cannot kill the test through a broken pipe.
+std::string InitNodeProcessTest(int* argc, char** argv);
 
 }  // namespace swim::testing
 
