@@ -200,6 +200,7 @@ class Replay {
       }
       if (next_sample_ <= next) {
         metrics_.TakeSample(next);
+        bytes_at_sample_.push_back(bytes_sent_);
         next_sample_ += sim::Seconds(1);
       }
     }
@@ -217,6 +218,7 @@ class Replay {
         }
         break;
       case ReplayEntry::Kind::kRecord:
+        CountBytes(e);
         cluster_.Record(e.at, e.node, e.record);
         break;
     }
@@ -246,7 +248,22 @@ class Replay {
     SummarizeFigures(sc_, metrics_, views_, accuracy_, s);
   }
 
+  RunCurves Curves() const {
+    return CurvesOf(metrics_, sc_.nodes, bytes_at_sample_);
+  }
+
  private:
+  // Bytes sent by every node life so far, from the nodes' stats lines
+  // (each a life's running total; a start begins a new life at 0).
+  void CountBytes(const ReplayEntry& e) {
+    if (e.node >= life_bytes_.size()) return;
+    uint64_t& life = life_bytes_[e.node];
+    if (e.record.kind == RealRecord::Kind::kStart) life = 0;
+    if (e.record.kind != RealRecord::Kind::kStats) return;
+    if (e.record.bytes_sent > life) bytes_sent_ += e.record.bytes_sent - life;
+    life = e.record.bytes_sent;
+  }
+
   const sim::Scenario& sc_;
   RealNet net_;
   RealCluster cluster_;
@@ -258,13 +275,18 @@ class Replay {
   sim::DisseminationOracle dissemination_;
   std::vector<sim::Oracle*> oracles_;
   SimTime next_sample_ = 0;
+  std::vector<uint64_t> life_bytes_ =
+      std::vector<uint64_t>(static_cast<size_t>(sc_.nodes), 0);
+  uint64_t bytes_sent_ = 0;
+  std::vector<uint64_t> bytes_at_sample_;
 };
 
 }  // namespace
 
 sim::RunSummary ReplayRun(const sim::Scenario& scenario,
                           std::vector<ReplayEntry> entries,
-                          uint64_t datagrams_sent, uint64_t bytes_sent) {
+                          uint64_t datagrams_sent, uint64_t bytes_sent,
+                          RunCurves* curves) {
   std::stable_sort(
       entries.begin(), entries.end(),
       [](const ReplayEntry& a, const ReplayEntry& b) { return a.at < b.at; });
@@ -279,6 +301,7 @@ sim::RunSummary ReplayRun(const sim::Scenario& scenario,
   sim::RunSummary s;
   s.events = entries.size();
   replay.Finish(&s);
+  if (curves != nullptr) *curves = replay.Curves();
   s.datagrams_sent = datagrams_sent;
   s.bytes_sent = bytes_sent;
   s.datagrams_per_node_second_milli =

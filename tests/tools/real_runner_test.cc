@@ -15,6 +15,7 @@
 #include "tools/real_log.h"
 #include "tools/real_net.h"
 #include "tools/real_replay.h"
+#include "tools/run_curves.h"
 
 namespace swim::tools {
 namespace {
@@ -224,6 +225,37 @@ TEST(RealReplayTest, SuspectingAHealthyNodeIsAFalsePositive) {
   entries.push_back(e);
   sim::RunSummary s = ReplayRun(*sc, std::move(entries), 0, 0);
   EXPECT_EQ(s.false_suspicions, 1u);
+}
+
+TEST(RealReplayTest, CurvesCountEveryLifesBytesFromItsStatsLines) {
+  absl::StatusOr<sim::Scenario> sc =
+      Parse("nodes 3\nduration 10s\nat 5s crash 2\nat 9s liveness\n");
+  ASSERT_TRUE(sc.ok()) << sc.status();
+  std::vector<ReplayEntry> entries = CrashRun(*sc, true);
+  auto stats = [&](sim::SimTime at, uint32_t node, uint64_t bytes) {
+    ReplayEntry e;
+    e.at = at;
+    e.kind = ReplayEntry::Kind::kRecord;
+    e.node = node;
+    e.record.kind = RealRecord::Kind::kStats;
+    e.record.bytes_sent = bytes;
+    entries.push_back(e);
+  };
+  stats(Seconds(1) + 500, 0, 300);  // a life's running totals
+  stats(Seconds(2) + 500, 0, 900);
+  stats(Seconds(2) + 500, 1, 300);
+  RunCurves curves;
+  sim::RunSummary s = ReplayRun(*sc, std::move(entries), 0, 0, &curves);
+  EXPECT_TRUE(s.ok()) << sim::FormatSummaryText(s);
+  ASSERT_GE(curves.samples.size(), 4u);
+  EXPECT_EQ(curves.samples[3].at_s, 3);
+  // Between 2 s and 3 s: 600 + 300 bytes over 3 nodes.
+  EXPECT_DOUBLE_EQ(curves.samples[3].bytes_per_node_s, 300);
+  EXPECT_DOUBLE_EQ(curves.samples[2].bytes_per_node_s, 100);
+  // Both observers saw n2 OFFLINE 3 s after its crash.
+  EXPECT_EQ(curves.offline_latencies_s, (std::vector<double>{3, 3}));
+  // Before the crash every node sees the other two ONLINE.
+  EXPECT_DOUBLE_EQ(curves.samples[4].online, 2);
 }
 
 }  // namespace

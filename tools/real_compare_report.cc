@@ -1,0 +1,149 @@
+#include "tools/real_compare_report.h"
+
+#include <algorithm>
+#include <optional>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "sim/report_chart.h"
+#include "tools/real_compare.h"
+
+namespace swim::tools {
+namespace {
+
+constexpr const char* kSimColor = "#36c";
+// The real runs, dashed: apart from the simulator's blue and from each
+// other.
+constexpr const char* kRealColors[] = {"#c33", "#e80", "#2a7", "#93c",
+                                       "#963", "#333", "#c3c", "#088"};
+constexpr size_t kRealColorCount = sizeof(kRealColors) / sizeof(kRealColors[0]);
+
+using Field = double RunCurves::Sample::*;
+
+// The simulator's p10-p90 and median at each sample time the seeds share
+// (every seed samples at the same seconds).
+void AddSimulated(const std::vector<RunCurves>& seeds, Field field,
+                  sim::Chart* chart) {
+  if (seeds.empty()) return;
+  size_t samples = seeds[0].samples.size();
+  for (const RunCurves& c : seeds)
+    samples = std::min(samples, c.samples.size());
+  sim::ChartArea band{absl::StrCat("simulator p10-p90 (", seeds.size(),
+                                   seeds.size() == 1 ? " seed)" : " seeds)"),
+                      kSimColor,
+                      {}};
+  sim::ChartSeries median{"simulator median", kSimColor, false, false, {}};
+  band.points.reserve(samples);
+  median.points.reserve(samples);
+  std::vector<double> values(seeds.size());
+  for (size_t i = 0; i < samples; ++i) {
+    for (size_t s = 0; s < seeds.size(); ++s) {
+      values[s] = seeds[s].samples[i].*field;
+    }
+    const double at = seeds[0].samples[i].at_s;
+    band.points.emplace_back(at, *PercentileOf(values, 10),
+                             *PercentileOf(values, 90));
+    median.points.emplace_back(at, *PercentileOf(values, 50));
+  }
+  chart->areas.push_back(std::move(band));
+  chart->series.push_back(std::move(median));
+}
+
+void AddReal(const std::vector<RunCurves>& runs, Field field,
+             sim::Chart* chart) {
+  for (size_t r = 0; r < runs.size(); ++r) {
+    sim::ChartSeries s{absl::StrCat("real run ", r + 1),
+                       kRealColors[r % kRealColorCount],
+                       false,
+                       true,
+                       {}};
+    s.points.reserve(runs[r].samples.size());
+    for (const RunCurves::Sample& x : runs[r].samples) {
+      s.points.emplace_back(x.at_s, x.*field);
+    }
+    chart->series.push_back(std::move(s));
+  }
+}
+
+sim::Chart TimeChart(const CompareRuns& runs, std::string title,
+                     std::string y_label, Field field) {
+  sim::Chart c;
+  c.title = std::move(title);
+  c.x_label = "time (s): simulated, or since the real run's start";
+  c.y_label = std::move(y_label);
+  c.bands = sim::ChartBands(runs.faults);
+  c.x_max = runs.duration_s;
+  AddSimulated(runs.sim_curves, field, &c);
+  AddReal(runs.real_curves, field, &c);
+  return c;
+}
+
+// One side's detection times, pooled over its runs, as a step CDF.
+std::optional<sim::ChartSeries> PooledCdf(const std::vector<RunCurves>& runs,
+                                          std::string name, const char* color,
+                                          bool dashed) {
+  std::vector<double> all;
+  for (const RunCurves& c : runs) {
+    all.insert(all.end(), c.offline_latencies_s.begin(),
+               c.offline_latencies_s.end());
+  }
+  if (all.empty()) return std::nullopt;
+  std::sort(all.begin(), all.end());
+  sim::ChartSeries s{absl::StrCat(name, " (", all.size(), " pairs)"),
+                     color,
+                     true,
+                     dashed,
+                     {{0, 0}}};
+  s.points.reserve(all.size() + 1);
+  for (size_t i = 0; i < all.size(); ++i) {
+    s.points.emplace_back(
+        all[i], static_cast<double>(i + 1) / static_cast<double>(all.size()));
+  }
+  return s;
+}
+
+sim::Chart DetectionCdf(const CompareRuns& runs) {
+  sim::Chart c;
+  c.title = "CDF of detection times (crash to OFFLINE, per observer)";
+  c.x_label = "seconds after the crash";
+  c.y_label = "fraction of observers";
+  c.empty_text = "No crash was detected.";
+  if (auto s = PooledCdf(runs.sim_curves, "simulator", kSimColor, false)) {
+    c.series.push_back(*std::move(s));
+  }
+  if (auto s = PooledCdf(runs.real_curves, "real", kRealColors[0], true)) {
+    c.series.push_back(*std::move(s));
+  }
+  return c;
+}
+
+}  // namespace
+
+sim::ReportPage ComparePage(const CompareRuns& runs) {
+  sim::ReportPage page;
+  page.title = absl::StrCat("swim_real --compare: ", runs.title);
+  page.summary_text = FormatComparison(runs.simulated, runs.real);
+  page.charts.push_back(TimeChart(runs,
+                                  "Members seen ONLINE, per live node (mean)",
+                                  "members", &RunCurves::Sample::online));
+  page.charts.push_back(TimeChart(runs,
+                                  "Members seen SUSPECT, per live node (mean)",
+                                  "members", &RunCurves::Sample::suspect));
+  page.charts.push_back(TimeChart(runs,
+                                  "Members seen OFFLINE, per live node (mean)",
+                                  "members", &RunCurves::Sample::offline));
+  sim::Chart traffic =
+      TimeChart(runs, "Traffic, all messages", "bytes per node per second",
+                &RunCurves::Sample::bytes_per_node_s);
+  traffic.empty_text = "Not sampled.";
+  page.charts.push_back(std::move(traffic));
+  page.charts.push_back(DetectionCdf(runs));
+  return page;
+}
+
+std::string CompareReportHtml(const CompareRuns& runs) {
+  return sim::RenderReportPage(ComparePage(runs));
+}
+
+}  // namespace swim::tools
