@@ -116,6 +116,24 @@ std::string AreaPoints(const ChartArea& a, Px px, Py py) {
   return pts;
 }
 
+// Areas first, then the series over them.
+template <typename Px, typename Py>
+void AppendCurves(const Chart& chart, Px px, Py py, std::string* out) {
+  for (const ChartArea& a : chart.areas) {
+    absl::StrAppendFormat(out,
+                          "<polygon fill=\"%s\" fill-opacity=\"0.25\" "
+                          "stroke=\"none\" points=\"%s\"/>\n",
+                          a.color, AreaPoints(a, px, py));
+  }
+  for (const ChartSeries& s : chart.series) {
+    absl::StrAppendFormat(out,
+                          "<polyline fill=\"none\" stroke=\"%s\" "
+                          "stroke-width=\"1.5\"%s points=\"%s\"/>\n",
+                          s.color, s.dashed ? " stroke-dasharray=\"6 3\"" : "",
+                          Points(s, px, py));
+  }
+}
+
 }  // namespace
 
 std::vector<double> NiceTicks(double max, int target) {
@@ -323,19 +341,7 @@ std::string ChartSvg(const Chart& chart) {
                         "transform=\"rotate(-90 14 %.1f)\">%s</text>\n",
                         top + kPlotHeight / 2, top + kPlotHeight / 2,
                         EscapeHtml(chart.y_label));
-  for (const ChartArea& a : chart.areas) {
-    absl::StrAppendFormat(&out,
-                          "<polygon fill=\"%s\" fill-opacity=\"0.25\" "
-                          "stroke=\"none\" points=\"%s\"/>\n",
-                          a.color, AreaPoints(a, px, py));
-  }
-  for (const ChartSeries& s : chart.series) {
-    absl::StrAppendFormat(&out,
-                          "<polyline fill=\"none\" stroke=\"%s\" "
-                          "stroke-width=\"1.5\"%s points=\"%s\"/>\n",
-                          s.color, s.dashed ? " stroke-dasharray=\"6 3\"" : "",
-                          Points(s, px, py));
-  }
+  AppendCurves(chart, px, py, &out);
   AppendLegend(chart, top, &out);
   out += "</svg>\n";
   return out;

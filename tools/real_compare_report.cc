@@ -81,8 +81,8 @@ sim::Chart TimeChart(const CompareRuns& runs, std::string title,
 
 // One side's detection times, pooled over its runs, as a step CDF.
 std::optional<sim::ChartSeries> PooledCdf(const std::vector<RunCurves>& runs,
-                                          std::string name, const char* color,
-                                          bool dashed) {
+                                          const std::string& name,
+                                          const char* color, bool dashed) {
   std::vector<double> all;
   for (const RunCurves& c : runs) {
     all.insert(all.end(), c.offline_latencies_s.begin(),
@@ -123,7 +123,7 @@ sim::Chart DetectionCdf(const CompareRuns& runs) {
 sim::ReportPage ComparePage(const CompareRuns& runs) {
   sim::ReportPage page;
   page.title = absl::StrCat("swim_real --compare: ", runs.title);
-  page.summary_text = FormatComparison(runs.simulated, runs.real);
+  page.table = ComparisonCells(runs.simulated, runs.real);
   page.charts.push_back(TimeChart(runs,
                                   "Members seen ONLINE, per live node (mean)",
                                   "members", &RunCurves::Sample::online));

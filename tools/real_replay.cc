@@ -1,14 +1,18 @@
 #include "tools/real_replay.h"
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/numeric/int128.h"
 #include "sim/accuracy_oracle.h"
 #include "sim/completeness_oracle.h"
 #include "sim/convergence_oracle.h"
 #include "sim/dissemination_oracle.h"
+#include "sim/fault_bands.h"
 #include "sim/metrics.h"
 #include "sim/view_tracker.h"
 
@@ -99,6 +103,9 @@ void SummarizeFigures(const sim::Scenario& scenario,
   const SimTime since = views.converged_since();
   if (since != sim::kNever) {
     s.convergence = std::max<SimTime>(0, since - (liveness_ran ? liveness : 0));
+    s.convergence_after_fault = std::max<SimTime>(
+        0, since - sim::LastFaultChange(
+                       sim::FaultBands(scenario, scenario.nodes), liveness));
   }
   s.updates = static_cast<int>(metrics.disseminations().size());
   for (const sim::Metrics::Dissemination& d : metrics.disseminations()) {
@@ -200,7 +207,6 @@ class Replay {
       }
       if (next_sample_ <= next) {
         metrics_.TakeSample(next);
-        bytes_at_sample_.push_back(bytes_sent_);
         next_sample_ += sim::Seconds(1);
       }
     }
@@ -249,19 +255,57 @@ class Replay {
   }
 
   RunCurves Curves() const {
-    return CurvesOf(metrics_, sc_.nodes, bytes_at_sample_);
+    std::vector<uint64_t> bytes_at_sample;
+    bytes_at_sample.reserve(metrics_.samples().size());
+    for (const sim::Metrics::StatusSample& s : metrics_.samples()) {
+      double sum = 0;
+      for (const std::vector<std::pair<SimTime, uint64_t>>& node : sent_) {
+        sum += SentAt(node, s.at);
+      }
+      bytes_at_sample.push_back(static_cast<uint64_t>(std::llround(sum)));
+    }
+    return CurvesOf(metrics_, sc_.nodes, bytes_at_sample);
   }
 
  private:
-  // Bytes sent by every node life so far, from the nodes' stats lines
-  // (each a life's running total; a start begins a new life at 0).
+  // Bytes a node sent over all its lives, from its stats lines (each a
+  // life's running total; a start begins a new life at 0), as points of
+  // a cumulative curve: a start adds a point too, so that the bytes of a
+  // stats line spread over the second before it rather than landing at
+  // its end (which would draw the real traffic up to a second late).
   void CountBytes(const ReplayEntry& e) {
     if (e.node >= life_bytes_.size()) return;
     uint64_t& life = life_bytes_[e.node];
-    if (e.record.kind == RealRecord::Kind::kStart) life = 0;
+    std::vector<std::pair<SimTime, uint64_t>>& sent = sent_[e.node];
+    const uint64_t total = sent.empty() ? 0 : sent.back().second;
+    if (e.record.kind == RealRecord::Kind::kStart) {
+      life = 0;
+      sent.emplace_back(e.at, total);
+    }
     if (e.record.kind != RealRecord::Kind::kStats) return;
-    if (e.record.bytes_sent > life) bytes_sent_ += e.record.bytes_sent - life;
+    const uint64_t more =
+        e.record.bytes_sent >= life ? e.record.bytes_sent - life : 0;
     life = e.record.bytes_sent;
+    sent.emplace_back(e.at, total + more);
+  }
+
+  // The cumulative curve at `t`, linear between its points.
+  static double SentAt(const std::vector<std::pair<SimTime, uint64_t>>& sent,
+                       SimTime t) {
+    auto after =
+        std::upper_bound(sent.begin(), sent.end(), t,
+                         [](SimTime x, const std::pair<SimTime, uint64_t>& p) {
+                           return x < p.first;
+                         });
+    if (after == sent.begin()) return 0;
+    const auto& [t0, b0] = *std::prev(after);
+    if (after == sent.end() || after->first == t0) {
+      return static_cast<double>(b0);
+    }
+    const auto& [t1, b1] = *after;
+    return static_cast<double>(b0) + static_cast<double>(b1 - b0) *
+                                         static_cast<double>(t - t0) /
+                                         static_cast<double>(t1 - t0);
   }
 
   const sim::Scenario& sc_;
@@ -277,8 +321,9 @@ class Replay {
   SimTime next_sample_ = 0;
   std::vector<uint64_t> life_bytes_ =
       std::vector<uint64_t>(static_cast<size_t>(sc_.nodes), 0);
-  uint64_t bytes_sent_ = 0;
-  std::vector<uint64_t> bytes_at_sample_;
+  std::vector<std::vector<std::pair<SimTime, uint64_t>>> sent_ =
+      std::vector<std::vector<std::pair<SimTime, uint64_t>>>(
+          static_cast<size_t>(sc_.nodes));
 };
 
 }  // namespace

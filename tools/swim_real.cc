@@ -138,8 +138,11 @@ int Compare(const swim::sim::Scenario& sc,
   for (int i = 0; i < seeds; ++i) {
     swim::sim::Scenario seeded = sc;
     seeded.seed = sc.seed + static_cast<uint64_t>(i);
+    // The real nodes' addresses, so that member records weigh the same.
+    swim::sim::RunOptions sim_options;
+    sim_options.loopback_addresses = true;
     absl::StatusOr<swim::sim::RunResult> r =
-        swim::sim::RunScenario(seeded, swim::sim::RunOptions());
+        swim::sim::RunScenario(seeded, sim_options);
     if (!r.ok()) {
       std::cerr << "swim_real: simulator: " << r.status().message() << "\n";
       return 2;
@@ -326,7 +329,9 @@ int main(int argc, char** argv) {
       "  swim_real --scenario=tools/real_scenarios/crash.txt\n"
       "  swim_real --scenario=sim/scenarios/partition.txt --check\n"
       "  swim_real --scenario=tools/real_scenarios/fidelity/crash.txt "
-      "--compare --runs=3\n");
+      "--compare --runs=3\n"
+      "  swim_real --scenario=tools/real_scenarios/fidelity/crash.txt "
+      "--compare --report=/tmp/compare.html\n");
   swim::tools::HandleHelp(argc, argv,
                           {{"swim_real flags", "tools/swim_real.cc"}});
   absl::ParseCommandLine(argc, argv);

@@ -80,7 +80,11 @@ TEST(CompareReportTest, TheSimulatorsBandAndEveryRealRunOnTheSameAxes) {
 
   const std::string html = CompareReportHtml(runs);
   EXPECT_THAT(html, HasSubstr("swim_real --compare: crash (8 nodes)"));
-  EXPECT_THAT(html, HasSubstr("OFFLINE at observer p50 (ms)"));
+  // The table as cells, its numbers in their own columns.
+  EXPECT_THAT(html, HasSubstr("<th>figure</th><th class=\"n\">sim p10</th>"));
+  EXPECT_THAT(html, HasSubstr("<td>OFFLINE at observer p50 (ms)</td>"));
+  EXPECT_THAT(html,
+              HasSubstr("<td colspan=\"7\">(5 simulated seeds, 2 real runs)"));
   EXPECT_THAT(html, HasSubstr("<polygon"));
   EXPECT_THAT(html, HasSubstr(">real run 2</text>"));
 }

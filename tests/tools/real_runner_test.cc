@@ -241,17 +241,20 @@ TEST(RealReplayTest, CurvesCountEveryLifesBytesFromItsStatsLines) {
     e.record.bytes_sent = bytes;
     entries.push_back(e);
   };
-  stats(Seconds(1) + 500, 0, 300);  // a life's running totals
-  stats(Seconds(2) + 500, 0, 900);
-  stats(Seconds(2) + 500, 1, 300);
+  stats(Seconds(1), 0, 300);  // a life's running totals
+  stats(Seconds(2), 0, 900);
+  stats(Seconds(2), 1, 300);
   RunCurves curves;
   sim::RunSummary s = ReplayRun(*sc, std::move(entries), 0, 0, &curves);
   EXPECT_TRUE(s.ok()) << sim::FormatSummaryText(s);
   ASSERT_GE(curves.samples.size(), 4u);
   EXPECT_EQ(curves.samples[3].at_s, 3);
-  // Between 2 s and 3 s: 600 + 300 bytes over 3 nodes.
-  EXPECT_DOUBLE_EQ(curves.samples[3].bytes_per_node_s, 300);
-  EXPECT_DOUBLE_EQ(curves.samples[2].bytes_per_node_s, 100);
+  // n0's bytes land in the second before each of its lines; n1's 300
+  // spread over the 2 s since its start: 300 + 150 by 1 s, 600 + 150 more
+  // by 2 s, nothing after; over 3 nodes.
+  EXPECT_DOUBLE_EQ(curves.samples[1].bytes_per_node_s, 150);
+  EXPECT_DOUBLE_EQ(curves.samples[2].bytes_per_node_s, 250);
+  EXPECT_DOUBLE_EQ(curves.samples[3].bytes_per_node_s, 0);
   // Both observers saw n2 OFFLINE 3 s after its crash.
   EXPECT_EQ(curves.offline_latencies_s, (std::vector<double>{3, 3}));
   // Before the crash every node sees the other two ONLINE.
