@@ -27,7 +27,7 @@ void Run(int first, int count, std::vector<sim::RunSummary>* summaries,
       "nodes 8\nduration 20s\nat 5s crash 3\nat 15s liveness\n");
   ASSERT_TRUE(sc.ok()) << sc.status();
   for (int i = 0; i < count; ++i) {
-    sc->seed = static_cast<uint64_t>(first + i);
+    sc->seed = static_cast<uint64_t>(first) + static_cast<uint64_t>(i);
     absl::StatusOr<sim::RunResult> r = sim::RunScenario(*sc, {});
     ASSERT_TRUE(r.ok()) << r.status();
     summaries->push_back(r->summary);
