@@ -23,12 +23,28 @@ using Field = double RunCurves::Sample::*;
 
 // The simulator's p10-p90 and median at each sample time the seeds share
 // (every seed samples at the same seconds).
-void AddSimulated(const std::vector<RunCurves>& seeds, Field field,
-                  sim::Chart* chart) {
+// The samples of a run's curves: the whole cluster's, or one side's.
+using Samples = const std::vector<RunCurves::Sample>& (*)(const RunCurves&,
+                                                          size_t side);
+const std::vector<RunCurves::Sample>& AllSamples(const RunCurves& c,
+                                                 size_t /*side*/) {
+  return c.samples;
+}
+const std::vector<RunCurves::Sample>& SideSamples(const RunCurves& c,
+                                                  size_t side) {
+  static const std::vector<RunCurves::Sample>* none =
+      new std::vector<RunCurves::Sample>();
+  return side < c.sides.size() ? c.sides[side].samples : *none;
+}
+
+void AddSimulated(const std::vector<RunCurves>& seeds, Field field, Samples of,
+                  size_t side, sim::Chart* chart) {
   if (seeds.empty()) return;
-  size_t samples = seeds[0].samples.size();
-  for (const RunCurves& c : seeds)
-    samples = std::min(samples, c.samples.size());
+  size_t samples = of(seeds[0], side).size();
+  for (const RunCurves& c : seeds) {
+    samples = std::min(samples, of(c, side).size());
+  }
+  if (samples == 0) return;
   sim::ChartArea band{absl::StrCat("simulator p10-p90 (", seeds.size(),
                                    seeds.size() == 1 ? " seed)" : " seeds)"),
                       kSimColor,
@@ -39,9 +55,9 @@ void AddSimulated(const std::vector<RunCurves>& seeds, Field field,
   std::vector<double> values(seeds.size());
   for (size_t i = 0; i < samples; ++i) {
     for (size_t s = 0; s < seeds.size(); ++s) {
-      values[s] = seeds[s].samples[i].*field;
+      values[s] = of(seeds[s], side)[i].*field;
     }
-    const double at = seeds[0].samples[i].at_s;
+    const double at = of(seeds[0], side)[i].at_s;
     band.points.emplace_back(at, *PercentileOf(values, 10),
                              *PercentileOf(values, 90));
     median.points.emplace_back(at, *PercentileOf(values, 50));
@@ -50,16 +66,16 @@ void AddSimulated(const std::vector<RunCurves>& seeds, Field field,
   chart->series.push_back(std::move(median));
 }
 
-void AddReal(const std::vector<RunCurves>& runs, Field field,
-             sim::Chart* chart) {
+void AddReal(const std::vector<RunCurves>& runs, Field field, Samples of,
+             size_t side, sim::Chart* chart) {
   for (size_t r = 0; r < runs.size(); ++r) {
     sim::ChartSeries s{absl::StrCat("real run ", r + 1),
                        kRealColors[r % kRealColorCount],
                        false,
                        true,
                        {}};
-    s.points.reserve(runs[r].samples.size());
-    for (const RunCurves::Sample& x : runs[r].samples) {
+    s.points.reserve(of(runs[r], side).size());
+    for (const RunCurves::Sample& x : of(runs[r], side)) {
       s.points.emplace_back(x.at_s, x.*field);
     }
     chart->series.push_back(std::move(s));
@@ -67,15 +83,16 @@ void AddReal(const std::vector<RunCurves>& runs, Field field,
 }
 
 sim::Chart TimeChart(const CompareRuns& runs, std::string title,
-                     std::string y_label, Field field) {
+                     std::string y_label, Field field, Samples of = AllSamples,
+                     size_t side = 0) {
   sim::Chart c;
   c.title = std::move(title);
   c.x_label = "time (s): simulated, or since the real run's start";
   c.y_label = std::move(y_label);
   c.bands = sim::ChartBands(runs.faults);
   c.x_max = runs.duration_s;
-  AddSimulated(runs.sim_curves, field, &c);
-  AddReal(runs.real_curves, field, &c);
+  AddSimulated(runs.sim_curves, field, of, side, &c);
+  AddReal(runs.real_curves, field, of, side, &c);
   return c;
 }
 
@@ -133,6 +150,18 @@ sim::ReportPage ComparePage(const CompareRuns& runs) {
   page.charts.push_back(TimeChart(runs,
                                   "Members seen OFFLINE, per live node (mean)",
                                   "members", &RunCurves::Sample::offline));
+  // Each partition side's view of the cluster: what it sees OFFLINE.
+  const size_t sides =
+      runs.sim_curves.empty() ? 0 : runs.sim_curves[0].sides.size();
+  for (size_t g = 0; g < sides; ++g) {
+    const RunCurves::Side& side = runs.sim_curves[0].sides[g];
+    page.charts.push_back(
+        TimeChart(runs,
+                  absl::StrCat("Partition side ", side.name, " (", side.nodes,
+                               side.nodes == 1 ? " node" : " nodes",
+                               "): members its live nodes see OFFLINE (mean)"),
+                  "members", &RunCurves::Sample::offline, SideSamples, g));
+  }
   sim::Chart traffic =
       TimeChart(runs, "Traffic, all messages", "bytes per node per second",
                 &RunCurves::Sample::bytes_per_node_s);

@@ -190,6 +190,9 @@ class Replay {
                   sc.max_false_suspicions),
         oracles_{&completeness_, &accuracy_, &convergence_, &dissemination_} {
     net_.set_loss_ppm(sc.network.loss_ppm);
+    // As the simulator's runner: each partition side's views, for the
+    // compare report.
+    metrics_.TrackGroups(sim::PartitionSides(sc, sc.nodes));
     cluster_.AddObserver(&views_);
     cluster_.AddObserver(&metrics_);
     for (sim::Oracle* o : oracles_) cluster_.AddObserver(o);

@@ -1,6 +1,7 @@
 #include "tools/run_curves.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "swim/counters.h"
 
@@ -38,6 +39,24 @@ RunCurves CurvesOf(const sim::Metrics& metrics, int nodes,
           now > before ? static_cast<double>(now - before) / span_s / n : 0;
     }
     c.samples.push_back(x);
+  }
+  for (size_t g = 0; g < metrics.groups().size(); ++g) {
+    RunCurves::Side side;
+    side.name = metrics.groups()[g].name;
+    side.nodes = metrics.groups()[g].nodes.size();
+    side.samples.reserve(samples.size());
+    for (const sim::Metrics::StatusSample& s : samples) {
+      if (g >= s.groups.size()) break;
+      const sim::Metrics::StatusSample::Group& x = s.groups[g];
+      const double live = std::max<double>(1, x.live);
+      RunCurves::Sample y;
+      y.at_s = static_cast<double>(s.at) / 1e9;
+      y.online = static_cast<double>(x.online) / live;
+      y.suspect = static_cast<double>(x.suspect) / live;
+      y.offline = static_cast<double>(x.offline) / live;
+      side.samples.push_back(y);
+    }
+    c.sides.push_back(std::move(side));
   }
   const std::vector<sim::SimTime> latencies = metrics.OfflineLatencies();
   c.offline_latencies_s.reserve(latencies.size());

@@ -10,7 +10,9 @@
 #ifndef TOOLS_RUN_CURVES_H_
 #define TOOLS_RUN_CURVES_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/metrics.h"
@@ -29,6 +31,14 @@ struct RunCurves {
     double bytes_per_node_s = 0;
   };
   std::vector<Sample> samples;
+  // The same counted over the live nodes of one partition side only
+  // (Metrics::TrackGroups), at the same sample times; bytes are not split.
+  struct Side {
+    std::string name;  // as written: "{0%..50%}"
+    size_t nodes = 0;
+    std::vector<Sample> samples;
+  };
+  std::vector<Side> sides;
   // Crash to OFFLINE, per crash-observer pair, in seconds, ascending.
   std::vector<double> offline_latencies_s;
 };

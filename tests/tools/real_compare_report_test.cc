@@ -4,6 +4,7 @@
 // page for the same seeds.
 #include "tools/real_compare_report.h"
 
+#include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -20,11 +21,14 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Seeds [first, first + count) of a small crash scenario.
-void Run(int first, int count, std::vector<sim::RunSummary>* summaries,
-         std::vector<RunCurves>* curves, std::vector<sim::FaultBand>* faults) {
-  absl::StatusOr<sim::Scenario> sc = sim::ParseScenario(
-      "nodes 8\nduration 20s\nat 5s crash 3\nat 15s liveness\n");
+constexpr char kCrash[] =
+    "nodes 8\nduration 20s\nat 5s crash 3\nat 15s liveness\n";
+
+// Seeds [first, first + count) of a small scenario.
+void RunSeeds(int first, int count, std::vector<sim::RunSummary>* summaries,
+              std::vector<RunCurves>* curves,
+              std::vector<sim::FaultBand>* faults, const char* text = kCrash) {
+  absl::StatusOr<sim::Scenario> sc = sim::ParseScenario(text);
   ASSERT_TRUE(sc.ok()) << sc.status();
   for (int i = 0; i < count; ++i) {
     sc->seed = static_cast<uint64_t>(first) + static_cast<uint64_t>(i);
@@ -40,8 +44,8 @@ CompareRuns Runs() {
   CompareRuns runs;
   runs.title = "crash (8 nodes)";
   runs.duration_s = 20;
-  Run(1, 5, &runs.simulated, &runs.sim_curves, &runs.faults);
-  Run(100, 2, &runs.real, &runs.real_curves, nullptr);
+  RunSeeds(1, 5, &runs.simulated, &runs.sim_curves, &runs.faults);
+  RunSeeds(100, 2, &runs.real, &runs.real_curves, nullptr);
   return runs;
 }
 
@@ -87,6 +91,35 @@ TEST(CompareReportTest, TheSimulatorsBandAndEveryRealRunOnTheSameAxes) {
               HasSubstr("<td colspan=\"7\">(5 simulated seeds, 2 real runs)"));
   EXPECT_THAT(html, HasSubstr("<polygon"));
   EXPECT_THAT(html, HasSubstr(">real run 2</text>"));
+}
+
+TEST(CompareReportTest, EachPartitionSideHasItsChart) {
+  constexpr char kPartition[] =
+      "nodes 8\nduration 45s\nat 5s partition {0..2} {3..7}\n"
+      "at 30s heal\nat 40s liveness\n";
+  CompareRuns runs;
+  runs.title = "partition (8 nodes)";
+  runs.duration_s = 45;
+  RunSeeds(1, 3, &runs.simulated, &runs.sim_curves, &runs.faults, kPartition);
+  RunSeeds(100, 1, &runs.real, &runs.real_curves, nullptr, kPartition);
+  ASSERT_FALSE(HasFatalFailure());
+  const sim::ReportPage page = ComparePage(runs);
+  ASSERT_EQ(page.charts.size(), 7u);
+  EXPECT_EQ(page.charts[3].title,
+            "Partition side {0..2} (3 nodes): members its live nodes see "
+            "OFFLINE (mean)");
+  EXPECT_EQ(page.charts[4].title,
+            "Partition side {3..7} (5 nodes): members its live nodes see "
+            "OFFLINE (mean)");
+  // Side {0..2} sees most of the other side's 5 OFFLINE before the heal.
+  double most = 0;
+  for (const auto& [x, y] : page.charts[3].series[1].points) {
+    most = std::max(most, y);
+  }
+  EXPECT_GE(most, 3);
+  EXPECT_LE(most, 5);
+  ASSERT_EQ(page.charts[4].series.size(), 2u);
+  EXPECT_EQ(page.charts[4].series[1].name, "real run 1");
 }
 
 TEST(CompareReportTest, TheSamePageForTheSameRuns) {

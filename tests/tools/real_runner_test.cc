@@ -259,6 +259,17 @@ TEST(RealReplayTest, CurvesCountEveryLifesBytesFromItsStatsLines) {
   EXPECT_EQ(curves.offline_latencies_s, (std::vector<double>{3, 3}));
   // Before the crash every node sees the other two ONLINE.
   EXPECT_DOUBLE_EQ(curves.samples[4].online, 2);
+  EXPECT_TRUE(curves.sides.empty());  // no partition
+
+  absl::StatusOr<sim::Scenario> split = Parse(
+      "nodes 3\nduration 10s\nat 5s partition {0} {1..2}\nat 9s liveness\n");
+  ASSERT_TRUE(split.ok()) << split.status();
+  RunCurves sides;
+  ReplayRun(*split, {}, 0, 0, &sides);
+  ASSERT_EQ(sides.sides.size(), 2u);
+  EXPECT_EQ(sides.sides[1].name, "{1..2}");
+  EXPECT_EQ(sides.sides[1].nodes, 2u);
+  EXPECT_EQ(sides.sides[1].samples.size(), sides.samples.size());
 }
 
 }  // namespace
