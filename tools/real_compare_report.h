@@ -1,11 +1,11 @@
 // The HTML page of a swim_real --compare run: the comparison table, then
 // the simulator and the real runs on the same axes. For each time chart
 // (members seen ONLINE, SUSPECT and OFFLINE per live node; what each
-// partition side sees OFFLINE; bytes per node per second) the simulator's p10-p90 over its seeds as a shaded range,
-// its median as a line, and every real run as a dashed line; then the CDF
-// of detection times of both sides. The scenario's fault periods are
-// shaded on every time chart. The simulator's side is a function of its
-// seeds alone, so it is the same page for the same runs.
+// partition side sees OFFLINE; bytes per node per second) the simulator's
+// p10-p90 over its seeds as a shaded range, its median as a line, and every
+// real run as a dashed line; then the CDF of detection times of both sides. The
+// scenario's fault periods are shaded on every time chart. The simulator's side
+// is a function of its seeds alone, so it is the same page for the same runs.
 //
 //   CompareRuns runs;
 //   runs.title = "fidelity-crash (30 nodes)";
