@@ -201,6 +201,17 @@ std::vector<FaultBand> FaultBands(const Scenario& scenario, int nodes) {
   return bands;
 }
 
+SimTime LastFaultChange(const std::vector<FaultBand>& faults, SimTime before) {
+  SimTime last = 0;
+  for (const FaultBand& f : faults) {
+    if (f.kind == FaultKind::kLiveness || f.from >= before) continue;
+    const SimTime change =
+        f.kind == FaultKind::kCrash ? f.from : std::min(f.until, before);
+    last = std::max(last, change);
+  }
+  return last;
+}
+
 std::vector<Metrics::GroupSpec> PartitionSides(const Scenario& scenario,
                                                int nodes, size_t max) {
   std::vector<Metrics::GroupSpec> sides;

@@ -45,6 +45,13 @@ struct FaultBand {
 // are matched node by node); sets that do not resolve are matched as text.
 std::vector<FaultBand> FaultBands(const Scenario& scenario, int nodes);
 
+// The last change of a fault before `before` (the liveness start): the
+// latest crash, or end of another fault (a heal, a resume, a loss set to
+// zero), a fault still on at `before` counting as ending then; 0 if none.
+// Convergence is measured from here on both sides of a fidelity
+// comparison, where the liveness start often comes after it.
+SimTime LastFaultChange(const std::vector<FaultBand>& faults, SimTime before);
+
 // The sides of the scenario's partitions, each named as written
 // ("{0%..50%}"), distinct, at most `max` of them in order of appearance:
 // the groups whose views the report draws side by side.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
@@ -41,6 +42,27 @@ std::string SummaryRow(absl::string_view line) {
       EscapeHtml(rest.substr(0, gap)), "</th><td>",
       EscapeHtml(absl::StripLeadingAsciiWhitespace(rest.substr(gap))),
       "</td></tr>\n");
+}
+
+// ReportPage::table: the header row in <th>, numbers right-aligned.
+std::string CellTable(const std::vector<std::vector<std::string>>& rows) {
+  const size_t columns = rows[0].size();
+  std::string html = "<table class=\"cells\">\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const std::vector<std::string>& row = rows[r];
+    html += "<tr>";
+    if (row.size() < columns) {
+      absl::StrAppend(&html, "<td colspan=\"", columns, "\">",
+                      EscapeHtml(absl::StrJoin(row, " ")), "</td>");
+    }
+    for (size_t c = 0; c < row.size() && row.size() == columns; ++c) {
+      const char* tag = r == 0 ? "th" : "td";
+      absl::StrAppend(&html, "<", tag, c == 0 ? "" : " class=\"n\"", ">",
+                      EscapeHtml(row[c]), "</", tag, ">");
+    }
+    html += "</tr>\n";
+  }
+  return html + "</table>\n";
 }
 
 // Members seen ONLINE / SUSPECT / OFFLINE per live observer, from counts
@@ -195,14 +217,21 @@ std::string RenderReportPage(const ReportPage& page) {
       "table.summary th.sub{padding-left:1.8em;font-weight:normal}"
       "table.summary td{font-family:monospace;padding:2px .6em;"
       "white-space:pre-wrap;overflow-wrap:anywhere}"
+      "table.cells{border-collapse:collapse;font-size:13px;margin-top:.6em}"
+      "table.cells th,table.cells td{padding:2px .7em;text-align:left;"
+      "border-bottom:1px solid #e4e4e4}"
+      "table.cells .n{text-align:right;font-family:monospace}"
       "svg{display:block}</style></head><body>\n");
-  absl::StrAppend(&html, "<h1>", EscapeHtml(page.title),
-                  "</h1>\n<table class=\"summary\">\n");
-  for (absl::string_view line :
-       absl::StrSplit(page.summary_text, '\n', absl::SkipEmpty())) {
-    absl::StrAppend(&html, SummaryRow(line));
+  absl::StrAppend(&html, "<h1>", EscapeHtml(page.title), "</h1>\n");
+  if (!page.summary_text.empty()) {
+    html += "<table class=\"summary\">\n";
+    for (absl::string_view line :
+         absl::StrSplit(page.summary_text, '\n', absl::SkipEmpty())) {
+      absl::StrAppend(&html, SummaryRow(line));
+    }
+    html += "</table>\n";
   }
-  html += "</table>\n";
+  if (!page.table.empty()) html += CellTable(page.table);
   for (const Chart& c : page.charts) absl::StrAppend(&html, ChartSvg(c));
   html += "</body></html>\n";
   return html;

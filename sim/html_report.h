@@ -32,6 +32,9 @@ struct ReportPage {
   // Lines of "LABEL  VALUE" (FormatSummaryText), shown as a table whose
   // long values wrap instead of scrolling.
   std::string summary_text;
+  // Or (and) a table of cells, the first row its header; shorter rows
+  // span the whole width (a note under the table).
+  std::vector<std::vector<std::string>> table;
   std::vector<Chart> charts;
 };
 

@@ -102,6 +102,38 @@ std::string Points(const ChartSeries& s, Px px, Py py) {
   return pts;
 }
 
+// The outline of an area: along its highs, then back along its lows.
+template <typename Px, typename Py>
+std::string AreaPoints(const ChartArea& a, Px px, Py py) {
+  std::string pts;
+  for (const auto& [x, low, high] : a.points) {
+    absl::StrAppendFormat(&pts, "%.1f,%.1f ", px(x), py(high));
+  }
+  for (auto it = a.points.rbegin(); it != a.points.rend(); ++it) {
+    absl::StrAppendFormat(&pts, "%.1f,%.1f ", px(std::get<0>(*it)),
+                          py(std::get<1>(*it)));
+  }
+  return pts;
+}
+
+// Areas first, then the series over them.
+template <typename Px, typename Py>
+void AppendCurves(const Chart& chart, Px px, Py py, std::string* out) {
+  for (const ChartArea& a : chart.areas) {
+    absl::StrAppendFormat(out,
+                          "<polygon fill=\"%s\" fill-opacity=\"0.25\" "
+                          "stroke=\"none\" points=\"%s\"/>\n",
+                          a.color, AreaPoints(a, px, py));
+  }
+  for (const ChartSeries& s : chart.series) {
+    absl::StrAppendFormat(out,
+                          "<polyline fill=\"none\" stroke=\"%s\" "
+                          "stroke-width=\"1.5\"%s points=\"%s\"/>\n",
+                          s.color, s.dashed ? " stroke-dasharray=\"6 3\"" : "",
+                          Points(s, px, py));
+  }
+}
+
 }  // namespace
 
 std::vector<double> NiceTicks(double max, int target) {
@@ -184,6 +216,17 @@ void AppendLegend(const Chart& chart, double top, std::string* out) {
   size_t named = 0;
   for (const ChartSeries& s : chart.series) named += s.name.empty() ? 0 : 1;
   size_t row = 0;
+  for (const ChartArea& a : chart.areas) {
+    if (a.name.empty() || row + 1 >= legend_rows) continue;
+    const double y = top + 10 + static_cast<double>(row) * kLegendRow;
+    absl::StrAppendFormat(
+        out,
+        "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"10\" fill=\"%s\" "
+        "fill-opacity=\"0.25\"/>\n<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+        kLegendX, y - 5, a.color, kLegendX + 28, y + 4, EscapeHtml(a.name));
+    ++row;
+  }
+  named += row;
   for (const ChartSeries& s : chart.series) {
     if (s.name.empty()) continue;
     const double y = top + 10 + static_cast<double>(row) * kLegendRow;
@@ -245,6 +288,13 @@ std::string ChartSvg(const Chart& chart) {
       ++points;
     }
   }
+  for (const ChartArea& a : chart.areas) {
+    for (const auto& [x, low, high] : a.points) {
+      x_data = std::max(x_data, x);
+      y_data = std::max({y_data, low, high});
+      ++points;
+    }
+  }
   if (points == 0) {
     absl::StrAppend(&out, "<p>", EscapeHtml(chart.empty_text), "</p>\n");
     return out;
@@ -291,13 +341,7 @@ std::string ChartSvg(const Chart& chart) {
                         "transform=\"rotate(-90 14 %.1f)\">%s</text>\n",
                         top + kPlotHeight / 2, top + kPlotHeight / 2,
                         EscapeHtml(chart.y_label));
-  for (const ChartSeries& s : chart.series) {
-    absl::StrAppendFormat(&out,
-                          "<polyline fill=\"none\" stroke=\"%s\" "
-                          "stroke-width=\"1.5\"%s points=\"%s\"/>\n",
-                          s.color, s.dashed ? " stroke-dasharray=\"6 3\"" : "",
-                          Points(s, px, py));
-  }
+  AppendCurves(chart, px, py, &out);
   AppendLegend(chart, top, &out);
   out += "</svg>\n";
   return out;

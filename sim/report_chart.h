@@ -15,6 +15,7 @@
 #define SIM_REPORT_CHART_H_
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,14 @@ struct ChartSeries {
   bool step = false;    // holds its value until the next point
   bool dashed = false;  // tells a second run apart on the same axes
   std::vector<std::pair<double, double>> points;  // (x, y), x ascending
+};
+
+// A shaded range between two curves (say a simulator's p10 and p90 over
+// its seeds), drawn under the series; (x, low, high), x ascending.
+struct ChartArea {
+  std::string name;  // in the legend, as a filled box: "sim p10-p90"
+  std::string color;
+  std::vector<std::tuple<double, double, double>> points;
 };
 
 // A period in x units: shaded over the plot, and labelled in a lane above
@@ -46,6 +55,7 @@ struct Chart {
   std::string x_label;
   std::string y_label;
   std::vector<ChartSeries> series;
+  std::vector<ChartArea> areas;  // under the series, legend first
   std::vector<ChartBand> bands;
   // The x axis spans [0, x_max]; 0: up to the largest x of the series.
   double x_max = 0;

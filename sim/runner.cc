@@ -33,6 +33,7 @@ absl::StatusOr<SimOptions> MakeSimOptions(const Scenario& scenario,
   so.start_spread = scenario.start_spread;
   so.seed_peers = scenario.seed_peers;
   so.formed = scenario.formed;
+  so.loopback_addresses = options.loopback_addresses;
   for (const auto& [key, value] : scenario.config) {
     if (absl::Status s = SetConfigKnob(so.base_config, key, value); !s.ok()) {
       return s;
@@ -106,6 +107,8 @@ void SummarizeRun(const Scenario& scenario, const SimOptions& so,
   if (since != kNever) {
     const SimTime from = liveness_ran ? liveness : 0;
     s.convergence = std::max<SimTime>(0, since - from);
+    s.convergence_after_fault =
+        std::max<SimTime>(0, since - LastFaultChange(result->faults, liveness));
   }
   s.updates = static_cast<int>(m.disseminations().size());
   for (const Metrics::Dissemination& d : m.disseminations()) {

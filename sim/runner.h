@@ -41,6 +41,9 @@ struct RunOptions {
   size_t datagram_limit_bytes = 0;
   // Extra "config KEY VALUE" settings applied after the scenario's.
   std::vector<std::pair<std::string, std::string>> extra_config;
+  // SimOptions::loopback_addresses: a real run's addresses (swim_real
+  // --compare).
+  bool loopback_addresses = false;
 };
 
 struct RunResult {

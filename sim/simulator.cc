@@ -53,7 +53,11 @@ Simulator::Simulator(SimOptions options)
   for (uint32_t i = 0; i < slots_.size(); ++i) {
     Slot& s = slots_[i];
     s.name = absl::StrCat("n", i);
-    s.address = absl::StrCat(s.name, ":7946");
+    s.address = options_.loopback_addresses
+                    ? absl::StrCat("127.", ((i + 257) >> 16) & 255, ".",
+                                   ((i + 257) >> 8) & 255, ".", (i + 257) & 255,
+                                   ":7946")
+                    : absl::StrCat(s.name, ":7946");
     if (i < options_.node_config.size()) s.config = options_.node_config[i];
     by_address_[s.address] = i;
     SimTime at = 0;

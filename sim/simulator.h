@@ -77,6 +77,11 @@ struct SimOptions {
   // Knobs (swim/config_knobs.h) set on some nodes only, after base_config:
   // node_config[i] for node i (may be shorter than `nodes`).
   std::vector<std::vector<std::pair<std::string, std::string>>> node_config;
+  // Node i at 127.0.1.<i+1>:7946 (and on, 127.0.2.0 after 127.0.1.255)
+  // rather than n<i>:7946: tools/swim_real's addresses, longer, so member
+  // records (which carry them) are as big as a real run's when the two
+  // are compared.
+  bool loopback_addresses = false;
 };
 
 // Fault codes in the trace (the first argument of a kFault record).

@@ -48,6 +48,10 @@ struct RunSummary {
   // From the liveness start (or time zero) until the cluster converged for
   // good; -1 if it had not at the end.
   SimTime convergence = -1;
+  // From the last fault change before the liveness start (LastFaultChange:
+  // a crash, a heal, a resume) until the cluster converged for good; -1 if
+  // it had not at the end. Not printed; swim_real --compare's figure.
+  SimTime convergence_after_fault = -1;
   // Metadata updates.
   int updates = 0;
   int updates_everywhere = 0;

@@ -29,7 +29,14 @@ const std::vector<Figure>& ComparedFigures();
 // Nearest-rank percentile (0-100) of the values; nullopt if empty.
 std::optional<double> PercentileOf(std::vector<double> values, int percentile);
 
-// The side-by-side table, one line per figure.
+// The side-by-side table as cells: a header row, then one row per figure
+// (figure, sim p10, p50, p90, real p50, ratio, within), then a row with
+// the number of seeds and runs alone.
+std::vector<std::vector<std::string>> ComparisonCells(
+    const std::vector<sim::RunSummary>& simulated,
+    const std::vector<sim::RunSummary>& real);
+
+// The side-by-side table as text, one line per figure.
 std::string FormatComparison(const std::vector<sim::RunSummary>& simulated,
                              const std::vector<sim::RunSummary>& real);
 

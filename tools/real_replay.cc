@@ -1,13 +1,17 @@
 #include "tools/real_replay.h"
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "sim/accuracy_oracle.h"
 #include "sim/completeness_oracle.h"
 #include "sim/convergence_oracle.h"
 #include "sim/dissemination_oracle.h"
+#include "sim/fault_bands.h"
 #include "sim/metrics.h"
 #include "sim/view_tracker.h"
 
@@ -91,6 +95,9 @@ void SummarizeFigures(const sim::Scenario& scenario,
   const SimTime since = views.converged_since();
   if (since != sim::kNever) {
     s.convergence = std::max<SimTime>(0, since - (liveness_ran ? liveness : 0));
+    s.convergence_after_fault = std::max<SimTime>(
+        0, since - sim::LastFaultChange(
+                       sim::FaultBands(scenario, scenario.nodes), liveness));
   }
   s.updates = static_cast<int>(metrics.disseminations().size());
   for (const sim::Metrics::Dissemination& d : metrics.disseminations()) {
@@ -175,6 +182,9 @@ class Replay {
                   sc.max_false_suspicions),
         oracles_{&completeness_, &accuracy_, &convergence_, &dissemination_} {
     net_.set_loss_ppm(sc.network.loss_ppm);
+    // As the simulator's runner: each partition side's views, for the
+    // compare report.
+    metrics_.TrackGroups(sim::PartitionSides(sc, sc.nodes));
     cluster_.AddObserver(&views_);
     cluster_.AddObserver(&metrics_);
     for (sim::Oracle* o : oracles_) cluster_.AddObserver(o);
@@ -209,6 +219,7 @@ class Replay {
         }
         break;
       case ReplayEntry::Kind::kRecord:
+        CountBytes(e);
         cluster_.Record(e.at, e.node, e.record);
         break;
     }
@@ -238,7 +249,60 @@ class Replay {
     SummarizeFigures(sc_, metrics_, views_, accuracy_, s);
   }
 
+  RunCurves Curves() const {
+    std::vector<uint64_t> bytes_at_sample;
+    bytes_at_sample.reserve(metrics_.samples().size());
+    for (const sim::Metrics::StatusSample& s : metrics_.samples()) {
+      double sum = 0;
+      for (const std::vector<std::pair<SimTime, uint64_t>>& node : sent_) {
+        sum += SentAt(node, s.at);
+      }
+      bytes_at_sample.push_back(static_cast<uint64_t>(std::llround(sum)));
+    }
+    return CurvesOf(metrics_, sc_.nodes, bytes_at_sample);
+  }
+
  private:
+  // Bytes a node sent over all its lives, from its stats lines (each a
+  // life's running total; a start begins a new life at 0), as points of
+  // a cumulative curve: a start adds a point too, so that the bytes of a
+  // stats line spread over the second before it rather than landing at
+  // its end (which would draw the real traffic up to a second late).
+  void CountBytes(const ReplayEntry& e) {
+    if (e.node >= life_bytes_.size()) return;
+    uint64_t& life = life_bytes_[e.node];
+    std::vector<std::pair<SimTime, uint64_t>>& sent = sent_[e.node];
+    const uint64_t total = sent.empty() ? 0 : sent.back().second;
+    if (e.record.kind == RealRecord::Kind::kStart) {
+      life = 0;
+      sent.emplace_back(e.at, total);
+    }
+    if (e.record.kind != RealRecord::Kind::kStats) return;
+    const uint64_t more =
+        e.record.bytes_sent >= life ? e.record.bytes_sent - life : 0;
+    life = e.record.bytes_sent;
+    sent.emplace_back(e.at, total + more);
+  }
+
+  // The cumulative curve at `t`, linear between its points.
+  static double SentAt(const std::vector<std::pair<SimTime, uint64_t>>& sent,
+                       SimTime t) {
+    auto after =
+        std::upper_bound(sent.begin(), sent.end(), t,
+                         [](SimTime x, const std::pair<SimTime, uint64_t>& p) {
+                           return x < p.first;
+                         });
+    if (after == sent.begin()) return 0;
+    const auto& [t0, b0] = *std::prev(after);
+    if (after == sent.end() || after->first == t0) {
+      return static_cast<double>(b0);
+    }
+    const auto& [t1, b1] = *after;
+    return static_cast<double>(b0) + static_cast<double>(b1 - b0) *
+                                         static_cast<double>(t - t0) /
+                                         static_cast<double>(t1 - t0);
+  }
+
   const sim::Scenario& sc_;
   RealNet net_;
   RealCluster cluster_;
@@ -250,13 +314,19 @@ class Replay {
   sim::DisseminationOracle dissemination_;
   std::vector<sim::Oracle*> oracles_;
   SimTime next_sample_ = 0;
+  std::vector<uint64_t> life_bytes_ =
+      std::vector<uint64_t>(static_cast<size_t>(sc_.nodes), 0);
+  std::vector<std::vector<std::pair<SimTime, uint64_t>>> sent_ =
+      std::vector<std::vector<std::pair<SimTime, uint64_t>>>(
+          static_cast<size_t>(sc_.nodes));
 };
 
 }  // namespace
 
 sim::RunSummary ReplayRun(const sim::Scenario& scenario,
                           std::vector<ReplayEntry> entries,
-                          uint64_t datagrams_sent, uint64_t bytes_sent) {
+                          uint64_t datagrams_sent, uint64_t bytes_sent,
+                          RunCurves* curves) {
   std::stable_sort(
       entries.begin(), entries.end(),
       [](const ReplayEntry& a, const ReplayEntry& b) { return a.at < b.at; });
@@ -271,6 +341,7 @@ sim::RunSummary ReplayRun(const sim::Scenario& scenario,
   sim::RunSummary s;
   s.events = entries.size();
   replay.Finish(&s);
+  if (curves != nullptr) *curves = replay.Curves();
   s.datagrams_sent = datagrams_sent;
   s.bytes_sent = bytes_sent;
   s.datagrams_per_node_second_milli =

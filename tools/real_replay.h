@@ -19,6 +19,7 @@
 #include "tools/real_cluster.h"
 #include "tools/real_log.h"
 #include "tools/real_net.h"
+#include "tools/run_curves.h"
 
 namespace swim::tools {
 
@@ -46,10 +47,12 @@ bool ApplyNetworkAction(const sim::Action& action, const NodeSets& sets,
                         RealNet& net, RealCluster* cluster);
 
 // Sorts the entries by time (stable) and replays them; `traffic_*` are the
-// totals sent by every node life.
+// totals sent by every node life. `curves`, if not null, gets the run's
+// curves for a compare report.
 sim::RunSummary ReplayRun(const sim::Scenario& scenario,
                           std::vector<ReplayEntry> entries,
-                          uint64_t datagrams_sent, uint64_t bytes_sent);
+                          uint64_t datagrams_sent, uint64_t bytes_sent,
+                          RunCurves* curves = nullptr);
 
 }  // namespace swim::tools
 

@@ -339,7 +339,8 @@ class Run {
       std::fprintf(stderr, "swim_real: %zu malformed log line(s) skipped\n",
                    bad_lines);
     }
-    return ReplayRun(sc_, std::move(entries_), datagrams, bytes);
+    return ReplayRun(sc_, std::move(entries_), datagrams, bytes,
+                     options_.curves);
   }
 
   const sim::Scenario& sc_;

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "sim/scenario.h"
 #include "sim/summary.h"
+#include "tools/run_curves.h"
 
 namespace swim::tools {
 
@@ -43,6 +44,8 @@ struct RealRunOptions {
   absl::Duration deadline_slack = absl::Seconds(30);
   // Called about once a second with the elapsed and the total time.
   std::function<void(absl::Duration elapsed, absl::Duration total)> progress;
+  // If not null, gets the run's curves (for swim_real --compare --report).
+  RunCurves* curves = nullptr;
 };
 
 // Cancelled if SIGINT or SIGTERM arrived (block them in the caller first:

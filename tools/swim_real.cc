@@ -37,7 +37,9 @@
 #include "sim/summary.h"
 #include "tools/help.h"
 #include "tools/real_compare.h"
+#include "tools/real_compare_report.h"
 #include "tools/real_runner.h"
+#include "tools/run_curves.h"
 #include "tools/user_files.h"
 #include "tools/version_flag.h"
 
@@ -60,6 +62,10 @@ ABSL_FLAG(bool, compare, false,
 ABSL_FLAG(int, sim_seeds, 10,
           "--compare: simulator runs, seeds from the scenario's on.");
 ABSL_FLAG(int, runs, 3, "--compare: real runs.");
+ABSL_FLAG(std::string, report, "",
+          "--compare: also writes an HTML page here: the table, and the "
+          "simulator's p10-p90 and median with every real run's curve on "
+          "the same axes.");
 ABSL_FLAG(absl::Duration, deadline_slack, absl::Seconds(30),
           "The run is abandoned (and cleaned up) this long past the "
           "scenario's duration.");
@@ -118,23 +124,33 @@ int Compare(const swim::sim::Scenario& sc,
     std::cerr << "swim_real: --sim_seeds must be >= 1 and --runs 1 to 20\n";
     return 2;
   }
-  std::vector<swim::sim::RunSummary> simulated;
+  swim::tools::CompareRuns page;
+  page.title = absl::StrCat(path, " (", sc.nodes, " nodes)");
+  page.duration_s = static_cast<double>(sc.duration) / 1e9;
+  std::vector<swim::sim::RunSummary>& simulated = page.simulated;
   for (int i = 0; i < seeds; ++i) {
     swim::sim::Scenario seeded = sc;
     seeded.seed = sc.seed + static_cast<uint64_t>(i);
+    // The real nodes' addresses, so that member records weigh the same.
+    swim::sim::RunOptions sim_options;
+    sim_options.loopback_addresses = true;
     absl::StatusOr<swim::sim::RunResult> r =
-        swim::sim::RunScenario(seeded, swim::sim::RunOptions());
+        swim::sim::RunScenario(seeded, sim_options);
     if (!r.ok()) {
       std::cerr << "swim_real: simulator: " << r.status().message() << "\n";
       return 2;
     }
     simulated.push_back(r->summary);
+    page.sim_curves.push_back(swim::tools::CurvesOf(*r->metrics, sc.nodes));
+    if (i == 0) page.faults = r->faults;
   }
-  std::vector<swim::sim::RunSummary> real;
+  std::vector<swim::sim::RunSummary>& real = page.real;
+  page.real_curves.resize(static_cast<size_t>(runs));
   bool all_passed = true;
   for (int i = 0; i < runs; ++i) {
     swim::tools::RealRunOptions run_options = options;
     run_options.work_dir = absl::StrCat(options.work_dir, "/run", i + 1);
+    run_options.curves = &page.real_curves[static_cast<size_t>(i)];
     if (mkdir(run_options.work_dir.c_str(), 0755) != 0 && errno != EEXIST) {
       std::cerr << "swim_real: cannot create " << run_options.work_dir << "\n";
       return 4;
@@ -155,6 +171,14 @@ int Compare(const swim::sim::Scenario& sc,
   }
   std::cout << path << " (" << sc.nodes << " nodes)\n"
             << swim::tools::FormatComparison(simulated, real);
+  if (const std::string file = absl::GetFlag(FLAGS_report); !file.empty()) {
+    std::ofstream out(UserPath(file), std::ios::binary);
+    out << swim::tools::CompareReportHtml(page);
+    if (!out) {
+      std::cerr << "swim_real: cannot write " << file << "\n";
+      return 4;
+    }
+  }
   return all_passed ? 0 : 1;
 }
 
@@ -240,6 +264,10 @@ int Main() {
     std::cerr << "swim_real: " << sc.status().message() << "\n";
     return 2;
   }
+  if (!absl::GetFlag(FLAGS_report).empty() && !absl::GetFlag(FLAGS_compare)) {
+    std::cerr << "swim_real: --report is for --compare runs\n";
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_check)) {
     std::cout << "swim_real: " << path << ": can be played for real ("
               << sc->nodes << " nodes, "
@@ -294,7 +322,9 @@ int main(int argc, char** argv) {
       "  swim_real --scenario=tools/real_scenarios/crash.txt\n"
       "  swim_real --scenario=sim/scenarios/partition.txt --check\n"
       "  swim_real --scenario=tools/real_scenarios/fidelity/crash.txt "
-      "--compare --runs=3\n");
+      "--compare --runs=3\n"
+      "  swim_real --scenario=tools/real_scenarios/fidelity/crash.txt "
+      "--compare --report=/tmp/compare.html\n");
   swim::tools::HandleHelp(argc, argv,
                           {{"swim_real flags", "tools/swim_real.cc"}});
   absl::ParseCommandLine(argc, argv);

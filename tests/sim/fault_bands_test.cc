@@ -135,5 +135,28 @@ TEST(PartitionSidesTest, DistinctSidesInOrder) {
   EXPECT_EQ(PartitionSides(*sc, 10, /*max=*/2).size(), 2u);
 }
 
+TEST(LastFaultChangeTest, TheLatestCrashOrFaultEndBeforeTheLiveness) {
+  auto last = [](const std::string& text) {
+    absl::StatusOr<Scenario> sc = ParseScenario(text);
+    EXPECT_TRUE(sc.ok()) << sc.status();
+    return LastFaultChange(FaultBands(*sc, 30), sc->liveness_at());
+  };
+  // The heal, not the partition's start nor the liveness.
+  EXPECT_EQ(last("duration 60s\nat 15s partition {0%..50%} {50%..100%}\n"
+                 "at 30s heal\nat 35s liveness\n"),
+            Seconds(30));
+  // The resume of a pause.
+  EXPECT_EQ(last("duration 50s\nat 15s pause 4 for 8s\nat 35s liveness\n"),
+            Seconds(23));
+  // The later crash; a loss still on counts as ending at the liveness.
+  EXPECT_EQ(last("duration 60s\nat 20s crash 7\nat 30s crash 21\n"
+                 "at 45s liveness\n"),
+            Seconds(30));
+  EXPECT_EQ(
+      last("duration 60s\nat 5s loss 10%\nat 20s crash 7\nat 45s liveness\n"),
+      Seconds(45));
+  EXPECT_EQ(last("duration 60s\nat 45s liveness\n"), 0);
+}
+
 }  // namespace
 }  // namespace swim::sim

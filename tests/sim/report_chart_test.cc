@@ -123,5 +123,33 @@ TEST(ChartSvgTest, EscapesNames) {
   EXPECT_THAT(ChartSvg(c), HasSubstr("a&lt;b &amp; &quot;c&quot;"));
 }
 
+TEST(ChartSvgTest, AnAreaIsShadedBetweenItsLowsAndHighsAndNamed) {
+  Chart c;
+  c.title = "SUSPECT";
+  c.x_max = 10;
+  // Only the area: it alone sets the axes (the y axis ends at 4).
+  c.areas.push_back({"simulator p10-p90", "#36c", {{0, 1, 2}, {10, 3, 4}}});
+  const std::string svg = ChartSvg(c);
+  EXPECT_THAT(svg, HasSubstr("<polygon fill=\"#36c\""));
+  EXPECT_THAT(svg, HasSubstr(">simulator p10-p90</text>"));
+  // Along the highs (2 then 4), then back along the lows (3 then 1): the
+  // top of the plot (y = 4) comes second, the bottom ring closes it.
+  const size_t at = svg.find("points=\"", svg.find("<polygon"));
+  ASSERT_NE(at, std::string::npos);
+  std::vector<double> ys;
+  size_t pos = at + 8;
+  for (int i = 0; i < 4; ++i) {
+    const size_t comma = svg.find(',', pos);
+    const size_t space = svg.find(' ', comma);
+    ys.push_back(std::stod(svg.substr(comma + 1, space - comma - 1)));
+    pos = space + 1;
+  }
+  // SVG y grows downwards: high 4 is above high 2, low 3 above low 1.
+  EXPECT_LT(ys[1], ys[0]);
+  EXPECT_LT(ys[1], ys[2]);
+  EXPECT_LT(ys[2], ys[3]);
+  EXPECT_LT(ys[0], ys[3]);
+}
+
 }  // namespace
 }  // namespace swim::sim

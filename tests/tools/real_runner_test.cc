@@ -15,6 +15,7 @@
 #include "tools/real_log.h"
 #include "tools/real_net.h"
 #include "tools/real_replay.h"
+#include "tools/run_curves.h"
 
 namespace swim::tools {
 namespace {
@@ -224,6 +225,51 @@ TEST(RealReplayTest, SuspectingAHealthyNodeIsAFalsePositive) {
   entries.push_back(e);
   sim::RunSummary s = ReplayRun(*sc, std::move(entries), 0, 0);
   EXPECT_EQ(s.false_suspicions, 1u);
+}
+
+TEST(RealReplayTest, CurvesCountEveryLifesBytesFromItsStatsLines) {
+  absl::StatusOr<sim::Scenario> sc =
+      Parse("nodes 3\nduration 10s\nat 5s crash 2\nat 9s liveness\n");
+  ASSERT_TRUE(sc.ok()) << sc.status();
+  std::vector<ReplayEntry> entries = CrashRun(*sc, true);
+  auto stats = [&](sim::SimTime at, uint32_t node, uint64_t bytes) {
+    ReplayEntry e;
+    e.at = at;
+    e.kind = ReplayEntry::Kind::kRecord;
+    e.node = node;
+    e.record.kind = RealRecord::Kind::kStats;
+    e.record.bytes_sent = bytes;
+    entries.push_back(e);
+  };
+  stats(Seconds(1), 0, 300);  // a life's running totals
+  stats(Seconds(2), 0, 900);
+  stats(Seconds(2), 1, 300);
+  RunCurves curves;
+  sim::RunSummary s = ReplayRun(*sc, std::move(entries), 0, 0, &curves);
+  EXPECT_TRUE(s.ok()) << sim::FormatSummaryText(s);
+  ASSERT_GE(curves.samples.size(), 4u);
+  EXPECT_EQ(curves.samples[3].at_s, 3);
+  // n0's bytes land in the second before each of its lines; n1's 300
+  // spread over the 2 s since its start: 300 + 150 by 1 s, 600 + 150 more
+  // by 2 s, nothing after; over 3 nodes.
+  EXPECT_DOUBLE_EQ(curves.samples[1].bytes_per_node_s, 150);
+  EXPECT_DOUBLE_EQ(curves.samples[2].bytes_per_node_s, 250);
+  EXPECT_DOUBLE_EQ(curves.samples[3].bytes_per_node_s, 0);
+  // Both observers saw n2 OFFLINE 3 s after its crash.
+  EXPECT_EQ(curves.offline_latencies_s, (std::vector<double>{3, 3}));
+  // Before the crash every node sees the other two ONLINE.
+  EXPECT_DOUBLE_EQ(curves.samples[4].online, 2);
+  EXPECT_TRUE(curves.sides.empty());  // no partition
+
+  absl::StatusOr<sim::Scenario> split = Parse(
+      "nodes 3\nduration 10s\nat 5s partition {0} {1..2}\nat 9s liveness\n");
+  ASSERT_TRUE(split.ok()) << split.status();
+  RunCurves sides;
+  ReplayRun(*split, {}, 0, 0, &sides);
+  ASSERT_EQ(sides.sides.size(), 2u);
+  EXPECT_EQ(sides.sides[1].name, "{1..2}");
+  EXPECT_EQ(sides.sides[1].nodes, 2u);
+  EXPECT_EQ(sides.sides[1].samples.size(), sides.samples.size());
 }
 
 }  // namespace

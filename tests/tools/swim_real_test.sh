@@ -57,6 +57,14 @@ SCENARIO
   fail "--check refused a playable scenario"
 grep -q "can be played for real" "$work/out" || fail "--check said nothing"
 
+# --report is for --compare runs only.
+rc=0
+"$real" --scenario="$work/tiny.txt" --report="$work/r.html" >/dev/null \
+  2>"$work/err" || rc=$?
+((rc == 2)) || fail "--report without --compare: exit $rc, wanted 2"
+grep -q -- "--report is for --compare" "$work/err" ||
+  fail "--report without --compare: $(cat "$work/err")"
+
 if ((EUID != 0)) || ! ip netns add "swimreal-test-$$" 2>/dev/null; then
   echo "SKIPPED: the real runs need root and network namespaces" >&2
   exit 0
@@ -79,6 +87,20 @@ for ns in $(ip netns list | awk '{print $1}' | grep '^swimreal-[0-9]*$' || true)
   pid="${ns#swimreal-}"
   kill -0 "$pid" 2>/dev/null || fail "namespace $ns left behind"
 done
+
+# --compare --report: the table, and a page with the simulator's band
+# and the real run's curve on the same axes.
+rc=0
+"$real" --scenario="$work/tiny.txt" --node_binary="$node" --compare \
+  --runs=1 --sim_seeds=3 --report="$work/compare.html" >"$work/out" \
+  2>"$work/err" || rc=$?
+((rc == 0)) || fail "compare exit $rc: $(cat "$work/out" "$work/err")"
+grep -q "^OFFLINE at observer p50 (ms)" "$work/out" ||
+  fail "no comparison table: $(cat "$work/out")"
+grep -q "<polygon" "$work/compare.html" || fail "no simulator band"
+grep -q ">real run 1</text>" "$work/compare.html" || fail "no real curve"
+grep -q ">simulator p10-p90 (3 seeds)</text>" "$work/compare.html" ||
+  fail "the band is not named"
 
 # SIGTERM mid-run: exit 130, nodes and namespace gone.
 "$real" --scenario="$work/tiny.txt" --node_binary="$node" \
