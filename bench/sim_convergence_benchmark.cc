@@ -114,6 +114,8 @@ void Measure(int n, Figures& figures) {
                        "at 63s metadata 9\nat 70s liveness\n"),
           &wall_ns);
   figures[p + "first_suspicion_p50_ms"] = Micros(faults.first_suspicion.p50);
+  figures[p + "first_held_suspect_p50_ms"] =
+      Micros(faults.first_suspicion_raised.p50);
   figures[p + "offline_p50_ms"] = Micros(faults.offline_at_observer.p50);
   figures[p + "offline_p99_ms"] = Micros(faults.offline_at_observer.p99);
   figures[p + "offline_everywhere_max_ms"] =
@@ -138,6 +140,8 @@ void Measure(int n, Figures& figures) {
   const RunSummary tail = Run(LossTailScenario(n), &wall_ns);
   figures[p + "loss_tail_first_suspicion_p99_ms"] =
       Micros(tail.first_suspicion.p99);
+  figures[p + "loss_tail_first_held_suspect_p99_ms"] =
+      Micros(tail.first_suspicion_raised.p99);
   figures[p + "loss_tail_offline_everywhere_p99_ms"] =
       Micros(tail.offline_everywhere.p99);
   figures[p + "loss_tail_false_offlines"] = Count(tail.false_offlines);

@@ -68,12 +68,17 @@ ABSL_FLAG(absl::Duration, probe_timeout, Defaults().probe_timeout,
           KnobHelp("probe_timeout"));
 ABSL_FLAG(int32_t, indirect_checks, Defaults().indirect_checks,
           KnobHelp("indirect_checks"));
+ABSL_FLAG(int32_t, probe_ring_monitors, Defaults().probe_ring_monitors,
+          KnobHelp("probe_ring_monitors"));
 ABSL_FLAG(int32_t, suspicion_min_intervals, Defaults().suspicion_min_intervals,
           KnobHelp("suspicion_min_intervals"));
 ABSL_FLAG(int32_t, suspicion_max_mult, Defaults().suspicion_max_mult,
           KnobHelp("suspicion_max_mult"));
 ABSL_FLAG(int32_t, suspicion_confirmations, Defaults().suspicion_confirmations,
           KnobHelp("suspicion_confirmations"));
+ABSL_FLAG(int32_t, suspicion_shown_confirmations,
+          Defaults().suspicion_shown_confirmations,
+          KnobHelp("suspicion_shown_confirmations"));
 ABSL_FLAG(int32_t, retransmit_mult, Defaults().retransmit_mult,
           KnobHelp("retransmit_mult"));
 ABSL_FLAG(absl::Duration, gossip_interval, Defaults().gossip_interval,
@@ -210,9 +215,11 @@ absl::Span<const NodeKnobFlag> NodeKnobFlags() {
       {"probe_interval", "probe_interval"},
       {"probe_timeout", "probe_timeout"},
       {"indirect_checks", "indirect_checks"},
+      {"probe_ring_monitors", "probe_ring_monitors"},
       {"suspicion_min_intervals", "suspicion_min_intervals"},
       {"suspicion_max_mult", "suspicion_max_mult"},
       {"suspicion_confirmations", "suspicion_confirmations"},
+      {"suspicion_shown_confirmations", "suspicion_shown_confirmations"},
       {"retransmit_mult", "retransmit_mult"},
       {"gossip_interval", "gossip_interval"},
       {"gossip_fanout", "gossip_fanout"},

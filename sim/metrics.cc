@@ -156,6 +156,7 @@ void Metrics::OnLife(const Cluster& /*sim*/, SimTime now, uint32_t node,
       det.crashed_at = now;
       det.seen.assign(open_detection_.size(), 0);
       open_detection_[node] = static_cast<int>(detections_.size());
+      unraised_.push_back(open_detection_[node]);
       detections_.push_back(std::move(det));
       break;
     }
@@ -236,24 +237,49 @@ std::vector<SimTime> Metrics::OfflineLatencies() const {
   return out;
 }
 
-std::vector<SimTime> Metrics::FirstSuspicionLatencies() const {
+void Metrics::AfterStep(const Cluster& sim, SimTime now, uint32_t node) {
+  if (unraised_.empty() || !sim.IsLive(node)) return;
+  const Members* members = sim.members(node);
+  if (members == nullptr) return;
+  for (size_t i = 0; i < unraised_.size();) {
+    Detection& det = detections_[unraised_[i]];
+    bool done = det.restarted_at != kNever;  // back before anyone noticed
+    if (!done && det.node != node) {
+      // The real status: a suspicion the node does not show yet counts.
+      const std::optional<uint32_t> id = members->IdOf(sim.name(det.node));
+      if (id.has_value() &&
+          !Matches(members->record(*id).status, Status::kOnline)) {
+        det.first_raised_at = now;
+        done = true;
+      }
+    }
+    if (!done) {
+      ++i;
+      continue;
+    }
+    unraised_[i] = unraised_.back();
+    unraised_.pop_back();
+  }
+}
+
+std::vector<SimTime> Metrics::SinceCrash(SimTime Detection::*at) const {
   std::vector<SimTime> out;
   for (const Detection& d : detections_) {
-    if (d.first_suspicion_at != kNever) {
-      out.push_back(d.first_suspicion_at - d.crashed_at);
-    }
+    if (d.*at != kNever) out.push_back(d.*at - d.crashed_at);
   }
   return out;
 }
 
+std::vector<SimTime> Metrics::FirstRaisedLatencies() const {
+  return SinceCrash(&Detection::first_raised_at);
+}
+
+std::vector<SimTime> Metrics::FirstSuspicionLatencies() const {
+  return SinceCrash(&Detection::first_suspicion_at);
+}
+
 std::vector<SimTime> Metrics::OfflineEverywhereLatencies() const {
-  std::vector<SimTime> out;
-  for (const Detection& d : detections_) {
-    if (d.offline_everywhere_at != kNever) {
-      out.push_back(d.offline_everywhere_at - d.crashed_at);
-    }
-  }
-  return out;
+  return SinceCrash(&Detection::offline_everywhere_at);
 }
 
 std::vector<SimTime> Metrics::DisseminationLatencies() const {

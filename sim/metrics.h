@@ -50,7 +50,10 @@ class Metrics : public SimObserver {
   struct Detection {
     uint32_t node = 0;
     SimTime crashed_at = 0;
-    SimTime first_suspicion_at = kNever;  // by anyone
+    SimTime first_suspicion_at = kNever;  // shown, by anyone
+    // Held SUSPECT by anyone, shown or not (swim/protocol.md, "A
+    // suspicion is shown once confirmed").
+    SimTime first_raised_at = kNever;
     SimTime offline_everywhere_at = kNever;
     SimTime restarted_at = kNever;
     std::vector<SimTime> offline_latencies;  // per observer that saw it
@@ -104,6 +107,7 @@ class Metrics : public SimObserver {
                      uint64_t version) override;
 
   void BeforeCrash(const Cluster& sim, SimTime now, uint32_t node) override;
+  void AfterStep(const Cluster& sim, SimTime now, uint32_t node) override;
 
   // Call before the run; each later sample counts these groups' views.
   void TrackGroups(std::vector<GroupSpec> groups);
@@ -122,6 +126,7 @@ class Metrics : public SimObserver {
   // Per-observer latencies over all crashes / updates.
   std::vector<SimTime> OfflineLatencies() const;
   std::vector<SimTime> FirstSuspicionLatencies() const;
+  std::vector<SimTime> FirstRaisedLatencies() const;
   std::vector<SimTime> OfflineEverywhereLatencies() const;
   std::vector<SimTime> DisseminationLatencies() const;
   std::vector<SimTime> DisseminationEverywhereLatencies() const;
@@ -134,6 +139,8 @@ class Metrics : public SimObserver {
   void CheckDissemination(const Cluster& sim, SimTime now, uint32_t observer,
                           uint32_t member);
   void CountSeen(uint32_t observer, Status status, int delta);
+  // (d.*at - d.crashed_at) over the detections where `at` happened.
+  std::vector<SimTime> SinceCrash(SimTime Detection::*at) const;
   void ClearRow(uint32_t node);
 
   const ViewTracker* views_;
@@ -141,6 +148,8 @@ class Metrics : public SimObserver {
   std::vector<Dissemination> disseminations_;
   // Indexes of open detections / disseminations per node (-1 if none).
   std::vector<int> open_detection_;
+  // Detections nobody holds a suspicion of yet (few, and brief).
+  std::vector<int> unraised_;
   std::vector<std::vector<int>> open_disseminations_;
   std::vector<StatusSample> samples_;
   std::vector<GroupSpec> groups_;

@@ -56,6 +56,10 @@ class SimObserver {
   // The node broadcast under `key` (Node::Broadcast accepted it).
   virtual void OnUserBroadcast(const Cluster& /*sim*/, SimTime /*now*/,
                                uint32_t /*node*/, absl::string_view /*key*/) {}
+  // The node handled an input or a timer, and its transmits and events
+  // were drained: its state (Cluster::members) may be read.
+  virtual void AfterStep(const Cluster& /*sim*/, SimTime /*now*/,
+                         uint32_t /*node*/) {}
   // The node delivered a broadcast or a direct message to its application.
   virtual void OnDelivery(const Cluster& /*sim*/, SimTime /*now*/,
                           uint32_t /*node*/, const Delivery& /*delivery*/) {}

@@ -97,6 +97,7 @@ void SummarizeRun(const Scenario& scenario, const SimOptions& so,
     if (d.offline_everywhere_at != kNever) ++s.crashes_detected;
   }
   s.first_suspicion = Summarize(m.FirstSuspicionLatencies());
+  s.first_suspicion_raised = Summarize(m.FirstRaisedLatencies());
   s.offline_at_observer = Summarize(m.OfflineLatencies());
   s.offline_everywhere = Summarize(m.OfflineEverywhereLatencies());
   s.false_suspicions = accuracy.false_suspicions();

@@ -9,14 +9,22 @@ absl::Time Epoch() {
   return absl::FromUnixSeconds(1735689600);
 }
 
-absl::Time ToAbslTime(SimTime t) { return Epoch() + absl::Nanoseconds(t); }
+absl::Time TimeZeroOf(uint64_t seed) {
+  Prng draws = Stream(seed, kEpochStream, 0);
+  return Epoch() + absl::Nanoseconds(static_cast<int64_t>(
+                       ScaleDraw(draws.Next(), Seconds(3600))));
+}
 
-SimTime FromAbslTime(absl::Time t) {
+absl::Time ToAbslTime(SimTime t, absl::Time epoch) {
+  return epoch + absl::Nanoseconds(t);
+}
+
+SimTime FromAbslTime(absl::Time t, absl::Time epoch) {
   if (t == absl::InfiniteFuture()) return kNever;
-  const absl::Duration d = t - Epoch();
+  const absl::Duration d = t - epoch;
   // Round up: a deadline inside a nanosecond is due at its end.
   SimTime ns = absl::ToInt64Nanoseconds(d);
-  if (Epoch() + absl::Nanoseconds(ns) < t) ++ns;
+  if (epoch + absl::Nanoseconds(ns) < t) ++ns;
   return ns;
 }
 

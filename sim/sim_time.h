@@ -2,9 +2,10 @@
 //
 // Simulated time is an integer count of nanoseconds since the start of the
 // run (SimTime), so event order never depends on floating point. Nodes see
-// it as absl::Time from a fixed epoch (ToAbslTime). Every random stream is
-// derived from the run's seed, a purpose and an index (Stream), so adding
-// a fault or a node does not shift the draws of any other stream:
+// it as absl::Time from the run's time zero (TimeZeroOf, ToAbslTime). Every
+// random stream is derived from the run's seed, a purpose and an index
+// (Stream), so adding a fault or a node does not shift the draws of any other
+// stream:
 //
 //   swim::Prng jitter = swim::sim::Stream(seed, swim::sim::kNetworkStream, 7);
 //   absl::Time t = swim::sim::ToAbslTime(swim::sim::Seconds(30));
@@ -33,9 +34,14 @@ constexpr SimTime Seconds(int64_t n) { return n * 1000 * 1000 * 1000; }
 // The absl::Time nodes see at simulated time zero. Fixed, so that traces
 // do not depend on when a run happens.
 absl::Time Epoch();
-absl::Time ToAbslTime(SimTime t);
+// A simulation's time zero: Epoch() plus an offset of up to an hour drawn
+// from the run's seed. Nodes schedule on a grid of absolute time (the
+// probe ring), so a fixed instant would put every run's faults at the
+// same phase of it and hide the spread real clusters have.
+absl::Time TimeZeroOf(uint64_t seed);
+absl::Time ToAbslTime(SimTime t, absl::Time epoch = Epoch());
 // kNever for absl::InfiniteFuture(); rounds up to the next nanosecond.
-SimTime FromAbslTime(absl::Time t);
+SimTime FromAbslTime(absl::Time t, absl::Time epoch = Epoch());
 
 // "1m30.25s" style, exact to the nanosecond (absl::FormatDuration).
 std::string FormatSimTime(SimTime t);
@@ -50,6 +56,7 @@ enum StreamPurpose : uint64_t {
   kPlaneStream = 6,     // index: 0; nodes' places (sim/network.h)
   kPairStream = 7,      // index: 0; pairs sampled for coordinate accuracy
   kWaveStream = 8,      // index: the restart wave's scenario line
+  kEpochStream = 9,     // index: 0; the run's time zero
 };
 
 // An independent generator for (seed, purpose, index); the same triple

@@ -46,6 +46,7 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Create(
 
 Simulator::Simulator(SimOptions options)
     : options_(std::move(options)),
+      time_zero_(TimeZeroOf(options_.seed)),
       network_(options_.nodes, options_.seed, options_.network),
       slots_(static_cast<size_t>(options_.nodes)) {
   app_states_.Resize(slots_.size());
@@ -269,6 +270,7 @@ void Simulator::Pump(uint32_t node, bool after_tick) {
   }
   PumpDeliveries(node);
   PumpStateMerges(node);
+  for (SimObserver* o : observers_) o->AfterStep(*this, now_, node);
   Reschedule(node, after_tick);
 }
 
@@ -315,8 +317,8 @@ void Simulator::Reschedule(uint32_t node, bool after_tick) {
   // now; only later ones are mapped back through the clock's drift.
   const SimTime local_now = LocalTime(node, now_);
   SimTime at = now_;
-  if (deadline > ToAbslTime(local_now)) {
-    at = GlobalTime(node, FromAbslTime(deadline));
+  if (deadline > ToAbslTime(local_now, time_zero_)) {
+    at = GlobalTime(node, FromAbslTime(deadline, time_zero_));
   }
   // A node that is still due right after a Tick is ticked again a
   // nanosecond later, never in a loop at the same instant.

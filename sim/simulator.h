@@ -263,7 +263,7 @@ class Simulator final : public Cluster {
   void Reschedule(uint32_t node, bool after_tick);
   SimTime GlobalTime(uint32_t node, SimTime local) const;
   absl::Time NodeNow(uint32_t node) const {
-    return ToAbslTime(LocalTime(node, now_));
+    return ToAbslTime(LocalTime(node, now_), time_zero_);
   }
   uint32_t AllocDatagram(uint32_t from, std::string bytes);
   void FreeDatagram(uint32_t slot);
@@ -275,6 +275,7 @@ class Simulator final : public Cluster {
   void Fault(FaultCode code, std::initializer_list<uint64_t> args);
 
   SimOptions options_;
+  const absl::Time time_zero_;  // what nodes' clocks read at time zero
   NetworkModel network_;
   EventQueue queue_;
   Trace trace_;

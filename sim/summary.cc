@@ -247,6 +247,8 @@ std::string FormatSummaryText(const RunSummary& s) {
           : absl::StrCat(Count(s.crashes, "crash", "crashes"), ", ",
                          s.crashes_detected, " of them seen OFFLINE by ",
                          "every live node"));
+  Row(&out, "  first held SUSPECT",
+      PercentilesText(s.first_suspicion_raised, "crash", "crashes"));
   Row(&out, "  first SUSPECT shown",
       PercentilesText(s.first_suspicion, "crash", "crashes"));
   Row(&out, "  OFFLINE per observer",
@@ -258,7 +260,10 @@ std::string FormatSummaryText(const RunSummary& s) {
                    " of healthy nodes (",
                    Count(s.members_falsely_offline, "distinct node"),
                    "); SUSPECT ", "shown to observers about healthy nodes: ",
-                   Count(s.false_suspicions, "time"), "; ",
+                   Count(s.false_suspicions, "time"), " (",
+                   Milli(PerNodeSecondMilli(s.false_suspicions * 60, s.nodes,
+                                            s.duration)),
+                   " per observer per minute); ",
                    Count(s.healthy_status_changes, "status change"),
                    " of healthy nodes"));
   Row(&out, "convergence",
@@ -341,6 +346,7 @@ void AppendDetectionJson(const RunSummary& s, JsonFields& f) {
   f.Add("crashes", absl::StrCat(s.crashes));
   f.Add("crashes_detected", absl::StrCat(s.crashes_detected));
   f.Add("first_suspicion", PercentilesJson(s.first_suspicion));
+  f.Add("first_suspicion_raised", PercentilesJson(s.first_suspicion_raised));
   f.Add("offline_at_observer", PercentilesJson(s.offline_at_observer));
   f.Add("offline_everywhere", PercentilesJson(s.offline_everywhere));
   f.Add("false_suspicions", absl::StrCat(s.false_suspicions));

@@ -36,10 +36,11 @@ struct RunSummary {
 
   // Crashes and how they were detected.
   int crashes = 0;
-  int crashes_detected = 0;  // OFFLINE at every live node at some point
-  Percentiles first_suspicion;
-  Percentiles offline_at_observer;  // per (crash, observer)
-  Percentiles offline_everywhere;   // per crash
+  int crashes_detected = 0;     // OFFLINE at every live node at some point
+  Percentiles first_suspicion;  // first SUSPECT (or OFFLINE) shown
+  Percentiles first_suspicion_raised;  // first held SUSPECT, shown or not
+  Percentiles offline_at_observer;     // per (crash, observer)
+  Percentiles offline_everywhere;      // per crash
   // Accuracy (see AccuracyOracle).
   uint64_t false_suspicions = 0;
   uint64_t false_offlines = 0;

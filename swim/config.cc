@@ -103,7 +103,17 @@ absl::Status ValidateProbing(const Config& c) {
   if (c.probe_timeout >= c.probe_interval) {
     return Bad("probe_timeout", "must be shorter than probe_interval");
   }
+  if (absl::Status s =
+          CheckRange("probe_ring_monitors", c.probe_ring_monitors, 0, 64);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckRange("indirect_checks", c.indirect_checks, 0, 16);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("suspicion_shown_confirmations",
+                                  c.suspicion_shown_confirmations, 0, 16);
       !s.ok()) {
     return s;
   }

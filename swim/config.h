@@ -90,10 +90,17 @@ struct Config {
 
   // ---- Failure detection (SWIM). ----
 
-  // One member is probed per interval, in a shuffled round-robin order, so
-  // a failure is probed within 2 × N intervals at worst (about one interval
-  // on average: every member probes).
+  // One member is probed per interval. Targets come from a ring every
+  // member derives alike (swim/probe_ring.h): each member's
+  // probe_ring_monitors predecessors probe it in turn, one per interval, on
+  // a grid of absolute time (so members whose clocks agree stagger their
+  // probes), and the ring is redrawn every probe_ring_monitors intervals.
+  // A failure is then probed within 1.5 intervals while views agree. With
+  // 0 (and whenever the ring's member is not available) targets come in a
+  // shuffled round-robin order: probed within 2 × N intervals at worst,
+  // with a geometric tail.
   absl::Duration probe_interval = absl::Seconds(1);
+  int probe_ring_monitors = 4;
   // Wait this long for a direct ack before asking relays (and pinging once
   // more directly); must be shorter than probe_interval. Relays wait 80% of
   // it before answering Nack.
@@ -120,6 +127,11 @@ struct Config {
   int suspicion_min_intervals = 2;
   int suspicion_max_mult = 9;
   int suspicion_confirmations = 2;
+  // Views, counts and events show a suspicion (SUSPECT) only once this
+  // many independent confirmations are in (at most k); until then the
+  // suspect reads ONLINE (swim/protocol.md, "A suspicion is shown once
+  // confirmed"). 0 shows every suspicion at once.
+  int suspicion_shown_confirmations = 1;
 
   // ---- Dissemination. ----
 

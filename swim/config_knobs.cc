@@ -119,6 +119,10 @@ using C = Config;
 constexpr ConfigKnob kKnobs[] = {
     DurationKnob<&C::probe_interval>("probe_interval",
                                      "One member is probed per interval."),
+    IntKnob<&C::probe_ring_monitors>(
+        "probe_ring_monitors",
+        "Monitors of each member in the probe ring (0: random "
+        "round-robin)."),
     DurationKnob<&C::probe_timeout>(
         "probe_timeout",
         "Wait this long for a direct ack before asking relays."),
@@ -134,6 +138,10 @@ constexpr ConfigKnob kKnobs[] = {
         "suspicion_confirmations",
         "Independent confirmations that bring a suspicion to its shortest "
         "timeout."),
+    IntKnob<&C::suspicion_shown_confirmations>(
+        "suspicion_shown_confirmations",
+        "Confirmations before a suspicion is shown as SUSPECT (0: at "
+        "once)."),
     IntKnob<&C::health_max>(
         "health_max",
         "Local health scores stay below this; probe interval and timeout "

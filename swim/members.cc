@@ -110,18 +110,29 @@ void Members::SetAddress(uint32_t id, absl::string_view address) {
 
 void Members::SetStatus(uint32_t id, Status status, OfflineReason reason) {
   Record& record = records_[id];
-  CountStatus(record.status, -1);
+  CountStatus(ShownStatus(id), -1);
   CountStatus(status, +1);
   record.status = status;
+  record.suspect_hidden = false;
   record.offline_reason =
       status == Status::kOffline ? reason : OfflineReason::kNone;
+}
+
+void Members::SetSuspectHidden(uint32_t id, bool hidden) {
+  Record& record = records_[id];
+  if (record.status != Status::kSuspect || record.suspect_hidden == hidden) {
+    return;
+  }
+  CountStatus(ShownStatus(id), -1);
+  record.suspect_hidden = hidden;
+  CountStatus(ShownStatus(id), +1);
 }
 
 void Members::Forget(uint32_t id) {
   if (id == kLocalId || !InUse(id)) return;
   index_.erase(id);
   metadata_.erase(id);
-  CountStatus(records_[id].status, -1);
+  CountStatus(ShownStatus(id), -1);
   records_[id] = Record();
   free_ids_.push_back(id);
 }
@@ -170,7 +181,7 @@ MemberView Members::View(uint32_t id) const {
   MemberView view;
   view.name = NameOf(id);
   view.address = AddressOf(id);
-  view.status = record.status;
+  view.status = ShownStatus(id);
   view.offline_reason = record.offline_reason;
   view.incarnation = record.incarnation;
   view.announced_metadata_version = record.metadata_version;
@@ -192,7 +203,7 @@ std::vector<MemberView> Members::SortedViews(Status query,
   std::vector<MemberView> views;
   for (uint32_t id = 0; id < records_.size(); ++id) {
     if (!InUse(id) || (id == kLocalId && !with_local)) continue;
-    if (!Matches(records_[id].status, query)) continue;
+    if (!Matches(ShownStatus(id), query)) continue;
     views.push_back(View(id));
   }
   std::sort(

@@ -11,6 +11,9 @@
 //   if (std::optional<MemberView> b = members.Find("node-b"))
 //     Use(b->metadata->at("role"));
 //
+// Views, counts and events show a suspicion only once it is confirmed
+// (ShownStatus); until then the suspect reads ONLINE.
+//
 // Memory: a member costs a 64-byte record (holding its name and address
 // unless they are long) and a 4-byte slot in the name index; non-empty
 // metadata, suspicions and queued gossip live in side tables that are empty
@@ -81,7 +84,7 @@ class Members {
   // included when they fit (as typical "host:port" ones do), so that a
   // lookup by name touches the index and this record only.
   struct Record {
-    static constexpr size_t kInlineBytes = 31;
+    static constexpr size_t kInlineBytes = 30;
 
     uint64_t incarnation = 0;
     uint64_t metadata_version = 0;  // announced by the member
@@ -93,6 +96,9 @@ class Members {
     // We hold the announced version's map and it is empty (the common
     // case, which then costs no side-table entry).
     bool holds_empty_metadata = false;
+    // SUSPECT, but shown as ONLINE until someone else confirms the
+    // suspicion (swim/protocol.md, "A suspicion is shown once confirmed").
+    bool suspect_hidden = false;
     uint8_t name_size = 0;  // 0 for a free id (names are never empty)
     uint8_t address_size = 0;
     char inline_strings[kInlineBytes] = {};  // name then address
@@ -126,7 +132,17 @@ class Members {
   absl::string_view NameOf(uint32_t id) const;
   absl::string_view AddressOf(uint32_t id) const;
   void SetAddress(uint32_t id, absl::string_view address);
+  // Clears suspect_hidden.
   void SetStatus(uint32_t id, Status status, OfflineReason reason);
+  // Hides (or shows) a SUSPECT member's status from views, counts and
+  // events; no-op unless the member is SUSPECT.
+  void SetSuspectHidden(uint32_t id, bool hidden);
+  // The status views, counts and events report: a hidden suspect is
+  // ONLINE. The protocol itself works from record(id).status.
+  Status ShownStatus(uint32_t id) const {
+    const Record& record = records_[id];
+    return record.suspect_hidden ? Status::kOnline : record.status;
+  }
   // Removes the member; its id may be reused.
   void Forget(uint32_t id);
 

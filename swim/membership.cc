@@ -101,6 +101,35 @@ const Alive& Membership::Bounded(const Alive& received, Alive* storage) {
   return *storage;
 }
 
+void Membership::AddMember(absl::Time now, const Alive& alive,
+                           absl::string_view sender,
+                           absl::string_view from_address, Via via) {
+  Members& members = ctx_.members;
+  if (!parts_.admission.Admits(alive)) return;
+  if (members.size() >= static_cast<size_t>(ctx_.config.max_members)) {
+    ++ctx_.counters.members_refused;
+    return;
+  }
+  const uint32_t id = members.Add(alive.member, alive.address, Status::kOnline,
+                                  alive.incarnation);
+  const bool metadata_changed =
+      parts_.fetcher.OnAnnounced(now, id, alive, from_address);
+  parts_.prober.Add(id);
+  ctx_.Emit(id, Status::kUnknown, metadata_changed);
+  if (via == Via::kKnown) return;
+  // A full state exchange introduces many members at once; most of them
+  // the cluster already knows, so they are gossiped only in the room
+  // fresher news leaves, twice. The exchange's sender is real news.
+  if (via == Via::kGossip || alive.member == sender) {
+    parts_.outbox.Enqueue(id);
+  } else {
+    parts_.outbox.AddToBacklog(id);
+  }
+  // Churn: enough new members (from any source) since our last exchange
+  // start another one; exchanges continue while they bring news.
+  parts_.anti_entropy.NoteNewMember();
+}
+
 void Membership::ApplyAlive(absl::Time now, const Alive& received,
                             absl::string_view sender,
                             absl::string_view from_address, Via via) {
@@ -126,29 +155,7 @@ void Membership::ApplyAlive(absl::Time now, const Alive& received,
   Members& members = ctx_.members;
   std::optional<uint32_t> found = members.IdOf(alive.member);
   if (!found.has_value()) {
-    if (!parts_.admission.Admits(alive)) return;
-    if (members.size() >= static_cast<size_t>(ctx_.config.max_members)) {
-      ++ctx_.counters.members_refused;
-      return;
-    }
-    const uint32_t id = members.Add(alive.member, alive.address,
-                                    Status::kOnline, alive.incarnation);
-    const bool metadata_changed =
-        parts_.fetcher.OnAnnounced(now, id, alive, from_address);
-    parts_.prober.Add(id);
-    ctx_.Emit(id, Status::kUnknown, metadata_changed);
-    if (via == Via::kKnown) return;
-    // A full state exchange introduces many members at once; most of them
-    // the cluster already knows, so they are gossiped only in the room
-    // fresher news leaves, twice. The exchange's sender is real news.
-    if (via == Via::kGossip || alive.member == sender) {
-      parts_.outbox.Enqueue(id);
-    } else {
-      parts_.outbox.AddToBacklog(id);
-    }
-    // Churn: enough new members (from any source) since our last exchange
-    // start another one; exchanges continue while they bring news.
-    parts_.anti_entropy.NoteNewMember();
+    AddMember(now, alive, sender, from_address, via);
     return;
   }
   const uint32_t id = *found;
@@ -163,7 +170,7 @@ void Membership::ApplyAlive(absl::Time now, const Alive& received,
     if (!moves &&
         IsSameLife(alive.incarnation, alive.metadata_version, record) &&
         parts_.fetcher.OnAnnounced(now, id, alive, from_address)) {
-      ctx_.Emit(id, record.status, true);
+      ctx_.Emit(id, members.ShownStatus(id), true);
     }
     return;
   }
@@ -182,6 +189,13 @@ void Membership::ApplyAlive(absl::Time now, const Alive& received,
   Transition(now, id, Status::kOnline, OfflineReason::kNone, metadata_changed,
              previous_address);
   parts_.outbox.Enqueue(id);
+  // A live member's new metadata is news the application waits for, as
+  // its broadcasts are: pass it on in the next fast gossip round rather
+  // than behind a busy queue's regular ones (the rounds a detection's
+  // gossip keeps running).
+  if (metadata_changed && Matches(previous, Status::kAvailable)) {
+    parts_.outbox.GossipSoon(now);
+  }
 }
 
 void Membership::ApplySuspect(absl::Time now, const Suspect& suspect,
@@ -218,6 +232,7 @@ void Membership::ApplySuspect(absl::Time now, const Suspect& suspect,
       suspect.accuser != suspect.member &&
       parts_.suspicions.Confirm(id, suspect.accuser)) {
     ++ctx_.counters.suspicion_confirmations;
+    UpdateShown(id);
     parts_.outbox.Enqueue(id);  // pass the confirmation on
   }
 }
@@ -312,6 +327,7 @@ void Membership::OnSuspectProbed(absl::Time now, uint32_t id, bool failed) {
       DeclareOffline(now, id);
       break;
     case Suspicions::Verdict::kSpreadConfirmation:
+      UpdateShown(id);
       parts_.outbox.Enqueue(id);
       break;
     case Suspicions::Verdict::kNone:
@@ -334,6 +350,7 @@ void Membership::Transition(absl::Time now, uint32_t id, Status status,
                             absl::string_view previous_address) {
   const Members::Record& record = ctx_.members.record(id);
   const Status previous = record.status;
+  const Status shown_before = ctx_.members.ShownStatus(id);
   const OfflineReason previous_reason = record.offline_reason;
   if (previous == Status::kOffline && status != Status::kOffline) {
     parts_.offline.Remove(id);
@@ -344,10 +361,30 @@ void Membership::Transition(absl::Time now, uint32_t id, Status status,
     if (previous != Status::kOffline) parts_.offline.Add(now, id);
   }
   ctx_.members.SetStatus(id, status, reason);
-  if (previous != status || previous_reason != reason || metadata_changed ||
+  ctx_.members.SetSuspectHidden(id, HidesSuspicion(id));
+  if (ctx_.members.ShownStatus(id) != shown_before ||
+      previous_reason != reason || metadata_changed ||
       !previous_address.empty()) {
-    ctx_.Emit(id, previous, metadata_changed, previous_address);
+    ctx_.Emit(id, shown_before, metadata_changed, previous_address);
   }
+}
+
+bool Membership::HidesSuspicion(uint32_t id) const {
+  // A lone accuser (one probe lost too many datagrams, or the accuser's
+  // own network is bad) is usually wrong, and refuted within a round trip:
+  // the application sees SUSPECT once a second member agrees. Where no
+  // confirmation can come (k = 0, tiny clusters), at once.
+  const Suspicion* suspicion = parts_.suspicions.Find(id);
+  return suspicion != nullptr &&
+         suspicion->confirmations() <
+             std::min(ctx_.config.suspicion_shown_confirmations,
+                      suspicion->timeouts().confirmations_wanted);
+}
+
+void Membership::UpdateShown(uint32_t id) {
+  const Status before = ctx_.members.ShownStatus(id);
+  ctx_.members.SetSuspectHidden(id, HidesSuspicion(id));
+  if (ctx_.members.ShownStatus(id) != before) ctx_.Emit(id, before, false);
 }
 
 void Membership::Reap(absl::Time now) {

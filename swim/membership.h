@@ -97,6 +97,10 @@ class Membership {
   // a copy in `storage` taken at the jump (AliveIncarnationTaken; counted
   // in alives_clamped).
   const Alive& Bounded(const Alive& received, Alive* storage);
+  // An Alive about a member we do not know yet (admission, the table's
+  // bound, how its news spreads).
+  void AddMember(absl::Time now, const Alive& alive, absl::string_view sender,
+                 absl::string_view from_address, Via via);
   // `offline_news`: the suspicion stands for an OFFLINE declaration heard
   // in a full-state exchange.
   void ApplySuspect(absl::Time now, const Suspect& suspect,
@@ -111,6 +115,10 @@ class Membership {
   void OnSuspectProbed(absl::Time now, uint32_t id, bool failed);
   void DeclareOffline(absl::Time now, uint32_t id);
   void Forget(uint32_t id);
+  // Whether the member's suspicion is still to be hidden: unconfirmed.
+  bool HidesSuspicion(uint32_t id) const;
+  // Shows a suspicion once confirmed, with its event.
+  void UpdateShown(uint32_t id);
 
   NodeContext& ctx_;
   Parts parts_;

@@ -127,7 +127,7 @@ void MetadataFetcher::Complete(uint32_t id, Fetch fetch) {
   entry.encoded = std::move(fetch.data);
   members.SetMetadata(id, std::move(entry));
   ++ctx_.counters.metadata_fetched;
-  if (changed) ctx_.Emit(id, members.record(id).status, true);
+  if (changed) ctx_.Emit(id, members.ShownStatus(id), true);
 }
 
 void MetadataFetcher::RunTimers(absl::Time now) {

@@ -351,8 +351,10 @@ absl::Status Node::SetMetadata(absl::Time now, Metadata metadata) {
   if (ctx_.left) {
     return absl::FailedPreconditionError("SetMetadata: the node has left");
   }
-  (void)now;  // no timer depends on it (yet); part of the input contract
-  return local_.SetMetadata(std::move(metadata));
+  absl::Status status = local_.SetMetadata(std::move(metadata));
+  // Spread it in the next fast gossip round, as a user broadcast.
+  if (status.ok()) outbox_.GossipSoon(now);
+  return status;
 }
 
 absl::Status Node::SetLocalState(absl::Time now, std::string state) {

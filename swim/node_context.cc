@@ -32,7 +32,7 @@ MemberEvent NodeContext::EventOf(uint32_t id) const {
   MemberEvent event;
   event.member = std::string(members.NameOf(id));
   const Members::Record& record = members.record(id);
-  event.current = record.status;
+  event.current = members.ShownStatus(id);
   event.offline_reason = record.offline_reason;
   event.incarnation = record.incarnation;
   event.address = std::string(members.AddressOf(id));

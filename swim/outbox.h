@@ -122,7 +122,8 @@ class Outbox {
   // queued updates, before the backlog. ----
   void EnqueueBroadcast(UserBroadcast broadcast);
   // Brings the next gossip round forward to `now`, or to
-  // UserGossipInterval() after the last one if that is later: while user
+  // UserGossipInterval() after the last one if that is later (for user
+  // broadcasts, and for members' new metadata): while user
   // broadcasts wait, rounds run that much more often (the retransmit
   // budget, not the interval, bounds what they cost), so that the
   // application's news hops on at once instead of waiting out

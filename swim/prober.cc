@@ -11,7 +11,16 @@ Prober::Prober(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
       outbox_(outbox),
       sampler_(sampler),
       suspicions_(suspicions),
-      next_probe_at_(now + ctx.config.probe_interval) {}
+      next_probe_at_(now + ctx.config.probe_interval) {
+  if (ctx.config.probe_ring_monitors > 0) {
+    ring_.emplace(ctx.config.name, ctx.config.probe_interval,
+                  ctx.config.probe_ring_monitors);
+    // Not before an interval has passed, as without the ring: members
+    // started at about the same time (a formed cluster) are up by then.
+    next_slot_ = ring_->FirstSlotAtOrAfter(now + ctx.config.probe_interval);
+    next_probe_at_ = ring_->ProbeTime(next_slot_);
+  }
+}
 
 Prober::AckResult Prober::OnAck(absl::Time now, const Ack& ack) {
   if (!probe_.has_value() || probe_->seq != ack.seq) return AckResult::kNotOurs;
@@ -54,8 +63,17 @@ void Prober::StartIfDue(absl::Time now) {
 }
 
 void Prober::Start(absl::Time now) {
-  next_probe_at_ = now + ctx_.health.Scale(ctx_.config.probe_interval);
-  std::optional<uint32_t> target = NextTarget();
+  const absl::Duration interval = ctx_.health.Scale(ctx_.config.probe_interval);
+  const int64_t slot = next_slot_;
+  if (ring_.has_value()) {
+    // The slot an interval on (more when unhealthy), late or not.
+    next_slot_ = ring_->FirstSlotAtOrAfter(now + interval -
+                                           ctx_.config.probe_interval / 2);
+    next_probe_at_ = ring_->ProbeTime(next_slot_);
+  } else {
+    next_probe_at_ = now + interval;
+  }
+  std::optional<uint32_t> target = NextTarget(slot);
   if (!target.has_value()) return;
   Probe probe;
   probe.target = *target;
@@ -141,7 +159,7 @@ std::optional<Prober::Outcome> Prober::FinishIfDue(absl::Time now) {
   return outcome;
 }
 
-std::optional<uint32_t> Prober::NextTarget() {
+std::optional<uint32_t> Prober::NextTarget(int64_t slot) {
   // Suspects waiting for an out-of-turn probe go first, but never twice in
   // a row: when many wait (the far side of a partition), the round-robin
   // still advances at half speed, and a failure among the rest is still
@@ -153,6 +171,15 @@ std::optional<uint32_t> Prober::NextTarget() {
     }
   }
   last_out_of_turn_ = false;
+  if (ring_.has_value()) {
+    if (std::optional<uint32_t> id = ring_->TargetFor(ctx_.members, slot)) {
+      return id;
+    }
+  }
+  return NextInOrder();
+}
+
+std::optional<uint32_t> Prober::NextInOrder() {
   const auto available = [&](uint32_t id) {
     return ctx_.members.InUse(id) &&
            Matches(ctx_.members.record(id).status, Status::kAvailable);
@@ -183,6 +210,7 @@ void Prober::Reshuffle() {
 }
 
 void Prober::Add(uint32_t id) {
+  if (ring_.has_value()) ring_->Add(ctx_.members, id);
   if (id < awaiting_.size() && awaiting_[id]) return;
   // A random place in what is left of this pass: append, then swap with a
   // uniformly chosen slot of the rest (the new member's own included).

@@ -1,6 +1,8 @@
 // SWIM's failure detector, the probing side: one probe per (health-scaled)
-// interval, of members in a random round-robin order, a direct ping, then
-// ping requests to relays (and a second direct ping) at the timeout.
+// interval, a direct ping, then ping requests to relays (and a second
+// direct ping) at the timeout. Targets come from the probe ring
+// (swim/probe_ring.h), or, with config.probe_ring_monitors = 0 and when
+// the ring's member is not available, from a random round-robin order.
 //
 // Suspects waiting for an out-of-turn probe (Suspicions::NextToProbe) go
 // first, but never twice in a row. The prober judges its own network
@@ -26,6 +28,7 @@
 #include "swim/node_context.h"
 #include "swim/outbox.h"
 #include "swim/peer_sampler.h"
+#include "swim/probe_ring.h"
 #include "swim/round_trips.h"
 #include "swim/suspicions.h"
 
@@ -96,7 +99,10 @@ class Prober {
   void SendIndirectProbes();
   // Whether the probe's target id still stands for the member probed.
   bool StillTargets(const Probe& probe) const;
-  std::optional<uint32_t> NextTarget();
+  // The target of the probe in ring slot `slot` (ignored without a ring).
+  std::optional<uint32_t> NextTarget(int64_t slot);
+  // The next member of the round-robin order.
+  std::optional<uint32_t> NextInOrder();
   // Starts a new pass: every available member, in a fresh random order.
   void Reshuffle();
   void SetAwaiting(uint32_t id, bool awaiting);
@@ -107,6 +113,8 @@ class Prober {
   Suspicions& suspicions_;
   RoundTrips* round_trips_ = nullptr;
   std::optional<Probe> probe_;
+  std::optional<ProbeRing> ring_;
+  int64_t next_slot_ = 0;  // of the ring
   absl::Time next_probe_at_;
   std::vector<uint32_t> order_;
   size_t position_ = 0;

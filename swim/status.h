@@ -1,7 +1,9 @@
 // The status of a cluster member, as a flag set for queries.
 //
-// A member always holds exactly one of kOnline, kOffline or kSuspect. The
-// aggregates (kAvailable, kUnavailable, kAll) exist for queries only:
+// A member always holds exactly one of kOnline, kOffline or kSuspect
+// (views show kSuspect only once a suspicion is confirmed; see
+// Config::suspicion_shown_confirmations). The aggregates (kAvailable,
+// kUnavailable, kAll) exist for queries only:
 //
 //   for (const MemberView& m : node->members().WithStatus(Status::kAvailable))
 //     Use(m.name);

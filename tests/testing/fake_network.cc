@@ -25,6 +25,13 @@ Config TestConfig(absl::string_view name, std::vector<std::string> seed_peers,
   // datagrams exactly; tests/swim/protocol_versions_test.cc runs version 2
   // and mixed clusters.
   config.protocol_version_max = 1;
+  // Tests drive probes by hand and read suspicions as they are raised: the
+  // round-robin order (a node probes every member in turn) and suspicions
+  // shown at once. tests/swim/probe_ring_test.cc, node_probe_ring_test.cc
+  // and suspect_shown_test.cc, the simulator and the fuzzers run the
+  // defaults.
+  config.probe_ring_monitors = 0;
+  config.suspicion_shown_confirmations = 0;
   // Distinct per name unless given.
   if (seed == 0) {
     seed = 1469598103934665603ULL;

@@ -36,7 +36,8 @@
 namespace swim::testing {
 
 // A config for a test node: name `name`, address "<name>:7946", a shared
-// test key, fast deterministic defaults otherwise (the LAN profile).
+// test key, fast deterministic defaults otherwise (the LAN profile), but
+// the round-robin probe order and suspicions shown at once (see the .cc).
 Config TestConfig(absl::string_view name,
                   std::vector<std::string> seed_peers = {}, uint64_t seed = 0);
 // The address TestConfig gives `name`.

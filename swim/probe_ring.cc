@@ -1,0 +1,112 @@
+#include "swim/probe_ring.h"
+
+#include <openssl/siphash.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/numeric/int128.h"
+
+namespace swim {
+namespace {
+
+// Fixed: every member must compute the same keys.
+constexpr uint64_t kKeySipKey[2] = {0x7377696d2d72696eULL,
+                                    0x672d6b6579730000ULL};
+
+// splitmix64's finalizer: a bijection that scatters nearby inputs, so one
+// key gives unrelated positions in successive rotations.
+uint64_t Mix(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t Position(uint32_t key, int64_t rotation) {
+  return Mix(key ^ (static_cast<uint64_t>(rotation) * 0x9e3779b97f4a7c15ULL));
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+}  // namespace
+
+uint32_t ProbeRing::KeyOf(absl::string_view name) {
+  return static_cast<uint32_t>(SIPHASH_24(
+      kKeySipKey, reinterpret_cast<const uint8_t*>(name.data()), name.size()));
+}
+
+ProbeRing::ProbeRing(absl::string_view local_name, absl::Duration interval,
+                     int monitors)
+    : interval_(interval),
+      monitors_(std::max(monitors, 1)),
+      local_key_(KeyOf(local_name)),
+      // In the first half of the slot: the gap between two monitors'
+      // probes of a member is then at most 1.5 intervals.
+      phase_(absl::Nanoseconds(static_cast<int64_t>(
+          absl::Uint128High64(absl::uint128(static_cast<uint64_t>(
+                                  absl::ToInt64Nanoseconds(interval / 2))) *
+                              (static_cast<uint64_t>(local_key_) << 32))))) {}
+
+int64_t ProbeRing::FirstSlotAtOrAfter(absl::Time t) const {
+  absl::Duration remainder;
+  const int64_t q =
+      absl::IDivDuration(t - absl::UnixEpoch() - phase_, interval_, &remainder);
+  // IDivDuration truncates toward zero; this rounds up.
+  return remainder > absl::ZeroDuration() ? q + 1 : q;
+}
+
+absl::Time ProbeRing::ProbeTime(int64_t slot) const {
+  return absl::UnixEpoch() + phase_ + slot * interval_;
+}
+
+void ProbeRing::Add(const Members& members, uint32_t id) {
+  // The vector's own growth is geometric: amortised O(1) per member.
+  if (id >= keys_.size()) keys_.resize(members.id_bound(), 0);
+  keys_[id] = KeyOf(members.NameOf(id));
+}
+
+std::optional<uint32_t> ProbeRing::TargetFor(const Members& members,
+                                             int64_t slot) {
+  const int64_t rotation = FloorDiv(slot, monitors_);
+  if (!built_ || rotation != rotation_) Rebuild(members, rotation);
+  if (successors_.empty()) return std::nullopt;
+  const auto distance = static_cast<size_t>(slot - rotation * monitors_);
+  // Fewer members than monitors: the ring wraps.
+  const uint32_t id = successors_[distance % successors_.size()];
+  if (!members.InUse(id) ||
+      !Matches(members.record(id).status, Status::kAvailable)) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+void ProbeRing::Rebuild(const Members& members, int64_t rotation) {
+  rotation_ = rotation;
+  built_ = true;
+  const uint64_t origin = Position(local_key_, rotation);
+  // The `monitors_` nearest successors, by distance round the ring.
+  std::vector<std::pair<uint64_t, uint32_t>> nearest;
+  nearest.reserve(static_cast<size_t>(monitors_) + 1);
+  for (uint32_t id = 1; id < members.id_bound() && id < keys_.size(); ++id) {
+    if (!members.InUse(id) ||
+        !Matches(members.record(id).status, Status::kAvailable)) {
+      continue;
+    }
+    const std::pair<uint64_t, uint32_t> entry{
+        Position(keys_[id], rotation) - origin, id};
+    if (nearest.size() == static_cast<size_t>(monitors_) &&
+        entry >= nearest.back()) {
+      continue;
+    }
+    nearest.insert(std::upper_bound(nearest.begin(), nearest.end(), entry),
+                   entry);
+    if (nearest.size() > static_cast<size_t>(monitors_)) nearest.pop_back();
+  }
+  successors_.clear();
+  for (const auto& [distance, id] : nearest) successors_.push_back(id);
+}
+
+}  // namespace swim
