@@ -81,6 +81,8 @@ ABSL_FLAG(int32_t, suspicion_shown_confirmations,
           KnobHelp("suspicion_shown_confirmations"));
 ABSL_FLAG(int32_t, retransmit_mult, Defaults().retransmit_mult,
           KnobHelp("retransmit_mult"));
+ABSL_FLAG(int32_t, offline_retransmit_mult, Defaults().offline_retransmit_mult,
+          KnobHelp("offline_retransmit_mult"));
 ABSL_FLAG(absl::Duration, gossip_interval, Defaults().gossip_interval,
           KnobHelp("gossip_interval"));
 ABSL_FLAG(int32_t, gossip_fanout, Defaults().gossip_fanout,
@@ -221,6 +223,7 @@ absl::Span<const NodeKnobFlag> NodeKnobFlags() {
       {"suspicion_confirmations", "suspicion_confirmations"},
       {"suspicion_shown_confirmations", "suspicion_shown_confirmations"},
       {"retransmit_mult", "retransmit_mult"},
+      {"offline_retransmit_mult", "offline_retransmit_mult"},
       {"gossip_interval", "gossip_interval"},
       {"gossip_fanout", "gossip_fanout"},
       {"sync_interval", "sync_interval"},

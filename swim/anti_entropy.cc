@@ -35,7 +35,7 @@ AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
 absl::Duration AntiEntropy::CurrentSyncInterval() const {
   // memberlist's pushPullScale: one more interval per doubling past 32.
   constexpr uint64_t kScaleThreshold = 32;
-  const uint64_t n = ctx_.members.Count(Status::kAvailable);
+  const uint64_t n = ctx_.members.CountHeld(Status::kAvailable);
   if (n <= kScaleThreshold) return ctx_.config.sync_interval;
   const int64_t excess = Log2Fixed(n) - Log2Fixed(kScaleThreshold);
   const int64_t one = int64_t{1} << kLog2FractionBits;
@@ -174,7 +174,7 @@ absl::Status AntiEntropy::Join(absl::Time now,
 }
 
 bool AntiEntropy::Unjoined(absl::Time now) const {
-  return ctx_.members.Count(Status::kAvailable) <= 1 ||
+  return ctx_.members.CountHeld(Status::kAvailable) <= 1 ||
          now - last_acked_ >= kSilenceBeforeRejoin;
 }
 
@@ -237,7 +237,7 @@ void AntiEntropy::RunChurnSync(absl::Time now) {
 absl::Time AntiEntropy::NextDeadline() const {
   const Config& config = ctx_.config;
   absl::Time next = absl::InfiniteFuture();
-  if (ctx_.members.Count(Status::kOnline) > 1) {
+  if (ctx_.members.CountHeld(Status::kOnline) > 1) {
     next = std::min(next, next_sync_at_);
     if (new_members_since_sync_ >= config.churn_sync_threshold) {
       next = std::min(next, last_churn_sync_ + config.churn_sync_interval);
@@ -246,7 +246,7 @@ absl::Time AntiEntropy::NextDeadline() const {
   }
   if (!join_peers_.empty()) {
     // With available members, not before the silence would be over.
-    next = std::min(next, ctx_.members.Count(Status::kAvailable) <= 1
+    next = std::min(next, ctx_.members.CountHeld(Status::kAvailable) <= 1
                               ? next_join_at_
                               : std::max(next_join_at_,
                                          last_acked_ + kSilenceBeforeRejoin));

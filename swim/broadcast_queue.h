@@ -4,7 +4,8 @@
 // state at send time, so a newer update about a member replaces the older
 // one for free. Entries go out fewest-sent first, newest first among
 // equals, and leave the queue once sent `limit` times
-// (retransmit_mult × ⌈log10(N + 1)⌉).
+// (retransmit_mult × ⌈log10(N + 1)⌉; offline_retransmit_mult for a member
+// that is OFFLINE at send time).
 //
 //   BroadcastQueue queue;
 //   queue.Enqueue(member_id);

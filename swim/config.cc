@@ -143,6 +143,11 @@ absl::Status ValidateDissemination(const Config& c) {
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckRange("offline_retransmit_mult",
+                                  c.offline_retransmit_mult, 1, 100);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckPositive("gossip_interval", c.gossip_interval);
       !s.ok()) {
     return s;

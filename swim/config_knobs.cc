@@ -149,6 +149,9 @@ constexpr ConfigKnob kKnobs[] = {
     IntKnob<&C::retransmit_mult>(
         "retransmit_mult",
         "Gossip retransmissions, times log10 of the cluster size."),
+    IntKnob<&C::offline_retransmit_mult>(
+        "offline_retransmit_mult",
+        "The same for an update that a member is OFFLINE."),
     DurationKnob<&C::gossip_interval>(
         "gossip_interval", "While news waits, gossip it this often."),
     IntKnob<&C::gossip_fanout>(

@@ -112,6 +112,7 @@ void Members::SetStatus(uint32_t id, Status status, OfflineReason reason) {
   Record& record = records_[id];
   CountStatus(ShownStatus(id), -1);
   CountStatus(status, +1);
+  if (record.suspect_hidden) --hidden_suspects_;
   record.status = status;
   record.suspect_hidden = false;
   record.offline_reason =
@@ -126,6 +127,11 @@ void Members::SetSuspectHidden(uint32_t id, bool hidden) {
   CountStatus(ShownStatus(id), -1);
   record.suspect_hidden = hidden;
   CountStatus(ShownStatus(id), +1);
+  if (hidden) {
+    ++hidden_suspects_;
+  } else {
+    --hidden_suspects_;
+  }
 }
 
 void Members::Forget(uint32_t id) {
@@ -133,6 +139,7 @@ void Members::Forget(uint32_t id) {
   index_.erase(id);
   metadata_.erase(id);
   CountStatus(ShownStatus(id), -1);
+  if (records_[id].suspect_hidden) --hidden_suspects_;
   records_[id] = Record();
   free_ids_.push_back(id);
 }
@@ -225,6 +232,14 @@ size_t Members::Count(Status query) const {
   if (Matches(Status::kOnline, query)) count += online_;
   if (Matches(Status::kSuspect, query)) count += suspect_;
   if (Matches(Status::kOffline, query)) count += offline_;
+  return count;
+}
+
+size_t Members::CountHeld(Status query) const {
+  size_t count = Count(query);
+  // Hidden suspects are counted as ONLINE; move them back.
+  if (Matches(Status::kOnline, query)) count -= hidden_suspects_;
+  if (Matches(Status::kSuspect, query)) count += hidden_suspects_;
   return count;
 }
 

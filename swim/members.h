@@ -75,8 +75,11 @@ class Members {
   std::vector<MemberView> WithStatus(Status query) const;
   // Known members, the local one included.
   size_t size() const { return index_.size(); }
-  // Members (the local one included) whose status is in `query`.
+  // Members (the local one included) whose shown status is in `query`.
   size_t Count(Status query) const;
+  // The same by the status the protocol holds (a hidden suspect is
+  // SUSPECT), for protocol decisions rather than views.
+  size_t CountHeld(Status query) const;
 
   // ---- Maintenance, for swim::Node. ----
 
@@ -199,9 +202,11 @@ class Members {
   std::vector<uint32_t> free_ids_;
   absl::flat_hash_set<uint32_t, NameHash, NameEq> index_;
   absl::flat_hash_map<uint32_t, std::unique_ptr<MetadataEntry>> metadata_;
+  // By shown status; hidden_suspects_ of the online_ are held SUSPECT.
   size_t online_ = 0;
   size_t suspect_ = 0;
   size_t offline_ = 0;
+  size_t hidden_suspects_ = 0;
 };
 
 }  // namespace swim

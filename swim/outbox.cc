@@ -43,9 +43,19 @@ Outbox::Outbox(NodeContext& ctx, const Keyring& keyring,
                                                        : &nonce_rng_),
       next_gossip_at_(now) {}
 
-int Outbox::RetransmitLimit() const {
+int Outbox::LimitOf(int mult) const {
   if (ctx_.config.testing.zero_retransmits) return 0;
-  return ctx_.config.retransmit_mult * DecimalDigits(ctx_.members.size());
+  return mult * DecimalDigits(ctx_.members.size());
+}
+
+int Outbox::RetransmitLimit() const {
+  return LimitOf(ctx_.config.retransmit_mult);
+}
+
+int Outbox::RetransmitLimitFor(uint32_t id) const {
+  return LimitOf(ctx_.members.record(id).status == Status::kOffline
+                     ? ctx_.config.offline_retransmit_mult
+                     : ctx_.config.retransmit_mult);
 }
 
 absl::StatusOr<PacketWriter> Outbox::StartPacket(absl::string_view to_address,
@@ -247,7 +257,7 @@ void Outbox::AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy) {
                         writer.Add(UpdateFor(id, /*inline_metadata=*/false)));
     if (added) sent.push_back(id);
   }
-  for (uint32_t id : sent) broadcasts_.MarkSent(id, limit);
+  for (uint32_t id : sent) broadcasts_.MarkSent(id, RetransmitLimitFor(id));
   ctx_.counters.updates_sent += sent.size();
   AddUserBroadcasts(writer, limit);
   // Then the backlog, in whatever room is left.

@@ -117,6 +117,9 @@ class Outbox {
   // Times each update is piggybacked with the current membership:
   // retransmit_mult × ⌈log10(N + 1)⌉ (0 with testing.zero_retransmits).
   int RetransmitLimit() const;
+  // The same for member `id`'s update as of now: offline_retransmit_mult
+  // in place of retransmit_mult when the member is OFFLINE.
+  int RetransmitLimitFor(uint32_t id) const;
 
   // ---- Application broadcasts (swim/user_broadcasts.h), sent after the
   // queued updates, before the backlog. ----
@@ -148,6 +151,8 @@ class Outbox {
   size_t body_budget() const { return body_budget_; }
 
  private:
+  // mult × ⌈log10(N + 1)⌉, or 0 with testing.zero_retransmits.
+  int LimitOf(int mult) const;
   // Fills `writer` with the buddy update (if any) and queued gossip.
   void AddGossip(PacketWriter& writer, std::optional<uint32_t> buddy);
   // Whether gossip rounds are on and some update waits.

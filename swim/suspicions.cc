@@ -16,8 +16,8 @@ SuspicionTimeouts Suspicions::CurrentTimeouts() const {
   const Config& config = ctx_.config;
   return ComputeSuspicionTimeouts(
       config.suspicion_min_intervals, config.suspicion_max_mult,
-      config.suspicion_confirmations, ctx_.members.Count(Status::kAvailable),
-      config.probe_interval);
+      config.suspicion_confirmations,
+      ctx_.members.CountHeld(Status::kAvailable), config.probe_interval);
 }
 
 void Suspicions::Start(absl::Time now, uint32_t id, absl::string_view accuser,
@@ -37,7 +37,7 @@ void Suspicions::Start(absl::Time now, uint32_t id, absl::string_view accuser,
   // at once rather than when gossip reaches it; if it is not, the failed
   // probes are the independent confirmations that shorten the timeout.
   // Not everyone: a thousand pings per suspicion cost more than they tell.
-  const uint64_t available = ctx_.members.Count(Status::kAvailable);
+  const uint64_t available = ctx_.members.CountHeld(Status::kAvailable);
   if (source != Source::kGossip ||
       ctx_.rng.Uniform(available) < kEarlyCheckers) {
     QueueToProbe(id, /*first=*/false);

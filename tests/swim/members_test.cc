@@ -58,6 +58,30 @@ TEST(MembersTest, FindViewsAndCounts) {
   EXPECT_EQ(m.Find("c")->offline_reason, OfflineReason::kNone);
 }
 
+TEST(MembersTest, HiddenSuspectsCountOnlineShownAndSuspectHeld) {
+  Members m("me", "me:1", 0);
+  const uint32_t a = m.Add("a", "a:1", Status::kOnline, 0);
+  const uint32_t b = m.Add("b", "b:1", Status::kOnline, 0);
+  m.SetStatus(a, Status::kSuspect, OfflineReason::kNone);
+  m.SetStatus(b, Status::kSuspect, OfflineReason::kNone);
+  m.SetSuspectHidden(a, true);
+  m.SetSuspectHidden(b, true);
+  EXPECT_EQ(m.Count(Status::kOnline), 3u);
+  EXPECT_EQ(m.Count(Status::kSuspect), 0u);
+  EXPECT_EQ(m.CountHeld(Status::kOnline), 1u);
+  EXPECT_EQ(m.CountHeld(Status::kSuspect), 2u);
+  EXPECT_EQ(m.CountHeld(Status::kAvailable), 3u);
+  // Shown once confirmed; leaving SUSPECT and being forgotten unhide.
+  m.SetSuspectHidden(a, false);
+  EXPECT_EQ(m.Count(Status::kSuspect), 1u);
+  EXPECT_EQ(m.CountHeld(Status::kSuspect), 2u);
+  m.SetStatus(a, Status::kOffline, OfflineReason::kFailed);
+  m.Forget(b);
+  EXPECT_EQ(m.CountHeld(Status::kOnline), 1u);
+  EXPECT_EQ(m.CountHeld(Status::kSuspect), 0u);
+  EXPECT_EQ(m.CountHeld(Status::kAll), m.Count(Status::kAll));
+}
+
 TEST(MembersTest, ForgottenIdsAreReusedAndTheIndexStaysRight) {
   Members m("me", "me:1", 0);
   for (int i = 0; i < 5000; ++i) {

@@ -59,6 +59,45 @@ TEST(NodeTest, EachUpdateIsPiggybackedRetransmitLimitTimes) {
   EXPECT_TRUE(sent[0].packet.updates.empty());
 }
 
+// A death notice goes offline_retransmit_mult × ⌈log10(N + 1)⌉ times, the
+// news that the member is back at the normal limit.
+TEST(NodeTest, OfflineUpdatesGoOfflineRetransmitMultTimes) {
+  Config config = TestConfig("me");
+  config.offline_retransmit_mult = 7;
+  Harness h(config);
+  std::vector<std::string> names;
+  names.reserve(11);
+  for (int i = 0; i < 11; ++i) names.push_back(absl::StrCat("m", i));
+  h.Meet(names);  // N = 12: 7 × 2 for OFFLINE, 4 × 2 otherwise
+  h.Drain();
+  auto carried_in_pings = [&h](auto find) {
+    int carried = 0;
+    for (uint32_t seq = 0; seq < 40; ++seq) {
+      Ping ping;
+      ping.seq = seq;
+      ping.target = "me";
+      h.Deliver("m2", ping);
+      for (const Sent& s : h.Drain()) {
+        if (find(s) != nullptr) ++carried;
+      }
+    }
+    return carried;
+  };
+  Offline offline;
+  offline.member = "m5";
+  offline.accuser = "m1";
+  h.Deliver("m1", Gossip{}, {offline});
+  EXPECT_EQ(carried_in_pings([](const Sent& s) {
+              return FindUpdate<Offline>(s.packet, "m5");
+            }),
+            14);
+  h.Deliver("m1", Gossip{}, {Harness::AliveOf("m5", 1)});
+  EXPECT_EQ(carried_in_pings([](const Sent& s) {
+              return FindUpdate<Alive>(s.packet, "m5");
+            }),
+            8);
+}
+
 TEST(NodeTest, NewsIsGossipedToFanoutMembersEachIntervalUntilSpent) {
   Harness h;
   std::vector<std::string> names;
