@@ -81,8 +81,8 @@ TEST_F(HtmlReportTest, PerSideViewsDifferDuringThePartition) {
     if (s.at > Seconds(25) && s.at < Seconds(35)) {
       split |= g.suspect + g.offline >= uint64_t{4} * g.live && g.live == 6;
     }
-    if (s.at > Seconds(35) && s.at < Seconds(44)) {
-      healed |= g.online == uint64_t{11} * g.live && g.live == 6;
+    if (s.at > Seconds(37) && s.at < Seconds(44)) {
+      healed = g.online == uint64_t{11} * g.live && g.live == 6;
     }
   }
   EXPECT_TRUE(split);

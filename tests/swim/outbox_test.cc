@@ -24,11 +24,17 @@ using ::swim::testing::OfType;
 using ::swim::testing::Sent;
 using ::swim::testing::TestConfig;
 
-TEST(NodeTest, EachUpdateIsPiggybackedRetransmitLimitTimes) {
-  Harness h;
+// m0..m10: with the local member N = 12, so ⌈log10(N + 1)⌉ = 2.
+std::vector<std::string> ElevenOthers() {
   std::vector<std::string> names;
   names.reserve(11);
   for (int i = 0; i < 11; ++i) names.push_back(absl::StrCat("m", i));
+  return names;
+}
+
+TEST(NodeTest, EachUpdateIsPiggybackedRetransmitLimitTimes) {
+  Harness h;
+  const std::vector<std::string> names = ElevenOthers();
   h.Meet(names);  // N = 12 → limit 4 × 2
   ASSERT_EQ(h.node().RetransmitLimit(), 8);
   h.Drain();
@@ -65,9 +71,7 @@ TEST(NodeTest, OfflineUpdatesGoOfflineRetransmitMultTimes) {
   Config config = TestConfig("me");
   config.offline_retransmit_mult = 7;
   Harness h(config);
-  std::vector<std::string> names;
-  names.reserve(11);
-  for (int i = 0; i < 11; ++i) names.push_back(absl::StrCat("m", i));
+  const std::vector<std::string> names = ElevenOthers();
   h.Meet(names);  // N = 12: 7 × 2 for OFFLINE, 4 × 2 otherwise
   h.Drain();
   auto carried_in_pings = [&h](auto find) {
@@ -100,9 +104,7 @@ TEST(NodeTest, OfflineUpdatesGoOfflineRetransmitMultTimes) {
 
 TEST(NodeTest, NewsIsGossipedToFanoutMembersEachIntervalUntilSpent) {
   Harness h;
-  std::vector<std::string> names;
-  names.reserve(11);
-  for (int i = 0; i < 11; ++i) names.push_back(absl::StrCat("m", i));
+  const std::vector<std::string> names = ElevenOthers();
   h.Meet(names);  // N = 12 → limit 8
   // Let what the exchange queued run out.
   for (int i = 0; i < 30; ++i) {
