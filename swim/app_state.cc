@@ -49,6 +49,12 @@ void AppState::Remember(std::map<std::string, absl::Time, std::less<>>& table,
 void AppState::OnExchange(absl::Time now, absl::string_view to_address,
                           bool join) {
   if (join) Remember(joining_, to_address, now, kJoinAnswerWithin);
+  // The join's offer could not go (the peer's range was unknown): the next
+  // exchange with that peer carries it. A node alone lets its periodic
+  // exchange lapse, so one comes due the moment the join's answer brings
+  // a member, maybe before the peer's own offer is read; without the join
+  // flag, the peer would merge our state as a mere exchange's.
+  join = join || Recent(join_owed_, to_address, now, kJoinAnswerWithin);
   if (state_.empty()) return;
   Offer(now, to_address, join, /*reply_wanted=*/true);
 }
@@ -63,7 +69,11 @@ void AppState::Offer(absl::Time now, absl::string_view to_address, bool join,
   // Version 1 has no offers; to a peer of unknown range the answer to our
   // state exchange brings its offer and we answer that.
   absl::StatusOr<PacketWriter> writer = outbox_.StartPacket(to_address, offer);
-  if (!writer.ok()) return;
+  if (!writer.ok()) {
+    if (join) Remember(join_owed_, to_address, now, kJoinAnswerWithin);
+    return;
+  }
+  if (join) join_owed_.erase(std::string(to_address));
   Remember(offered_, to_address, now, kOfferQuiet);
   outbox_.Send(to_address, std::move(*writer), MessageTypeIndex<StateOffer>());
   ++ctx_.counters.user.states_offered;
@@ -97,14 +107,17 @@ void AppState::OnOffer(absl::Time now, absl::string_view sender,
   }
   auto it = fetches_.find(name);
   if (it != fetches_.end() && it->second.download.version >= offer.version) {
-    return;  // already on it
+    // Already on it; a join's offer of it makes it the join's merge.
+    it->second.join = it->second.join || join;
+    return;
   }
   if (it == fetches_.end() && fetches_.size() >= kMaxFetches) {
     ++counters.states_refused;
     return;
   }
   Fetch fetch;
-  fetch.join = join;
+  // A newer version replacing the join's fetch is the join's merge still.
+  fetch.join = join || (it != fetches_.end() && it->second.join);
   fetch.download.version = offer.version;
   fetch.download.total_size = offer.size;
   fetch.download.size_fixed = true;

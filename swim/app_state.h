@@ -69,13 +69,15 @@ class AppState {
   static constexpr size_t kMaxFetches = 4;
   // Merges waiting for the application; more are dropped (counted).
   static constexpr size_t kMaxPendingMerges = 16;
-  // Addresses remembered as offered to, or as joined through.
+  // Addresses remembered as offered to, joined through, or owed the
+  // join's offer.
   static constexpr size_t kMaxTrackedAddresses = 64;
   // An offer asking for a reply is not answered if we offered to that
   // address this recently (both sides of an exchange offer at once).
   static constexpr absl::Duration kOfferQuiet = absl::Seconds(1);
   // An offer from an address we sent a join exchange to this recently is
-  // the join's answer.
+  // the join's answer; a join offer that could not go then (the peer's
+  // range unknown) goes with the next exchange with it this recently.
   static constexpr absl::Duration kJoinAnswerWithin = absl::Seconds(5);
   // A fetch gives up after this many silent attempts.
   static constexpr int kMaxFetchAttempts = 8;
@@ -92,7 +94,8 @@ class AppState {
   uint64_t local_version() const { return version_; }
 
   // Anti-entropy's hook: an exchange with `to_address` starts, or a full
-  // state asked for is answered; `join` if it is this node's join.
+  // state asked for is answered; `join` if it is this node's join (or the
+  // first exchange with that address since a join offer to it failed).
   void OnExchange(absl::Time now, absl::string_view to_address, bool join);
 
   void OnOffer(absl::Time now, absl::string_view sender,
@@ -139,6 +142,8 @@ class AppState {
   std::map<std::string, uint64_t> merged_;
   std::map<std::string, absl::Time, std::less<>> offered_;
   std::map<std::string, absl::Time, std::less<>> joining_;
+  // Addresses whose join offer could not go yet.
+  std::map<std::string, absl::Time, std::less<>> join_owed_;
   std::deque<StateMerge> merges_;
 };
 

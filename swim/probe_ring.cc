@@ -26,6 +26,12 @@ uint64_t Position(uint32_t key, int64_t rotation) {
   return Mix(key ^ (static_cast<uint64_t>(rotation) * 0x9e3779b97f4a7c15ULL));
 }
 
+// Whether member `id` is in the ring: in use and ONLINE or SUSPECT.
+bool Available(const Members& members, uint32_t id) {
+  return members.InUse(id) &&
+         Matches(members.record(id).status, Status::kAvailable);
+}
+
 int64_t FloorDiv(int64_t a, int64_t b) {
   const int64_t q = a / b;
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
@@ -76,40 +82,51 @@ std::optional<uint32_t> ProbeRing::TargetFor(const Members& members,
   const auto distance = static_cast<size_t>(slot - rotation * monitors_);
   // Fewer members than monitors: the ring wraps.
   const uint32_t id = successors_[distance % successors_.size()];
-  if (!members.InUse(id) ||
-      !Matches(members.record(id).status, Status::kAvailable)) {
-    return std::nullopt;
-  }
+  if (!Available(members, id)) return std::nullopt;
   return id;
+}
+
+void ProbeRing::FindNearest(const Members& members, int64_t rotation,
+                            size_t count, bool available_only) {
+  const uint64_t origin = Position(local_key_, rotation);
+  nearest_.clear();
+  const size_t end = std::min<size_t>(members.id_bound(), keys_.size());
+  // The farthest entry kept once the list is full: most entries are
+  // beyond it, and skipped on one comparison.
+  std::pair<uint64_t, uint32_t> farthest{~uint64_t{0}, ~uint32_t{0}};
+  for (uint32_t id = 1; id < end; ++id) {
+    const std::pair<uint64_t, uint32_t> entry{
+        Position(keys_[id], rotation) - origin, id};
+    if (entry >= farthest) continue;
+    if (available_only && !Available(members, id)) continue;
+    nearest_.insert(std::upper_bound(nearest_.begin(), nearest_.end(), entry),
+                    entry);
+    if (nearest_.size() > count) nearest_.pop_back();
+    if (nearest_.size() == count) farthest = nearest_.back();
+  }
 }
 
 void ProbeRing::Rebuild(const Members& members, int64_t rotation) {
   rotation_ = rotation;
   built_ = true;
-  const uint64_t origin = Position(local_key_, rotation);
-  // The `monitors_` nearest successors, by distance round the ring.
-  std::vector<std::pair<uint64_t, uint32_t>> nearest;
-  nearest.reserve(static_cast<size_t>(monitors_) + 1);
-  for (uint32_t id = 1; id < members.id_bound() && id < keys_.size(); ++id) {
-    const std::pair<uint64_t, uint32_t> entry{
-        Position(keys_[id], rotation) - origin, id};
-    if (nearest.size() == static_cast<size_t>(monitors_) &&
-        entry >= nearest.back()) {
-      continue;
-    }
-    // Only now the record: the scan reads the compact keys alone, and only
-    // the few members that would enter the nearest touch their records
-    // (the same result as filtering first, at a fraction of the cost).
-    if (!members.InUse(id) ||
-        !Matches(members.record(id).status, Status::kAvailable)) {
-      continue;
-    }
-    nearest.insert(std::upper_bound(nearest.begin(), nearest.end(), entry),
-                   entry);
-    if (nearest.size() > static_cast<size_t>(monitors_)) nearest.pop_back();
-  }
+  const auto wanted = static_cast<size_t>(monitors_);
+  // The nearest few by distance round the ring, available or not, from the
+  // compact keys alone: at a large N each record read is a cache miss, and
+  // a scan that filtered as it went read one for every member that entered
+  // its list on the way (about monitors * ln(N / monitors) of them).
+  const size_t candidates = wanted + kSpareCandidates;
+  FindNearest(members, rotation, candidates, /*available_only=*/false);
   successors_.clear();
-  for (const auto& [distance, id] : nearest) successors_.push_back(id);
+  for (const auto& [distance, id] : nearest_) {
+    if (successors_.size() == wanted) break;
+    if (Available(members, id)) successors_.push_back(id);
+  }
+  // The first `wanted` available candidates are the nearest available
+  // members, unless fewer were available and more members lie beyond.
+  if (successors_.size() == wanted || nearest_.size() < candidates) return;
+  FindNearest(members, rotation, wanted, /*available_only=*/true);
+  successors_.clear();
+  for (const auto& [distance, id] : nearest_) successors_.push_back(id);
 }
 
 }  // namespace swim

@@ -21,8 +21,10 @@
 #ifndef SWIM_PROBE_RING_H_
 #define SWIM_PROBE_RING_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -54,8 +56,17 @@ class ProbeRing {
   static uint32_t KeyOf(absl::string_view name);
 
  private:
+  // Candidates beyond `monitors` that Rebuild ranks from the keys alone:
+  // as many members OFFLINE among the nearest cost no second scan (in a
+  // cluster that lost more than that share, a scan costs little anyway).
+  static constexpr size_t kSpareCandidates = 4;
+
   // The local member's successors in `rotation`, nearest first.
   void Rebuild(const Members& members, int64_t rotation);
+  // Fills nearest_ with the `count` members nearest after the local one in
+  // `rotation` (only those available if `available_only`), nearest first.
+  void FindNearest(const Members& members, int64_t rotation, size_t count,
+                   bool available_only);
 
   const absl::Duration interval_;
   const int monitors_;
@@ -66,6 +77,7 @@ class ProbeRing {
   int64_t rotation_ = 0;
   bool built_ = false;
   std::vector<uint32_t> successors_;
+  std::vector<std::pair<uint64_t, uint32_t>> nearest_;  // FindNearest's, reused
 };
 
 }  // namespace swim

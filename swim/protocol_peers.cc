@@ -72,13 +72,26 @@ uint32_t ProtocolPeers::Store(absl::string_view address) {
 }
 
 void ProtocolPeers::Clear() {
+  ForgetLastFound();
   peers_.clear();
   arena_.clear();
 }
 
-ProtocolPeers::Peer& ProtocolPeers::Entry(absl::string_view address) {
+const ProtocolPeers::Peer* ProtocolPeers::Find(
+    absl::string_view address) const {
+  if (last_found_ != nullptr && AddressAt(last_found_key_) == address) {
+    return last_found_;
+  }
   auto it = peers_.find(address);
-  if (it != peers_.end()) return it->second;
+  if (it == peers_.end()) return nullptr;
+  last_found_ = &it->second;
+  last_found_key_ = it->first;
+  return last_found_;
+}
+
+ProtocolPeers::Peer& ProtocolPeers::Entry(absl::string_view address) {
+  // The table itself is not const here: neither is the entry found.
+  if (const Peer* found = Find(address)) return const_cast<Peer&>(*found);
   // Bounded like the member table; a full table starts over, which costs
   // only a few announcements (every peer is re-learned from its next
   // datagram).
@@ -88,6 +101,7 @@ ProtocolPeers::Peer& ProtocolPeers::Entry(absl::string_view address) {
     Clear();
     ++ctx_.counters.versions.table_resets;
   }
+  ForgetLastFound();  // the insert may move every entry
   return peers_[Store(address)];
 }
 
@@ -115,9 +129,9 @@ void ProtocolPeers::OnPacket(absl::string_view from_address,
     peer.version1_in_a_row = 0;
     return;
   }
-  auto it = peers_.find(from_address);
-  if (it == peers_.end()) return;
-  Peer& peer = it->second;
+  const Peer* found = Find(from_address);
+  if (found == nullptr) return;
+  Peer& peer = const_cast<Peer&>(*found);  // as in Entry
   std::optional<uint8_t> expected = CommonVersion(local_, peer.range);
   if (!expected.has_value() || *expected < 2) return;
   if (++peer.version1_in_a_row < kVersion1InARow) return;
@@ -146,6 +160,7 @@ void ProtocolPeers::ReserveForKnown(absl::Span<const Alive> members) {
   // Past the bound the table starts over anyway (Entry).
   const size_t bound = static_cast<size_t>(ctx_.config.max_members);
   if (entries == 0 || peers_.size() + entries > bound) return;
+  ForgetLastFound();
   peers_.reserve(peers_.size() + entries);
   arena_.reserve(arena_.size() + bytes);
 }
@@ -192,8 +207,8 @@ ProtocolRange ProtocolPeers::AdvertisedRange(bool local,
 }
 
 ProtocolRange ProtocolPeers::RangeOf(absl::string_view address) const {
-  auto it = peers_.find(address);
-  return it != peers_.end() ? it->second.range : ProtocolRange{};
+  const Peer* found = Find(address);
+  return found != nullptr ? found->range : ProtocolRange{};
 }
 
 }  // namespace swim

@@ -125,12 +125,23 @@ class ProtocolPeers {
   // The entry for `address`, made if need be (the table is cleared, and
   // counted, when it would exceed config.max_members entries).
   Peer& Entry(absl::string_view address);
+  // The entry for `address`, or nullptr; remembered as the last one found.
+  const Peer* Find(absl::string_view address) const;
+  // Forgets the last entry found: the table grew, moved or was cleared.
+  void ForgetLastFound() const { last_found_ = nullptr; }
   void LearnFromGossip(absl::string_view address, ProtocolRange range);
 
   NodeContext& ctx_;
   ProtocolRange local_;
   std::vector<char> arena_;
   absl::flat_hash_map<uint32_t, Peer, ArenaHash, ArenaEq> peers_;
+  // The last entry found and its key: a datagram's sender is looked up as
+  // it arrives and again for the reply, so one entry saves a table probe
+  // (with its cache misses) per reply. Forgotten before every insert,
+  // reserve and clear (an erase would have to forget it too). Written by
+  // const lookups: a node is used from one thread at a time anyway.
+  mutable const Peer* last_found_ = nullptr;
+  mutable uint32_t last_found_key_ = 0;
 };
 
 }  // namespace swim

@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -94,7 +95,7 @@ TEST(UdpAppsProcessTest, BroadcastMessageStateJoinAndAddressChange) {
   for (int i = 1; i < kNodes; ++i) {
     EXPECT_TRUE(nodes[0]->WaitForLine(
         absl::StrCat("MERGE ", names[i], " join from-", i), kTimeout))
-        << i;
+        << i << ": " << absl::StrJoin(nodes[0]->AppLines(), " | ");
     EXPECT_TRUE(nodes[i]->WaitForLine(
         absl::StrCat("MERGE ", names[0], " join from-0"), kTimeout))
         << i;

@@ -5,12 +5,14 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "swim/codec.h"
 #include "swim/message.h"
 #include "swim/node.h"
 #include "tests/testing/fake_network.h"
@@ -115,6 +117,77 @@ TEST(AppStateTest, NewVersionsReachEveryMemberThroughPeriodicExchanges) {
     unchanged += net.node(Name(i))->counters().user.states_unchanged;
   }
   EXPECT_GT(unchanged, 0u);
+}
+
+// The join's offer cannot go to a seed of unknown range; a node alone lets
+// its periodic exchange lapse, so one comes due as soon as the join's
+// answer brings a member, maybe before the seed's offer is read: that
+// exchange's offer carries the join. Only that one: the next is a mere
+// exchange again.
+TEST(AppStateTest, AnExchangeStartedWhileJoiningIsPartOfTheJoin) {
+  Harness h(TestConfig("me"));
+  ASSERT_TRUE(h.node().SetLocalState(h.now(), "mine").ok());
+  ASSERT_TRUE(h.node().Join(h.now(), {TestAddress("a")}).ok());
+  // The seed's answer (in version 2, so offers go to it); its offer is
+  // not read yet.
+  Packet answer;
+  answer.sender = "a";
+  answer.message = Gossip{};
+  answer.updates.push_back(Harness::AliveOf("a", 0));
+  h.node().HandleDatagram(h.now(), TestAddress("a"),
+                          h.Seal(answer, Framing{2, {1, 2}}));
+  // Runs until the next periodic exchange (its digest) with "a", which
+  // answers its probes meanwhile; the offers sent on the way.
+  const auto offers_until_next_exchange = [&h] {
+    std::vector<Sent> offers;
+    const uint64_t digests = h.node().counters().digests_sent;
+    const absl::Time limit = h.now() + absl::Seconds(5);
+    while (h.node().counters().digests_sent == digests && h.now() < limit) {
+      h.Advance(absl::Milliseconds(50));
+      for (const Sent& s : h.Drain()) {
+        if (std::holds_alternative<StateOffer>(s.packet.message)) {
+          offers.push_back(s);
+        } else if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+          h.Deliver(ping->target, Ack{ping->seq});
+        }
+      }
+    }
+    EXPECT_EQ(h.node().counters().digests_sent, digests + 1);
+    return offers;
+  };
+  std::vector<Sent> offers = offers_until_next_exchange();
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].to, TestAddress("a"));
+  EXPECT_TRUE(std::get<StateOffer>(offers[0].packet.message).join);
+  // The seed's own offer, asking for ours: ours just went, so no reply;
+  // it is fetched as the join's answer.
+  h.Deliver("a", StateOffer{5, 3, false, true});
+  std::vector<Sent> sent = h.Drain();
+  EXPECT_TRUE(OfType<StateOffer>(sent).empty());
+  ASSERT_EQ(OfType<StateRequest>(sent).size(), 1u);
+  h.Deliver("a", StateChunk{5, 3, 0, "abc"});
+  std::optional<StateMerge> merge = h.node().PollStateMerge();
+  ASSERT_TRUE(merge.has_value());
+  EXPECT_TRUE(merge->join);
+  // The next exchange is a mere exchange.
+  offers = offers_until_next_exchange();
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_FALSE(std::get<StateOffer>(offers[0].packet.message).join);
+}
+
+// The same version offered again, now as a join's, while being fetched:
+// merged as the join's.
+TEST(AppStateTest, AJoinOfferDuringTheFetchMakesItTheJoins) {
+  Harness h(TestConfig("me"));
+  h.Meet({"a"});
+  h.Drain();
+  h.Deliver("a", StateOffer{7, 3, false, false});
+  h.Deliver("a", StateOffer{7, 3, true, false});
+  EXPECT_EQ(OfType<StateRequest>(h.Drain()).size(), 1u);
+  h.Deliver("a", StateChunk{7, 3, 0, "abc"});
+  std::optional<StateMerge> merge = h.node().PollStateMerge();
+  ASSERT_TRUE(merge.has_value());
+  EXPECT_TRUE(merge->join);
 }
 
 TEST(AppStateTest, NoStateNoOffers) {

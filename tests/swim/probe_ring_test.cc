@@ -24,9 +24,9 @@ std::string NameOf(int i) { return absl::StrCat("node-", i); }
 // One node's table and ring; the others are added in an order of the
 // node's own, so that ids differ from node to node.
 struct View {
-  View(int local, int nodes)
+  View(int local, int nodes, int monitors = static_cast<int>(kMonitors))
       : members(NameOf(local), absl::StrCat(NameOf(local), ":7946"), 1),
-        ring(NameOf(local), kInterval, static_cast<int>(kMonitors)) {
+        ring(NameOf(local), kInterval, monitors) {
     for (int k = 1; k < nodes; ++k) {
       const int other = (local + (local % 2 == 0 ? k : nodes - k)) % nodes;
       const uint32_t id =
@@ -130,6 +130,39 @@ TEST(ProbeRingTest, AMemberThatLeftTheRingIsNotProbed) {
   for (int64_t later = slot + kMonitors; later < slot + 2 * kMonitors;
        ++later) {
     EXPECT_NE(view.Target(later), *target);
+  }
+}
+
+// The successors are the nearest members still available, however many
+// of the nearest are not: a ring of 12 monitors in the same rotation (its
+// slots 12r..12r+11, ours 4r..4r+3) lists the 12 nearest in order.
+TEST(ProbeRingTest, SuccessorsAreTheNearestAvailableWhateverIsOffline) {
+  constexpr int kNodes = 200;
+  constexpr int64_t kRotation = 31;
+  View wide(0, kNodes, 12);
+  std::vector<std::string> nearest;
+  for (int64_t slot = 12 * kRotation; slot < 12 * (kRotation + 1); ++slot) {
+    std::optional<std::string> target = wide.Target(slot);
+    ASSERT_TRUE(target.has_value());
+    nearest.push_back(*target);
+  }
+  // A few of the nearest offline, then more than the spare candidates
+  // (the first of them forgotten: its id no longer in use).
+  const std::vector<std::vector<int>> offline_sets = {{0, 2},
+                                                      {0, 2, 3, 5, 6, 7}};
+  for (const std::vector<int>& offline : offline_sets) {
+    View view(0, kNodes);
+    std::vector<std::string> expected = nearest;
+    for (auto it = offline.rbegin(); it != offline.rend(); ++it) {
+      const uint32_t id = *view.members.IdOf(nearest[*it]);
+      view.members.SetStatus(id, Status::kOffline, OfflineReason::kFailed);
+      if (*it == 0) view.members.Forget(id);
+      expected.erase(expected.begin() + *it);
+    }
+    for (int64_t k = 0; k < kMonitors; ++k) {
+      EXPECT_EQ(view.Target(kMonitors * kRotation + k), expected[k])
+          << "offline " << offline.size() << ", slot " << k;
+    }
   }
 }
 
