@@ -116,17 +116,20 @@ void ProbeRing::Rebuild(const Members& members, int64_t rotation) {
   // its list on the way (about monitors * ln(N / monitors) of them).
   const size_t candidates = wanted + kSpareCandidates;
   FindNearest(members, rotation, candidates, /*available_only=*/false);
+  TakeAvailable(members, wanted);
+  // The first `wanted` available candidates are the nearest available
+  // members, unless fewer were available and more members lie beyond.
+  if (successors_.size() == wanted || nearest_.size() < candidates) return;
+  FindNearest(members, rotation, wanted, /*available_only=*/true);
+  TakeAvailable(members, wanted);
+}
+
+void ProbeRing::TakeAvailable(const Members& members, size_t wanted) {
   successors_.clear();
   for (const auto& [distance, id] : nearest_) {
     if (successors_.size() == wanted) break;
     if (Available(members, id)) successors_.push_back(id);
   }
-  // The first `wanted` available candidates are the nearest available
-  // members, unless fewer were available and more members lie beyond.
-  if (successors_.size() == wanted || nearest_.size() < candidates) return;
-  FindNearest(members, rotation, wanted, /*available_only=*/true);
-  successors_.clear();
-  for (const auto& [distance, id] : nearest_) successors_.push_back(id);
 }
 
 }  // namespace swim

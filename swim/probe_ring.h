@@ -67,6 +67,9 @@ class ProbeRing {
   // `rotation` (only those available if `available_only`), nearest first.
   void FindNearest(const Members& members, int64_t rotation, size_t count,
                    bool available_only);
+  // Fills successors_ with the first `wanted` available members of
+  // nearest_.
+  void TakeAvailable(const Members& members, size_t wanted);
 
   const absl::Duration interval_;
   const int monitors_;

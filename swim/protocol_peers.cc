@@ -89,9 +89,13 @@ const ProtocolPeers::Peer* ProtocolPeers::Find(
   return last_found_;
 }
 
-ProtocolPeers::Peer& ProtocolPeers::Entry(absl::string_view address) {
+ProtocolPeers::Peer* ProtocolPeers::FindMutable(absl::string_view address) {
   // The table itself is not const here: neither is the entry found.
-  if (const Peer* found = Find(address)) return const_cast<Peer&>(*found);
+  return const_cast<Peer*>(Find(address));
+}
+
+ProtocolPeers::Peer& ProtocolPeers::Entry(absl::string_view address) {
+  if (Peer* found = FindMutable(address)) return *found;
   // Bounded like the member table; a full table starts over, which costs
   // only a few announcements (every peer is re-learned from its next
   // datagram).
@@ -129,9 +133,9 @@ void ProtocolPeers::OnPacket(absl::string_view from_address,
     peer.version1_in_a_row = 0;
     return;
   }
-  const Peer* found = Find(from_address);
+  Peer* found = FindMutable(from_address);
   if (found == nullptr) return;
-  Peer& peer = const_cast<Peer&>(*found);  // as in Entry
+  Peer& peer = *found;
   std::optional<uint8_t> expected = CommonVersion(local_, peer.range);
   if (!expected.has_value() || *expected < 2) return;
   if (++peer.version1_in_a_row < kVersion1InARow) return;

@@ -127,6 +127,7 @@ class ProtocolPeers {
   Peer& Entry(absl::string_view address);
   // The entry for `address`, or nullptr; remembered as the last one found.
   const Peer* Find(absl::string_view address) const;
+  Peer* FindMutable(absl::string_view address);
   // Forgets the last entry found: the table grew, moved or was cleared.
   void ForgetLastFound() const { last_found_ = nullptr; }
   void LearnFromGossip(absl::string_view address, ProtocolRange range);
