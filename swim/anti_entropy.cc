@@ -1,6 +1,7 @@
 #include "swim/anti_entropy.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -9,8 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "swim/codec.h"
 #include "swim/fixed_log.h"
+#include "swim/members.h"
 #include "swim/replay_guard.h"
 #include "swim/state_digest.h"
+#include "swim/status.h"
 
 namespace swim {
 
@@ -27,6 +30,7 @@ AntiEntropy::AntiEntropy(NodeContext& ctx, Outbox& outbox, PeerSampler& sampler,
   join_peers_ = config.seed_peers;
   awaited_.insert(join_peers_.begin(), join_peers_.end());
   last_acked_ = now;
+  next_seed_recheck_at_ = now + kSeedRecheckInterval;
   // As if the last churn exchange were an interval ago: one may start at
   // once, and NextDeadline() stays a real time.
   last_churn_sync_ = now - config.churn_sync_interval;
@@ -185,6 +189,8 @@ void AntiEntropy::RunJoin(absl::Time now) {
     // Joined; should every member vanish, start over quickly.
     join_backoff_ = config.join_retry_initial;
     next_join_at_ = now + join_backoff_;
+    // (Not in NextDeadline: a joined node ticks every probe interval.)
+    if (now >= next_seed_recheck_at_) RecheckSeeds(now);
     return;
   }
   for (const std::string& peer : join_peers_) {
@@ -194,6 +200,38 @@ void AntiEntropy::RunJoin(absl::Time now) {
   }
   next_join_at_ = now + join_backoff_;
   join_backoff_ = std::min(join_backoff_ * 2, config.join_retry_max);
+}
+
+void AntiEntropy::RecheckSeeds(absl::Time now) {
+  next_seed_recheck_at_ = now + kSeedRecheckInterval;
+  seed_member_hints_.resize(join_peers_.size(), Members::kLocalId);
+  for (size_t i = 0; i < join_peers_.size(); ++i) {
+    const std::string& peer = join_peers_[i];
+    if (peer == ctx_.config.address ||
+        HeldAvailable(peer, seed_member_hints_[i])) {
+      continue;
+    }
+    ++ctx_.counters.seed_rechecks;
+    SendDigest(now, peer, /*reply_wanted=*/true);
+  }
+}
+
+bool AntiEntropy::HeldAvailable(absl::string_view address,
+                                uint32_t& hint) const {
+  const Members& members = ctx_.members;
+  const auto available_at = [&](uint32_t id) {
+    return members.InUse(id) &&
+           Matches(members.record(id).status, Status::kAvailable) &&
+           members.AddressOf(id) == address;
+  };
+  if (hint != Members::kLocalId && available_at(hint)) return true;
+  for (uint32_t id = 1; id < members.id_bound(); ++id) {
+    if (available_at(id)) {
+      hint = id;
+      return true;
+    }
+  }
+  return false;
 }
 
 void AntiEntropy::RunSync(absl::Time now) {

@@ -35,6 +35,16 @@ namespace swim {
 // on its own (its probes are acked again within seconds of a heal).
 inline constexpr absl::Duration kSilenceBeforeRejoin = absl::Minutes(1);
 
+// How often a joined node checks that its seed peers are still members: a
+// joined node otherwise never contacts them again, so two groups that each
+// came to forget the other (an insider's lies, or a partition, outlasting
+// offline_retention) would stay apart for good. A seed peer that no
+// available member holds at its address gets a digest exchange, which
+// merges the two states if they differ (Serf likewise keeps reconnecting
+// to failed members). In a whole cluster the seeds are members: nothing is
+// sent.
+inline constexpr absl::Duration kSeedRecheckInterval = absl::Minutes(1);
+
 class AntiEntropy {
  public:
   // Draws where in its first interval the first periodic exchange falls.
@@ -108,11 +118,20 @@ class AntiEntropy {
   absl::Time settle_sync_at_ = absl::InfiniteFuture();
   // Whether the join should run: no available member, or silence.
   bool Unjoined(absl::Time now) const;
+  // Joined: a digest exchange with each seed peer no available member
+  // holds (kSeedRecheckInterval).
+  void RecheckSeeds(absl::Time now);
+  // Whether an available member is at `address`; `hint` is the id found
+  // there last time (checked first), updated when found elsewhere.
+  bool HeldAvailable(absl::string_view address, uint32_t& hint) const;
 
   absl::Time next_join_at_;
   absl::Duration join_backoff_;
   // Seed peers: config.seed_peers, then those of Join() calls.
   std::vector<std::string> join_peers_;
+  // Per seed peer, the id of the member last found at its address.
+  std::vector<uint32_t> seed_member_hints_;
+  absl::Time next_seed_recheck_at_;
   std::set<std::string> awaited_;  // the last Join's peers
   std::set<std::string> answered_;
   absl::Time last_acked_;

@@ -15,7 +15,7 @@ absl::string_view MessageTypeName(size_t index) {
 // A new count must be added below too.
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) * (4 * kMessageTypeCount + kDropReasonCount +
-                                      30 + 11 + 6 + 1 + 3) +
+                                      31 + 11 + 6 + 1 + 3) +
                       sizeof(UserCounters),
               "Counters changed: update operator+=");
 
@@ -55,6 +55,7 @@ Counters& Counters::operator+=(const Counters& other) {
   syncs_sent += other.syncs_sent;
   digests_sent += other.digests_sent;
   churn_syncs += other.churn_syncs;
+  seed_rechecks += other.seed_rechecks;
   metadata_fetched += other.metadata_fetched;
   updates_sent += other.updates_sent;
   addresses_validated += other.addresses_validated;

@@ -104,6 +104,7 @@ struct Counters {
   uint64_t syncs_sent = 0;                // states sent (whole or some buckets)
   uint64_t digests_sent = 0;              // SyncDigests sent
   uint64_t churn_syncs = 0;               // exchanges started because of churn
+  uint64_t seed_rechecks = 0;             // digests to seeds no member holds
   uint64_t metadata_fetched = 0;          // maps completed through MetaChunks
   uint64_t updates_sent = 0;              // gossip updates piggybacked
   // No amplification (swim/address_validation.h, swim/deferred_requests.h):

@@ -36,7 +36,7 @@ static_assert(sizeof(UserCounters) == sizeof(uint64_t) * 18,
               "net/node_metrics.cc, then update this size");
 static_assert(sizeof(Counters) ==
                   sizeof(uint64_t) * (4 * kMessageTypeCount + kDropReasonCount +
-                                      31 + 11 + 6 + 3) +
+                                      32 + 11 + 6 + 3) +
                       sizeof(UserCounters),
               "a counter was added to swim::Counters: export it in "
               "net/node_metrics.cc, then update this size");

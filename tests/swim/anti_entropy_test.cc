@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "swim/config.h"
@@ -199,6 +200,59 @@ TEST(NodeTest, JoinResumesAfterAMinuteWithoutAnAck) {
   EXPECT_LE(to_seed[0], kSilenceBeforeRejoin + absl::Seconds(1));
   EXPECT_EQ(h.StatusOf("ghost1"), Status::kOnline);  // never accused
   EXPECT_GT(h.node().counters().accusations_withheld, 0u);
+}
+
+// Runs `h` for `duration`, acking every ping; when each SyncDigest to
+// `seed` went, from the start.
+std::vector<absl::Duration> DigestsToSeedOver(Harness& h,
+                                              absl::string_view seed,
+                                              absl::Duration duration) {
+  std::vector<absl::Duration> digests;
+  const absl::Time end = h.now() + duration;
+  while (h.now() < end) {
+    h.Advance(absl::Milliseconds(100));
+    for (const Sent& s : h.Drain()) {
+      if (const SyncDigest* d = std::get_if<SyncDigest>(&s.packet.message);
+          d != nullptr && s.to == seed) {
+        EXPECT_TRUE(d->reply_wanted);
+        digests.push_back(h.now() - kStart);
+      }
+      if (const Ping* ping = std::get_if<Ping>(&s.packet.message)) {
+        Ack ack;
+        ack.seq = ping->seq;
+        h.Deliver(ping->target, ack);
+      }
+    }
+  }
+  return digests;
+}
+
+TEST(NodeTest, AJoinedNodeAsksASeedItNoLongerHoldsEveryMinute) {
+  // Found by the cluster fuzzer: two groups that had each forgotten the
+  // other (the seed declared and forgotten by the rest) stayed apart for
+  // good, each joined, so nobody asked a seed again.
+  Harness h(TestConfig("me", {TestAddress("seed1")}));
+  h.Drain();  // the first join attempt, lost
+  h.Meet({"a", "b"});
+  const std::vector<absl::Duration> digests =
+      DigestsToSeedOver(h, TestAddress("seed1"), absl::Seconds(130));
+  ASSERT_EQ(digests.size(), 2u);
+  EXPECT_GE(digests[0], kSeedRecheckInterval);
+  EXPECT_LE(digests[0], kSeedRecheckInterval + absl::Seconds(1));
+  EXPECT_GE(digests[1] - digests[0], kSeedRecheckInterval);
+  EXPECT_LE(digests[1] - digests[0], kSeedRecheckInterval + absl::Seconds(1));
+  EXPECT_EQ(h.node().counters().seed_rechecks, 2u);
+  EXPECT_EQ(h.StatusOf("a"), Status::kOnline);
+}
+
+TEST(NodeTest, AJoinedNodeLeavesASeedItHoldsAlone) {
+  Harness h(TestConfig("me", {TestAddress("seed1")}));
+  h.Drain();
+  h.Meet({"seed1", "a"});
+  // (Periodic exchanges may pick the seed; none is a recheck.)
+  DigestsToSeedOver(h, TestAddress("seed1"), absl::Seconds(130));
+  EXPECT_EQ(h.node().counters().seed_rechecks, 0u);
+  EXPECT_EQ(h.StatusOf("seed1"), Status::kOnline);
 }
 
 }  // namespace
