@@ -3,7 +3,8 @@
 // in virtual time (deterministic, so they can be compared exactly), written as
 // flat JSON and compared with the committed expectations; a figure that got
 // worse by more than the tolerance fails the run, printing old and new.
-// Wall-clock throughput is printed, never compared.
+// Wall-clock throughput is printed, never compared. The scenarios run on
+// --threads threads (default 2), which changes nothing but the wall time.
 //
 //   bazel run //bench:sim_convergence_benchmark --
 //     --json=/tmp/sim_bench.json
@@ -11,6 +12,8 @@
 // After an intended change, refresh the expectations:
 //   bazel run //bench:sim_convergence_benchmark --
 //     --json=$PWD/bench/sim_convergence_expected.json
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -18,12 +21,14 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -43,6 +48,8 @@ ABSL_FLAG(int, tolerance_percent, 10,
           "counts as a regression.");
 ABSL_FLAG(std::vector<std::string>, sizes,
           (std::vector<std::string>{"100", "1000"}), "Cluster sizes to run.");
+ABSL_FLAG(int, threads, 2,
+          "Scenarios run at once; the figures do not depend on it.");
 
 namespace {
 
@@ -53,24 +60,50 @@ using swim::sim::SimTime;
 // figures in nanoseconds, rates and counts in millionths.
 using Figures = std::map<std::string, int64_t>;
 
-RunSummary Run(const std::string& text, int64_t* wall_ns) {
+// One scenario's summary and the wall time it took (reported, not compared).
+struct Measured {
+  absl::StatusOr<RunSummary> summary;
+  int64_t wall_ns = 0;
+};
+
+Measured Run(const std::string& text) {
+  Measured out;
   absl::StatusOr<swim::sim::Scenario> sc = swim::sim::ParseScenario(text);
   if (!sc.ok()) {
-    std::cerr << sc.status() << "\n";
-    std::exit(2);
+    out.summary = sc.status();
+    return out;
   }
   const absl::Time start = absl::Now();
   absl::StatusOr<swim::sim::RunResult> r =
       swim::sim::RunScenario(*sc, swim::sim::RunOptions());
-  *wall_ns += absl::ToInt64Nanoseconds(absl::Now() - start);
+  out.wall_ns = absl::ToInt64Nanoseconds(absl::Now() - start);
   if (!r.ok()) {
-    std::cerr << r.status() << "\n";
-    std::exit(2);
+    out.summary = r.status();
+    return out;
   }
-  if (!r->summary.ok()) {
-    std::cerr << swim::sim::FormatSummaryText(r->summary);
+  out.summary = std::move(r->summary);
+  return out;
+}
+
+// Runs every text, `threads` at a time (each run is single-threaded and
+// shares nothing, so the summaries do not depend on how many run at once),
+// from the last: the largest cluster's runs, the longest, start first.
+std::vector<Measured> RunAll(const std::vector<std::string>& texts,
+                             int threads) {
+  std::vector<Measured> results(texts.size());
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  workers.reserve(threads);
+  for (int i = 0; i < threads; ++i) {
+    workers.emplace_back([&] {
+      for (size_t k = next++; k < texts.size(); k = next++) {
+        const size_t i = texts.size() - 1 - k;
+        results[i] = Run(texts[i]);
+      }
+    });
   }
-  return r->summary;
+  for (std::thread& worker : workers) worker.join();
+  return results;
 }
 
 // Milliseconds in millionths are nanoseconds.
@@ -96,23 +129,41 @@ std::string LossTailScenario(int n) {
   return text + "at 5m30s liveness\n";
 }
 
-void Measure(int n, Figures& figures) {
-  const std::string p = absl::StrCat("n", n, ".");
-  int64_t wall_ns = 0;
+// The scenarios measured at each size, in the order Record reads them.
+enum Kind { kJoin, kFaults, kWave, kTail, kKinds };
+
+std::vector<std::string> ScenariosAt(int n) {
+  std::vector<std::string> texts(kKinds);
   // The first 20 s of a join from one seed: its traffic per node is what a
   // join storm costs (issue #14).
-  const RunSummary join = Run(absl::StrCat("name bench-join\nnodes ", n,
-                                           "\nseed 11\nduration 40s\n"
-                                           "steady 0s 20s\n"),
-                              &wall_ns);
+  texts[kJoin] = absl::StrCat("name bench-join\nnodes ", n,
+                              "\nseed 11\nduration 40s\nsteady 0s 20s\n");
+  texts[kFaults] =
+      absl::StrCat("name bench-faults\nnodes ", n,
+                   "\nseed 12\nduration 110s\nsteady 40s 60s\n"
+                   "at 60s crash 7\nat 61s metadata 5\nat 62s crash 8\n"
+                   "at 63s metadata 9\nat 70s liveness\n");
+  // A whole cluster restarted in a wave (sim/restart_wave.h).
+  texts[kWave] =
+      absl::StrCat("name bench-wave\nnodes ", n,
+                   "\nseed 13\nduration 100s\nformed\n"
+                   "accuracy-grace 10s\nsteady 20s 70s\n"
+                   "at 20s restart-wave {0%..100%} over 20s down 2s..10s\n"
+                   "at 50s liveness\n");
+  texts[kTail] = LossTailScenario(n);
+  return texts;
+}
+
+// Writes size n's figures from its runs (indexed by Kind).
+void Record(int n, const std::vector<RunSummary>& runs, int64_t wall_ns,
+            Figures& figures) {
+  const std::string p = absl::StrCat("n", n, ".");
+  const RunSummary& join = runs[kJoin];
+  const RunSummary& faults = runs[kFaults];
+  const RunSummary& wave = runs[kWave];
+  const RunSummary& tail = runs[kTail];
   figures[p + "join_convergence_ms"] = Micros(join.convergence);
   figures[p + "join_bytes_per_node_second"] = PerSecond(join);
-  const RunSummary faults =
-      Run(absl::StrCat("name bench-faults\nnodes ", n,
-                       "\nseed 12\nduration 110s\nsteady 40s 60s\n"
-                       "at 60s crash 7\nat 61s metadata 5\nat 62s crash 8\n"
-                       "at 63s metadata 9\nat 70s liveness\n"),
-          &wall_ns);
   figures[p + "first_suspicion_p50_ms"] = Micros(faults.first_suspicion.p50);
   figures[p + "first_held_suspect_p50_ms"] =
       Micros(faults.first_suspicion_raised.p50);
@@ -126,18 +177,9 @@ void Measure(int n, Figures& figures) {
   figures[p + "convergence_after_liveness_ms"] = Micros(faults.convergence);
   // Bytes per node per second in thousandths -> micro-units.
   figures[p + "steady_bytes_per_node_second"] = PerSecond(faults);
-  // A whole cluster restarted in a wave (sim/restart_wave.h).
-  const RunSummary wave =
-      Run(absl::StrCat("name bench-wave\nnodes ", n,
-                       "\nseed 13\nduration 100s\nformed\n"
-                       "accuracy-grace 10s\nsteady 20s 70s\n"
-                       "at 20s restart-wave {0%..100%} over 20s down 2s..10s\n"
-                       "at 50s liveness\n"),
-          &wall_ns);
   figures[p + "wave_convergence_after_liveness_ms"] = Micros(wave.convergence);
   figures[p + "wave_bytes_per_node_second"] = PerSecond(wave);
   figures[p + "wave_false_offlines"] = Count(wave.false_offlines);
-  const RunSummary tail = Run(LossTailScenario(n), &wall_ns);
   figures[p + "loss_tail_first_suspicion_p99_ms"] =
       Micros(tail.first_suspicion.p99);
   figures[p + "loss_tail_first_held_suspect_p99_ms"] =
@@ -156,6 +198,34 @@ void Measure(int n, Figures& figures) {
                swim::sim::FormatSimTime(faults.duration).c_str(),
                static_cast<double>(wall_ns) / 1e9, join.digest.c_str(),
                faults.digest.c_str());
+}
+
+// Runs every size's scenarios and records their figures; false (having said
+// why) if a scenario could not run.
+bool MeasureAll(const std::vector<int>& sizes, int threads, Figures& figures) {
+  std::vector<std::string> texts;
+  for (int n : sizes) {
+    for (std::string& text : ScenariosAt(n)) texts.push_back(std::move(text));
+  }
+  const std::vector<Measured> measured = RunAll(texts, threads);
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    std::vector<RunSummary> runs;
+    int64_t wall_ns = 0;
+    for (size_t k = 0; k < kKinds; ++k) {
+      const Measured& m = measured[i * kKinds + k];
+      if (!m.summary.ok()) {
+        std::cerr << m.summary.status() << "\n";
+        return false;
+      }
+      if (!m.summary->ok()) {
+        std::cerr << swim::sim::FormatSummaryText(*m.summary);
+      }
+      runs.push_back(*m.summary);
+      wall_ns += m.wall_ns;
+    }
+    Record(sizes[i], runs, wall_ns, figures);
+  }
+  return true;
 }
 
 std::string Format(int64_t micro) {
@@ -209,15 +279,22 @@ int main(int argc, char** argv) {
       "Runs the simulator's convergence benchmark and compares it with the "
       "committed expectations.");
   absl::ParseCommandLine(argc, argv);
-  Figures figures;
+  std::vector<int> sizes;
   for (const std::string& size : absl::GetFlag(FLAGS_sizes)) {
     int n = 0;
     if (!absl::SimpleAtoi(size, &n) || n < 2) {
       std::cerr << "bad --sizes entry " << size << "\n";
       return 2;
     }
-    Measure(n, figures);
+    sizes.push_back(n);
   }
+  const int threads = absl::GetFlag(FLAGS_threads);
+  if (threads < 1) {
+    std::cerr << "--threads wants a positive number, not " << threads << "\n";
+    return 2;
+  }
+  Figures figures;
+  if (!MeasureAll(sizes, threads, figures)) return 2;
   const std::string json = ToJson(figures);
   std::cout << json;
   if (const std::string path = absl::GetFlag(FLAGS_json); !path.empty()) {

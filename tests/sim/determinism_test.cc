@@ -1,6 +1,6 @@
 // Determinism: the same scenario gives the same trace digest, run after
 // run and build after build (-c opt, -c dbg, --config=asan, --config=clang
-// all compare against the same golden).
+// all compare against the same golden; CI checks g++ -O2 and clang -O1).
 //
 // If swim/ changes its behaviour on purpose, the golden changes: re-run
 //   bazel run //tools:swim_sim -- --scenario=$PWD/sim/scenarios/every_fault.txt
