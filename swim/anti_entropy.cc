@@ -100,14 +100,13 @@ void AntiEntropy::SendState(absl::Time now, absl::string_view to_address,
 }
 
 void AntiEntropy::SendDigest(absl::Time now, absl::string_view to_address,
-                             bool reply_wanted) {
+                             bool reply_wanted, size_t bucket_count) {
   ++ctx_.counters.digests_sent;
   SyncDigest digest;
   digest.reply_wanted = reply_wanted;
   // Even without reply_wanted a digest asks for the buckets that differ.
   digest.stamp = NextRequestStamp(ctx_.last_stamp, now);
-  digest.buckets = ComputeDigest(
-      ctx_.members, static_cast<size_t>(ctx_.config.sync_digest_buckets));
+  digest.buckets = ComputeDigest(ctx_.members, bucket_count);
   outbox_.SendWithGossip(to_address, digest);
 }
 
@@ -141,7 +140,8 @@ void AntiEntropy::OnSyncDigest(absl::Time now, const SyncDigest& digest,
   SendState(now, from_address, /*reply_wanted=*/false, differs);
   // Our digest lets the sender send what we lack in those buckets.
   if (digest.reply_wanted) {
-    SendDigest(now, from_address, /*reply_wanted=*/false);
+    SendDigest(now, from_address, /*reply_wanted=*/false,
+               digest.buckets.size());
   }
 }
 
@@ -212,7 +212,7 @@ void AntiEntropy::RecheckSeeds(absl::Time now) {
       continue;
     }
     ++ctx_.counters.seed_rechecks;
-    SendDigest(now, peer, /*reply_wanted=*/true);
+    SendDigest(now, peer, /*reply_wanted=*/true, DefaultDigestBuckets());
   }
 }
 
@@ -239,7 +239,8 @@ void AntiEntropy::RunSync(absl::Time now) {
   next_sync_at_ = now + CurrentSyncInterval();
   std::vector<uint32_t> peer = sampler_.Draw(1, Status::kOnline, std::nullopt);
   if (peer.empty()) return;
-  SendDigest(now, ctx_.members.AddressOf(peer[0]), /*reply_wanted=*/true);
+  SendDigest(now, ctx_.members.AddressOf(peer[0]), /*reply_wanted=*/true,
+             DefaultDigestBuckets());
   OfferAppState(now, ctx_.members.AddressOf(peer[0]), /*join=*/false);
 }
 
@@ -266,10 +267,20 @@ void AntiEntropy::RunChurnSync(absl::Time now) {
   if (!churning) {
     // Settling: gossip has carried most of the storm, so compare digests
     // and exchange only the buckets that differ.
-    SendDigest(now, address, /*reply_wanted=*/true);
+    SendDigest(now, address, /*reply_wanted=*/true, DefaultDigestBuckets());
     return;
   }
-  SendState(now, address, /*reply_wanted=*/true);
+  new_members_since_sync_ = 0;
+  // Churning: two nodes deep in a storm hold mostly the same members, so a
+  // fine digest (eight members a bucket at 1,000) finds the buckets that
+  // differ, where full states sent each node every member many times over
+  // (swim/protocol.md, "Churn exchanges"). While a digest would be no
+  // smaller than the state, the state goes at once.
+  if (ctx_.members.size() <= kMaxDigestBuckets) {
+    SendState(now, address, /*reply_wanted=*/true);
+    return;
+  }
+  SendDigest(now, address, /*reply_wanted=*/true, kMaxDigestBuckets);
 }
 
 absl::Time AntiEntropy::NextDeadline() const {

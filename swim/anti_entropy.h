@@ -1,7 +1,8 @@
 // Anti-entropy: the exchanges of whole state that repair what gossip
 // missed. It owns the periodic push-pull (a digest first, then only the
-// buckets that differ), the churn exchanges (full states while many new
-// members arrive, then one settling digest), the join (full states to the
+// buckets that differ), the churn exchanges (fine digests, or full states
+// in small clusters, while many new members arrive, then one settling
+// digest), the join (full states to the
 // seed peers, with backoff, until someone answers) and catch-up exchanges
 // that other parts ask for (SyncAt, SyncNoLaterThan).
 //
@@ -99,9 +100,13 @@ class AntiEntropy {
   absl::Time NextDeadline() const;
 
  private:
-  // A digest of our state (config.sync_digest_buckets buckets).
+  // A digest of our state in `bucket_count` buckets (1 to
+  // kMaxDigestBuckets).
   void SendDigest(absl::Time now, absl::string_view to_address,
-                  bool reply_wanted);
+                  bool reply_wanted, size_t bucket_count);
+  size_t DefaultDigestBuckets() const {
+    return static_cast<size_t>(ctx_.config.sync_digest_buckets);
+  }
 
   // The application state's hook, at each exchange with `address`.
   void OfferAppState(absl::Time now, absl::string_view address, bool join) {

@@ -162,9 +162,11 @@ struct Config {
   int sync_digest_buckets = 16;
   // Churn: when gossip brings news of at least churn_sync_threshold members
   // never seen before (since the last exchange), gossip alone would take
-  // long to carry it all (memberlist's 70 s stragglers), so exchange full
-  // state with a random member, at most once per churn_sync_interval. A
-  // quiet cluster never does this; a join storm converges in seconds.
+  // long to carry it all (memberlist's 70 s stragglers), so exchange state
+  // with a random member, at most once per churn_sync_interval: past
+  // kMaxDigestBuckets members a digest of that many buckets first, then
+  // the buckets that differ; below, full states. A quiet cluster never
+  // does this; a join storm converges in seconds.
   // churn_settle_delay after the last such exchange, one more with a random
   // member (digests first, then the buckets that differ) catches whatever
   // the storm's gossip missed.

@@ -124,6 +124,56 @@ TEST(NodeTest, ChurnStartsFullStateExchangesThenSettles) {
   EXPECT_EQ(h.node().counters().churn_syncs, 2u);
 }
 
+TEST(NodeTest, ChurnPastOneMemberABucketStartsWithAFineDigest) {
+  // Past kMaxDigestBuckets members a churn exchange starts with a digest of
+  // that many buckets, so that only the buckets that differ travel; the
+  // partner's digest comes back at the same count.
+  Harness h(WithoutPeriodicSync());
+  std::vector<Update> news;
+  for (size_t i = 0; i <= kMaxDigestBuckets; ++i) {
+    news.push_back(Harness::AliveOf(absl::StrCat("m-", i), 0));
+    // In datagrams of 32 updates: each within the datagram size.
+    if (news.size() == 32 || i == kMaxDigestBuckets) {
+      h.Deliver("m-0", Sync{}, news);
+      news.clear();
+    }
+  }
+  h.Advance(absl::Milliseconds(100));
+  size_t states_asking_for_a_reply = 0;
+  std::vector<const SyncDigest*> digests;
+  const std::vector<Sent> sent = h.Drain();
+  for (const Sent& s : sent) {
+    if (const Sync* sync = std::get_if<Sync>(&s.packet.message)) {
+      if (sync->reply_wanted) ++states_asking_for_a_reply;
+    } else if (const auto* digest =
+                   std::get_if<SyncDigest>(&s.packet.message)) {
+      digests.push_back(digest);
+    }
+  }
+  EXPECT_EQ(h.node().counters().churn_syncs, 1u);
+  EXPECT_EQ(states_asking_for_a_reply, 0u);
+  ASSERT_EQ(digests.size(), 1u);
+  EXPECT_TRUE(digests[0]->reply_wanted);
+  EXPECT_EQ(digests[0]->buckets.size(), kMaxDigestBuckets);
+
+  // As the partner: a fine digest that differs everywhere gets our state
+  // and our digest at its bucket count.
+  SyncDigest theirs;
+  theirs.reply_wanted = true;
+  theirs.buckets.assign(kMaxDigestBuckets, 1);
+  h.Deliver("m-1", theirs);
+  size_t states = 0;
+  std::vector<size_t> reply_buckets;
+  for (const Sent& s : h.Drain()) {
+    if (std::holds_alternative<Sync>(s.packet.message)) ++states;
+    if (const auto* digest = std::get_if<SyncDigest>(&s.packet.message)) {
+      reply_buckets.push_back(digest->buckets.size());
+    }
+  }
+  EXPECT_GE(states, 1u);
+  EXPECT_EQ(reply_buckets, std::vector<size_t>{kMaxDigestBuckets});
+}
+
 TEST(NodeTest, JoinRetriesSeedPeersWithBackoffUntilItKnowsSomeone) {
   Config config =
       TestConfig("me", {TestAddress("seed1"), TestAddress("seed2")});
