@@ -2,9 +2,9 @@
 // missed. It owns the periodic push-pull (a digest first, then only the
 // buckets that differ), the churn exchanges (fine digests, or full states
 // in small clusters, while many new members arrive, then one settling
-// digest), the join (full states to the
-// seed peers, with backoff, until someone answers) and catch-up exchanges
-// that other parts ask for (SyncAt, SyncNoLaterThan).
+// digest), the join (full states to the seed peers, with backoff, until
+// someone answers) and catch-up exchanges that other parts ask for
+// (SyncAt, SyncNoLaterThan).
 //
 //   anti_entropy.RunJoin(now);
 //   anti_entropy.RunSync(now);
