@@ -270,16 +270,17 @@ void AntiEntropy::RunChurnSync(absl::Time now) {
     SendDigest(now, address, /*reply_wanted=*/true, DefaultDigestBuckets());
     return;
   }
-  new_members_since_sync_ = 0;
   // Churning: two nodes deep in a storm hold mostly the same members, so a
   // fine digest (eight members a bucket at 1,000) finds the buckets that
   // differ, where full states sent each node every member many times over
   // (swim/protocol.md, "Churn exchanges"). While a digest would be no
   // smaller than the state, the state goes at once.
   if (ctx_.members.size() <= kMaxDigestBuckets) {
-    SendState(now, address, /*reply_wanted=*/true);
+    SendState(now, address, /*reply_wanted=*/true);  // resets the count
     return;
   }
+  // As SendState does: the exchange brings what gossip was still carrying.
+  new_members_since_sync_ = 0;
   SendDigest(now, address, /*reply_wanted=*/true, kMaxDigestBuckets);
 }
 
